@@ -1,0 +1,24 @@
+# Shared compile settings, linked PRIVATE by every Cairn target.
+add_library(cairn_options INTERFACE)
+add_library(cairn::options ALIAS cairn_options)
+target_compile_features(cairn_options INTERFACE cxx_std_20)
+target_compile_options(cairn_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  -fstack-protector-strong)
+target_compile_definitions(cairn_options INTERFACE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
+
+if(CAIRN_SANITIZE)
+  target_compile_options(cairn_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                 -fno-sanitize-recover=undefined)
+  target_link_options(cairn_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Generated code (protobuf) gets the options without the warnings.
+add_library(cairn_generated_options INTERFACE)
+target_compile_features(cairn_generated_options INTERFACE cxx_std_20)
+if(CAIRN_SANITIZE)
+  target_compile_options(cairn_generated_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(cairn_generated_options INTERFACE -fsanitize=address,undefined)
+endif()

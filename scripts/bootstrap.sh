@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, exactly what Cairn needs to build, test and
+# run its demo, and nothing that is already there. Safe to run again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libsodium-dev
+  libboost-dev libboost-system-dev
+  protobuf-compiler libprotobuf-dev
+  libsqlcipher-dev sqlcipher
+  libgtest-dev googletest
+  libcli11-dev
+  libarchive-dev
+  libqrencode-dev
+  zlib1g-dev
+  age
+  microsocks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "cairn: bootstrap: all build dependencies are installed"
+  exit 0
+fi
+
+echo "cairn: bootstrap: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "cairn: bootstrap: done"
