@@ -1,0 +1,116 @@
+#include "crypto/bech32.h"
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+
+namespace cairn::crypto {
+namespace {
+
+constexpr std::string_view kCharset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+constexpr std::size_t kChecksumLength = 6;
+
+std::uint32_t polymod(const std::vector<std::uint8_t>& values) {
+  constexpr std::array<std::uint32_t, 5> gen = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
+                                                0x2a1462b3};
+  std::uint32_t chk = 1;
+  for (auto v : values) {
+    std::uint32_t top = chk >> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (int i = 0; i < 5; ++i)
+      if ((top >> i) & 1) chk ^= gen[static_cast<std::size_t>(i)];
+  }
+  return chk;
+}
+
+std::vector<std::uint8_t> hrp_expand(std::string_view hrp) {
+  std::vector<std::uint8_t> out;
+  out.reserve(hrp.size() * 2 + 1);
+  for (char c : hrp) out.push_back(static_cast<std::uint8_t>(static_cast<unsigned char>(c) >> 5));
+  out.push_back(0);
+  for (char c : hrp) out.push_back(static_cast<std::uint8_t>(static_cast<unsigned char>(c) & 31));
+  return out;
+}
+
+// Regroups bits; with pad=false, rejects leftover bits that are non-zero or a whole group.
+bool convert_bits(ByteView in, int from, int to, bool pad, std::vector<std::uint8_t>& out) {
+  std::uint32_t acc = 0;
+  int bits = 0;
+  const std::uint32_t maxv = (1u << to) - 1;
+  for (auto v : in) {
+    if ((v >> from) != 0) return false;
+    acc = (acc << from) | v;
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push_back(static_cast<std::uint8_t>((acc >> bits) & maxv));
+    }
+  }
+  if (pad) {
+    if (bits > 0) out.push_back(static_cast<std::uint8_t>((acc << (to - bits)) & maxv));
+  } else if (bits >= from || ((acc << (to - bits)) & maxv) != 0) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string bech32_encode(std::string_view hrp, ByteView data) {
+  for (char c : hrp)
+    if (c < 33 || c > 126 || (c >= 'A' && c <= 'Z')) std::abort();  // hrp is a constant
+  if (hrp.empty()) std::abort();
+  std::vector<std::uint8_t> values;
+  convert_bits(data, 8, 5, true, values);
+  auto chk_input = hrp_expand(hrp);
+  chk_input.insert(chk_input.end(), values.begin(), values.end());
+  chk_input.insert(chk_input.end(), kChecksumLength, 0);
+  std::uint32_t mod = polymod(chk_input) ^ 1;
+  std::string out(hrp);
+  out.push_back('1');
+  for (auto v : values) out.push_back(kCharset[v]);
+  for (std::size_t i = 0; i < kChecksumLength; ++i) out.push_back(kCharset[(mod >> (5 * (5 - i))) & 31]);
+  return out;
+}
+
+Result<Bech32Decoded> bech32_decode(std::string_view text) {
+  if (text.size() > kBech32MaxLength)
+    return make_error(Errc::too_large, "the string is longer than any valid Cairn or age key");
+  bool has_lower = false, has_upper = false;
+  for (char c : text) {
+    if (c < 33 || c > 126) return make_error(Errc::malformed, "the string contains a space or a character that does not belong");
+    if (c >= 'a' && c <= 'z') has_lower = true;
+    if (c >= 'A' && c <= 'Z') has_upper = true;
+  }
+  if (has_lower && has_upper) return make_error(Errc::malformed, "the string mixes upper and lower case");
+  std::size_t sep = text.rfind('1');
+  if (sep == std::string_view::npos || sep == 0 || sep + 1 + kChecksumLength > text.size())
+    return make_error(Errc::malformed, "the string has no valid separator or is too short");
+
+  Bech32Decoded out;
+  out.hrp.reserve(sep);
+  for (std::size_t i = 0; i < sep; ++i) {
+    char c = text[i];
+    out.hrp.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  std::vector<std::uint8_t> values;
+  values.reserve(text.size() - sep - 1);
+  for (std::size_t i = sep + 1; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    auto pos = kCharset.find(c);
+    if (pos == std::string_view::npos)
+      return make_error(Errc::malformed, std::string("the character '") + text[i] + "' cannot appear in this string");
+    values.push_back(static_cast<std::uint8_t>(pos));
+  }
+  auto chk_input = hrp_expand(out.hrp);
+  chk_input.insert(chk_input.end(), values.begin(), values.end());
+  if (polymod(chk_input) != 1)
+    return make_error(Errc::checksum_mismatch, "the checksum does not match: a character is wrong or missing");
+  values.resize(values.size() - kChecksumLength);
+  if (!convert_bits(values, 5, 8, false, out.data))
+    return make_error(Errc::malformed, "the string has invalid padding");
+  return out;
+}
+
+}  // namespace cairn::crypto

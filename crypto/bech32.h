@@ -1,0 +1,32 @@
+// Bech32 (BIP 173) as age uses it: the original Bech32 checksum, no 90-character
+// limit, all-lower or all-upper case. Used for age recipients ("age1…"),
+// identities ("AGE-SECRET-KEY-1…") and Cairn drop addresses.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/bytes.h"
+#include "common/result.h"
+
+namespace cairn::crypto {
+
+// Hard cap on any Bech32 string Cairn parses, checked before any work.
+inline constexpr std::size_t kBech32MaxLength = 1024;
+
+struct Bech32Decoded {
+  std::string hrp;  // lower-case
+  Bytes data;       // 8-bit bytes
+};
+
+// Encodes data (8-bit bytes) under a human-readable part; lower-case output.
+// hrp must be 1..83 printable US-ASCII characters without upper case.
+[[nodiscard]] std::string bech32_encode(std::string_view hrp, ByteView data);
+
+// Decodes and verifies. Errors: Errc::too_large (over the cap),
+// Errc::checksum_mismatch (well-formed but the checksum is wrong: a typo),
+// Errc::malformed (mixed case, no separator, character outside the alphabet,
+// bad padding).
+[[nodiscard]] Result<Bech32Decoded> bech32_decode(std::string_view text);
+
+}  // namespace cairn::crypto

@@ -1,0 +1,58 @@
+#include "crypto/bech32.h"
+
+#include <gtest/gtest.h>
+
+namespace cairn::crypto {
+namespace {
+
+// Valid and invalid strings from BIP 173.
+TEST(Bech32, Bip173ValidChecksums) {
+  for (const char* s : {"A12UEL5L", "a12uel5l",
+                        "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs",
+                        "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
+                        "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w"}) {
+    auto r = bech32_decode(s);
+    // Some valid strings carry 5-bit data that does not regroup into bytes; the
+    // checksum itself must never be the complaint.
+    if (!r.ok()) {
+      EXPECT_NE(r.code(), Errc::checksum_mismatch) << s;
+    }
+  }
+  auto r = bech32_decode("A12UEL5L");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->hrp, "a");
+  EXPECT_TRUE(r->data.empty());
+}
+
+TEST(Bech32, Bip173Invalid) {
+  EXPECT_EQ(bech32_decode("pzry9x0s0muk").code(), Errc::malformed);            // no separator
+  EXPECT_EQ(bech32_decode("1pzry9x0s0muk").code(), Errc::malformed);           // empty hrp
+  EXPECT_EQ(bech32_decode("x1b4n0q5v").code(), Errc::malformed);               // invalid data char
+  EXPECT_EQ(bech32_decode("li1dgmt3").code(), Errc::malformed);                // checksum too short
+  EXPECT_EQ(bech32_decode("A1G7SGD8").code(), Errc::checksum_mismatch);        // checksum from upper hrp
+  EXPECT_EQ(bech32_decode("a12UEL5L").code(), Errc::malformed);                // mixed case
+  EXPECT_EQ(bech32_decode(std::string("a1\x7f" "uel5l")).code(), Errc::malformed);
+}
+
+TEST(Bech32, RoundTripAndTypoDetection) {
+  Bytes data;
+  for (int i = 0; i < 70; ++i) data.push_back(static_cast<std::uint8_t>(i * 37));
+  std::string s = bech32_encode("cairn", data);
+  auto r = bech32_decode(s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->hrp, "cairn");
+  EXPECT_EQ(r->data, data);
+  // Every single-character substitution in the data part is caught by the checksum.
+  for (std::size_t i = 6; i < s.size(); ++i) {
+    std::string t = s;
+    t[i] = t[i] == 'q' ? 'p' : 'q';
+    EXPECT_EQ(bech32_decode(t).code(), Errc::checksum_mismatch) << i;
+  }
+}
+
+TEST(Bech32, CapCheckedFirst) {
+  EXPECT_EQ(bech32_decode(std::string(kBech32MaxLength + 1, 'q')).code(), Errc::too_large);
+}
+
+}  // namespace
+}  // namespace cairn::crypto
