@@ -137,8 +137,9 @@ inline Status ok_status() { return {}; }
   if (!tmp.ok()) return tmp.error();    \
   decl = std::move(tmp).value()
 #define CAIRN_TRY(decl, expr) CAIRN_TRY_IMPL(CAIRN_CONCAT(cairn_try_, __LINE__), decl, expr)
-#define CAIRN_CHECK(expr)                          \
-  do {                                             \
-    auto cairn_check_ = (expr);                    \
-    if (!cairn_check_.ok()) return cairn_check_.error(); \
+#define CAIRN_CHECK_IMPL(tmp, expr)    \
+  do {                                 \
+    auto tmp = (expr);                 \
+    if (!tmp.ok()) return tmp.error(); \
   } while (0)
+#define CAIRN_CHECK(expr) CAIRN_CHECK_IMPL(CAIRN_CONCAT(cairn_check_, __LINE__), expr)

@@ -55,6 +55,13 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   rc = sqlite3_key(raw, hex.data(), static_cast<int>(hex.size()));
   if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot set the database key");
 
+  // Pages of 4 KiB (SQLCipher 3 defaults to 1 KiB): a 32 KiB drop spans 8 pages, not 32,
+  // each with its own IV and HMAC. Must be the same on every open.
+  rc = sqlite3_exec(raw, "PRAGMA cipher_page_size = 4096;", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot set the database page size");
+  // Other processes (publish, export, purge) may hold a lock for a moment: wait, don't fail.
+  sqlite3_busy_timeout(raw, 10000);
+
   // The first read proves the key: with a wrong key SQLCipher reports "not a database".
   rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master;", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot read the database");

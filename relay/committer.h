@@ -1,0 +1,62 @@
+// Group commit: drops from many connections are queued here and written by one
+// thread in shared transactions, so durability (one fsync per commit) does not
+// cost one fsync per drop. A drop's completion runs only after the transaction
+// holding it is durably committed — that is when the relay may ack it.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "relay/store.h"
+
+namespace cairn::relay {
+
+class Committer {
+ public:
+  // Called on the committer thread; must not block (post to an executor).
+  using Completion = std::function<void(Status)>;
+
+  struct Options {
+    std::uint64_t quota_bytes = std::uint64_t{8} << 30;
+    std::size_t max_batch = 256;
+  };
+
+  Committer(Store& store, Options options);
+  ~Committer();  // drains everything queued, then joins
+  Committer(const Committer&) = delete;
+  Committer& operator=(const Committer&) = delete;
+
+  // Thread-safe. After stop() completions get Errc::io ("shutting down").
+  void submit(Bytes drop, Completion done);
+  // Finishes every queued drop, then stops the thread. Idempotent.
+  void stop();
+
+  [[nodiscard]] std::uint64_t committed_batches() const;
+  [[nodiscard]] std::uint64_t committed_drops() const;
+
+ private:
+  struct Pending {
+    Bytes drop;
+    Completion done;
+  };
+  void run();
+
+  Store& store_;
+  Options options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::uint64_t batches_ = 0;
+  std::uint64_t drops_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace cairn::relay

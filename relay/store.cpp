@@ -1,0 +1,198 @@
+#include "relay/store.h"
+
+#include <functional>
+
+#include "crypto/hash.h"
+
+namespace cairn::relay {
+namespace {
+
+constexpr std::int64_t kSchemaVersion = 1;
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE drops (id BLOB PRIMARY KEY CHECK (length(id) = 32), body BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE replies (id BLOB PRIMARY KEY CHECK (length(id) = 32), body BLOB NOT NULL,
+                      expires_day INTEGER NOT NULL) WITHOUT ROWID;
+-- Running totals kept in the same transactions as the drops, so the quota
+-- check is O(1) and exact even when another process purges.
+CREATE TABLE totals (one INTEGER PRIMARY KEY CHECK (one = 1), drops INTEGER NOT NULL,
+                     drop_bytes INTEGER NOT NULL);
+INSERT INTO totals VALUES (1, 0, 0);
+)sql";
+
+}  // namespace
+
+DropId drop_id(ByteView drop) { return crypto::blake2b_256(drop); }
+
+Result<std::unique_ptr<Store>> Store::create(const std::filesystem::path& path, const crypto::Secret& key) {
+  CAIRN_TRY(auto db, db::Database::open(path, key, db::Database::Mode::create_new));
+  std::unique_ptr<Store> store(new Store(std::move(db)));
+  CAIRN_CHECK(store->transaction([&]() -> Status {
+    CAIRN_CHECK(store->db_->exec(kSchema));
+    return store->db_->exec("PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";");
+  }));
+  return store;
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, const crypto::Secret& key) {
+  CAIRN_TRY(auto db, db::Database::open(path, key, db::Database::Mode::open_existing));
+  CAIRN_TRY(auto stmt, db->prepare("PRAGMA user_version;"));
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row || stmt.column_int(0) != kSchemaVersion)
+    return make_error(Errc::unsupported, "the relay store has an unknown schema version");
+  return std::unique_ptr<Store>(new Store(std::move(db)));
+}
+
+Status Store::transaction(const std::function<Status()>& body) {
+  CAIRN_CHECK(db_->exec("BEGIN IMMEDIATE;"));
+  auto st = body();
+  if (!st.ok()) {
+    (void)db_->exec("ROLLBACK;");  // the original error is the one worth reporting
+    return st;
+  }
+  auto commit = db_->exec("COMMIT;");
+  if (!commit.ok()) (void)db_->exec("ROLLBACK;");
+  return commit;
+}
+
+Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_bytes) {
+  return transaction([&]() -> Status {
+    CAIRN_TRY(auto sum, db_->prepare("SELECT drop_bytes FROM totals;"));
+    CAIRN_TRY(bool row, sum.step());
+    auto stored = row ? static_cast<std::uint64_t>(sum.column_int(0)) : 0;
+    CAIRN_TRY(auto insert, db_->prepare("INSERT OR IGNORE INTO drops (id, body) VALUES (?1, ?2);"));
+    std::int64_t added = 0, added_bytes = 0;
+    for (auto drop : drops) {
+      if (stored + drop.size() > quota_bytes)
+        return make_error(Errc::quota, "the relay store is full (its configured quota is reached)");
+      auto id = drop_id(drop);
+      CAIRN_CHECK(insert.bind(1, ByteView(id)).bind(2, drop).run());
+      if (db_->changes() > 0) {
+        stored += drop.size();
+        ++added;
+        added_bytes += static_cast<std::int64_t>(drop.size());
+      }
+    }
+    return update_totals(added, added_bytes);
+  });
+}
+
+Status Store::update_totals(std::int64_t drops, std::int64_t bytes) {
+  CAIRN_TRY(auto stmt, db_->prepare("UPDATE totals SET drops = drops + ?1, drop_bytes = drop_bytes + ?2;"));
+  return stmt.bind(1, drops).bind(2, bytes).run();
+}
+
+Result<StoreCounts> Store::counts() {
+  StoreCounts c;
+  CAIRN_TRY(auto d, db_->prepare("SELECT drops, drop_bytes FROM totals;"));
+  CAIRN_TRY(bool row, d.step());
+  if (row) {
+    c.drops = static_cast<std::uint64_t>(d.column_int(0));
+    c.drop_bytes = static_cast<std::uint64_t>(d.column_int(1));
+  }
+  CAIRN_TRY(auto r, db_->prepare("SELECT count(*) FROM replies;"));
+  CAIRN_TRY(bool rrow, r.step());
+  if (rrow) c.replies = static_cast<std::uint64_t>(r.column_int(0));
+  return c;
+}
+
+Result<std::vector<DropId>> Store::drop_ids() {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT id FROM drops ORDER BY id;"));
+  std::vector<DropId> ids;
+  for (;;) {
+    CAIRN_TRY(bool row, stmt.step());
+    if (!row) break;
+    auto b = stmt.column_blob(0);
+    if (b.size() != kDropIdBytes) return make_error(Errc::storage, "a stored drop id has the wrong length");
+    DropId id{};
+    std::copy(b.begin(), b.end(), id.begin());
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+Result<Bytes> Store::get_drop(const DropId& id) {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT body FROM drops WHERE id = ?1;"));
+  stmt.bind(1, ByteView(id));
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return make_error(Errc::not_found, "no such drop");
+  return stmt.column_blob(0);
+}
+
+Result<std::uint64_t> Store::delete_drops(std::span<const DropId> ids) {
+  std::uint64_t deleted = 0;
+  CAIRN_CHECK(transaction([&]() -> Status {
+    // SQLCipher 3.4 embeds SQLite 3.15: no RETURNING, so size first, then delete.
+    CAIRN_TRY(auto size, db_->prepare("SELECT length(body) FROM drops WHERE id = ?1;"));
+    CAIRN_TRY(auto del, db_->prepare("DELETE FROM drops WHERE id = ?1;"));
+    std::int64_t bytes = 0;
+    for (const auto& id : ids) {
+      size.bind(1, ByteView(id));
+      CAIRN_TRY(bool row, size.step());
+      if (row) bytes += size.column_int(0);
+      size.reset();
+      if (!row) continue;
+      CAIRN_CHECK(del.bind(1, ByteView(id)).run());
+      ++deleted;
+    }
+    return update_totals(-static_cast<std::int64_t>(deleted), -bytes);
+  }));
+  return deleted;
+}
+
+Status Store::put_meta(std::string_view name, ByteView value) {
+  CAIRN_TRY(auto stmt, db_->prepare("INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2);"));
+  return stmt.bind(1, name).bind(2, value).run();
+}
+
+Result<std::optional<Bytes>> Store::get_meta(std::string_view name) {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
+  stmt.bind(1, name);
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return std::optional<Bytes>{};
+  return std::optional<Bytes>(stmt.column_blob(0));
+}
+
+Result<crypto::Secret> Store::get_secret_meta(std::string_view name) {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
+  stmt.bind(1, name);
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return make_error(Errc::not_found, "the relay store has no " + std::string(name));
+  auto value = stmt.column_blob(0);
+  auto secret = crypto::Secret::copy_of(value);
+  crypto::wipe(value);
+  return secret;
+}
+
+Status Store::put_replies(std::span<const ByteView> replies, std::uint32_t expires_day) {
+  return transaction([&]() -> Status {
+    CAIRN_TRY(auto insert,
+              db_->prepare("INSERT OR IGNORE INTO replies (id, body, expires_day) VALUES (?1, ?2, ?3);"));
+    for (auto reply : replies) {
+      auto id = crypto::blake2b_256(reply);
+      CAIRN_CHECK(insert.bind(1, ByteView(id)).bind(2, reply).bind(3, std::int64_t{expires_day}).run());
+    }
+    return ok_status();
+  });
+}
+
+Result<std::vector<Bytes>> Store::replies(std::uint32_t today) {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT body FROM replies WHERE expires_day >= ?1 ORDER BY id;"));
+  stmt.bind(1, std::int64_t{today});
+  std::vector<Bytes> out;
+  for (;;) {
+    CAIRN_TRY(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(stmt.column_blob(0));
+  }
+  return out;
+}
+
+Result<std::uint64_t> Store::expire_replies(std::uint32_t today) {
+  CAIRN_TRY(auto stmt, db_->prepare("DELETE FROM replies WHERE expires_day < ?1;"));
+  CAIRN_CHECK(stmt.bind(1, std::int64_t{today}).run());
+  return static_cast<std::uint64_t>(db_->changes());
+}
+
+}  // namespace cairn::relay
