@@ -1,0 +1,33 @@
+// The relay's runtime settings: where it listens and stores, and every limit
+// that keeps one peer (or a flood of them) from hurting the others.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace cairn::relay {
+
+struct Limits {
+  std::size_t max_connections = 512;
+  std::chrono::milliseconds handshake_timeout{10'000};  // whole handshake
+  std::chrono::milliseconds idle_timeout{30'000};       // waiting for the next request
+  std::chrono::milliseconds operation_timeout{30'000};  // finishing a started request or a write
+  std::uint32_t drops_per_connection = 256;
+  std::uint64_t quota_bytes = std::uint64_t{8} << 30;  // drop bytes in the store
+  std::uint32_t pow_bits = 12;                         // proof-of-work difficulty per drop
+  std::size_t max_batch = 256;                         // drops per group commit
+};
+
+struct ServeConfig {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 7443;
+  std::filesystem::path store_path;
+  std::filesystem::path key_file;
+  Limits limits;
+  std::chrono::seconds report_interval{3600};  // counters are logged this often, never per event
+  std::chrono::seconds shutdown_grace{10};     // SIGTERM: time for in-flight work to finish
+};
+
+}  // namespace cairn::relay
