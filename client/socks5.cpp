@@ -1,0 +1,105 @@
+#include "client/socks5.h"
+
+#include <charconv>
+
+namespace cairn::client {
+namespace {
+
+// RFC 1928 constants.
+constexpr std::uint8_t kVersion = 0x05;
+constexpr std::uint8_t kMethodNoAuth = 0x00;
+constexpr std::uint8_t kMethodNoneAcceptable = 0xff;
+constexpr std::uint8_t kCmdConnect = 0x01;
+constexpr std::uint8_t kAtypIpv4 = 0x01;
+constexpr std::uint8_t kAtypDomain = 0x03;
+constexpr std::uint8_t kAtypIpv6 = 0x04;
+
+std::string reply_text(std::uint8_t code) {
+  switch (code) {
+    case 0x01: return "general proxy failure";
+    case 0x02: return "the proxy's rules do not allow this connection";
+    case 0x03: return "network unreachable";
+    case 0x04: return "the relay's host is unreachable (for a .onion: the onion service may be offline)";
+    case 0x05: return "connection refused by the relay's host";
+    case 0x06: return "the connection timed out inside the proxy";
+    case 0x07: return "the proxy does not support CONNECT";
+    case 0x08: return "the proxy does not support this address type";
+    default: return "unknown proxy error " + std::to_string(code);
+  }
+}
+
+}  // namespace
+
+Result<ProxyUrl> parse_proxy_url(std::string_view url) {
+  constexpr std::string_view scheme = "socks5h://";
+  if (url.substr(0, 9) == "socks5://")
+    return make_error(Errc::unsafe,
+                      "socks5:// would look up the relay's name outside the proxy, revealing it; use socks5h://");
+  if (url.substr(0, scheme.size()) != scheme)
+    return make_error(Errc::malformed, "the proxy must look like socks5h://127.0.0.1:9050");
+  auto rest = url.substr(scheme.size());
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return make_error(Errc::malformed, "the proxy address needs a host and a port, like socks5h://127.0.0.1:9050");
+  auto host = rest.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto port_text = rest.substr(colon + 1);
+  unsigned port = 0;
+  auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || p != port_text.data() + port_text.size() || port == 0 || port > 65535)
+    return make_error(Errc::malformed, "the proxy port must be a number from 1 to 65535");
+  return ProxyUrl{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
+                              std::chrono::milliseconds timeout) {
+  if (host.empty() || host.size() > 255)
+    return make_error(Errc::invalid_argument, "a SOCKS5 host name is 1 to 255 bytes");
+  auto connected = connect_tcp(proxy.host, proxy.port, timeout);
+  if (!connected.ok())
+    return make_error(Errc::io, "cannot reach the proxy (is Tor running?): " + connected.error().message);
+  Socket s = std::move(connected).value();
+
+  // Greeting: version, one method, "no authentication".
+  const ByteArray<3> greeting{kVersion, 1, kMethodNoAuth};
+  CAIRN_CHECK(s.write_all(greeting, timeout));
+  ByteArray<2> choice{};
+  CAIRN_CHECK(s.read_exact(choice, timeout));
+  if (choice[0] != kVersion) return make_error(Errc::protocol, "the proxy is not a SOCKS5 proxy");
+  if (choice[1] == kMethodNoneAcceptable || choice[1] != kMethodNoAuth)
+    return make_error(Errc::unsupported, "the proxy requires authentication, which Cairn does not support");
+
+  // CONNECT to a domain name: the proxy resolves it.
+  Bytes request;
+  request.reserve(7 + host.size());
+  for (std::uint8_t b : {kVersion, kCmdConnect, std::uint8_t{0}, kAtypDomain}) request.push_back(b);
+  request.push_back(static_cast<std::uint8_t>(host.size()));
+  for (char c : host) request.push_back(static_cast<std::uint8_t>(c));
+  request.push_back(static_cast<std::uint8_t>(port >> 8));
+  request.push_back(static_cast<std::uint8_t>(port & 0xff));
+  CAIRN_CHECK(s.write_all(request, timeout));
+
+  ByteArray<4> head{};
+  CAIRN_CHECK(s.read_exact(head, timeout));
+  if (head[0] != kVersion) return make_error(Errc::protocol, "the proxy sent a malformed reply");
+  if (head[1] != 0x00) return make_error(Errc::io, "the proxy could not connect: " + reply_text(head[1]));
+  // Skip the bound address: its length depends on its type, which we check.
+  std::size_t skip = 0;
+  switch (head[3]) {
+    case kAtypIpv4: skip = 4; break;
+    case kAtypIpv6: skip = 16; break;
+    case kAtypDomain: {
+      ByteArray<1> len{};
+      CAIRN_CHECK(s.read_exact(len, timeout));
+      skip = len[0];
+      break;
+    }
+    default: return make_error(Errc::protocol, "the proxy sent an unknown address type");
+  }
+  Bytes rest(skip + 2);
+  CAIRN_CHECK(s.read_exact(rest, timeout));
+  return s;
+}
+
+}  // namespace cairn::client

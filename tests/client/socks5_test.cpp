@@ -1,0 +1,104 @@
+#include "client/socks5.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/loopback.h"
+#include "support/process.h"
+
+namespace cairn::client {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ProxyUrl, Parses) {
+  auto p = parse_proxy_url("socks5h://127.0.0.1:9050");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->host, "127.0.0.1");
+  EXPECT_EQ(p->port, 9050);
+  auto v6 = parse_proxy_url("socks5h://[::1]:9150/");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->host, "::1");
+}
+
+TEST(ProxyUrl, RefusesLocalResolutionAndNonsense) {
+  EXPECT_EQ(parse_proxy_url("socks5://127.0.0.1:9050").code(), Errc::unsafe);
+  EXPECT_EQ(parse_proxy_url("http://127.0.0.1:8080").code(), Errc::malformed);
+  EXPECT_EQ(parse_proxy_url("socks5h://127.0.0.1").code(), Errc::malformed);
+  EXPECT_EQ(parse_proxy_url("socks5h://127.0.0.1:0").code(), Errc::malformed);
+  EXPECT_EQ(parse_proxy_url("socks5h://127.0.0.1:70000").code(), Errc::malformed);
+  EXPECT_EQ(parse_proxy_url("socks5h://:9050").code(), Errc::malformed);
+}
+
+// An echo server on loopback, reached through Debian's microsocks by *name*
+// ("localhost"), which the proxy must resolve.
+TEST(Socks5, ConnectsThroughARealProxyByName) {
+  auto microsocks = test::find_on_path("microsocks");
+  ASSERT_FALSE(microsocks.empty()) << "microsocks is missing: run scripts/bootstrap.sh";
+  std::uint16_t echo_port = 0;
+  int listener = test::listen_loopback(echo_port);
+  std::thread echo([listener] {
+    int c = ::accept(listener, nullptr, nullptr);
+    char buf[64];
+    ssize_t n = ::recv(c, buf, sizeof buf, 0);
+    if (n > 0) (void)::send(c, buf, static_cast<std::size_t>(n), 0);
+    ::close(c);
+  });
+  auto proxy_port = test::free_loopback_port();
+  test::Process proxy({microsocks, "-i", "127.0.0.1", "-p", std::to_string(proxy_port)});
+  ASSERT_TRUE(test::wait_for_port(proxy_port, 5s));
+
+  auto s = connect_socks5({"127.0.0.1", proxy_port}, "localhost", echo_port, 5s);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(s->write_all(as_bytes("hello"), 5s).ok());
+  ByteArray<5> back{};
+  ASSERT_TRUE(s->read_exact(back, 5s).ok());
+  EXPECT_EQ(as_chars(back), "hello");
+  echo.join();
+  ::close(listener);
+}
+
+// A hostile "proxy" that answers with garbage must give a specific error, fast.
+void fake_proxy(int listener, Bytes reply) {
+  int c = ::accept(listener, nullptr, nullptr);
+  char buf[512];
+  (void)::recv(c, buf, 3, 0);
+  (void)::send(c, reply.data(), reply.size(), 0);
+  std::this_thread::sleep_for(200ms);
+  ::close(c);
+}
+
+TEST(Socks5, HostileProxyRepliesAreRejected) {
+  struct Case {
+    Bytes reply;
+    Errc expected;
+  };
+  const Case cases[] = {
+      {{0x04, 0x00}, Errc::protocol},     // not SOCKS5
+      {{0x05, 0xff}, Errc::unsupported},  // wants authentication
+      {{0x05}, Errc::io},                 // truncated, then closed
+  };
+  for (const auto& c : cases) {
+    std::uint16_t port = 0;
+    int listener = test::listen_loopback(port);
+    std::thread t(fake_proxy, listener, c.reply);
+    auto s = connect_socks5({"127.0.0.1", port}, "relay.example", 7443, 2s);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.code(), c.expected) << s.error().message;
+    t.join();
+    ::close(listener);
+  }
+}
+
+TEST(Socks5, SilentProxyTimesOut) {
+  std::uint16_t port = 0;
+  int listener = test::listen_loopback(port);  // accepts (backlog) but never answers
+  auto s = connect_socks5({"127.0.0.1", port}, "relay.example", 7443, 300ms);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Errc::timeout);
+  ::close(listener);
+}
+
+}  // namespace
+}  // namespace cairn::client
