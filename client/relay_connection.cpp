@@ -1,0 +1,53 @@
+#include "client/relay_connection.h"
+
+#include "crypto/noise.h"
+#include "wire/protocol.h"
+
+namespace cairn::client {
+
+Result<RelayConnection> RelayConnection::open(const crypto::DropAddress& address, const ConnectOptions& options) {
+  if (address.is_onion() && !options.proxy)
+    return make_error(Errc::invalid_argument, "this relay is an onion service (.onion), which needs Tor");
+  Result<Socket> socket = options.proxy
+                              ? connect_socks5(*options.proxy, address.host, address.port, options.connect_timeout)
+                              : connect_tcp(address.host, address.port, options.connect_timeout);
+  if (!socket.ok()) return socket.error();
+  RelayConnection conn(std::move(socket).value(), options);
+
+  CAIRN_TRY(auto hs, crypto::noise::make_nk_initiator(wire::prologue(), address.relay_noise_key));
+  // -> e, es
+  CAIRN_TRY(auto m1, hs.write_message({}));
+  CAIRN_TRY(auto f1, crypto::frame_noise_message(m1));
+  CAIRN_CHECK(conn.socket_.write_all(f1, options.io_timeout));
+  // <- e, ee
+  ByteArray<crypto::kFrameLengthBytes> header{};
+  auto read = conn.socket_.read_exact(header, options.io_timeout);
+  if (!read.ok())
+    return make_error(Errc::protocol, "the relay closed the connection during the handshake: "
+                                      "the relay key in the drop address may be wrong, or this is not a Cairn relay");
+  if (get_u16be(header.data()) != wire::kMessage2Bytes)
+    return make_error(Errc::protocol, "the relay's handshake reply has the wrong size: this is not a Cairn relay");
+  Bytes m2(wire::kMessage2Bytes);
+  CAIRN_CHECK(conn.socket_.read_exact(m2, options.io_timeout));
+  auto payload = hs.read_message(m2);
+  if (!payload.ok())
+    return make_error(Errc::decrypt_failed, "the relay could not prove it holds the key in the drop address");
+  CAIRN_TRY(conn.params_, wire::decode_handshake_payload(*payload));
+  CAIRN_TRY(auto ciphers, hs.split());
+  conn.reader_.emplace(std::move(ciphers.receive), options.max_response_bytes);
+  conn.writer_.emplace(std::move(ciphers.send));
+  return conn;
+}
+
+Result<v1::Response> RelayConnection::call(const v1::Request& request) {
+  CAIRN_TRY(auto frames, writer_->seal_message(wire::encode(request)));
+  CAIRN_CHECK(socket_.write_all(frames, options_.io_timeout));
+  ByteArray<crypto::kRecordFrameBytes> frame{};
+  for (;;) {
+    CAIRN_CHECK(socket_.read_exact(frame, options_.io_timeout));
+    CAIRN_TRY(auto message, reader_->open_frame(frame));
+    if (message) return wire::decode_response(*message);
+  }
+}
+
+}  // namespace cairn::client

@@ -1,0 +1,43 @@
+// The source's connection to a relay: TCP (directly, or through a SOCKS5
+// proxy such as Tor), the Noise NK handshake pinned to the relay key from the
+// drop address, then one request and one response at a time over records.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "client/socket.h"
+#include "client/socks5.h"
+#include "common/result.h"
+#include "crypto/drop_address.h"
+#include "crypto/record.h"
+#include "proto/transport.pb.h"
+
+namespace cairn::client {
+
+struct ConnectOptions {
+  std::optional<ProxyUrl> proxy;
+  std::chrono::milliseconds connect_timeout{30'000};  // Tor circuits can be slow
+  std::chrono::milliseconds io_timeout{60'000};
+  std::size_t max_response_bytes = crypto::kMaxMessageBytes;
+};
+
+class RelayConnection {
+ public:
+  [[nodiscard]] static Result<RelayConnection> open(const crypto::DropAddress& address, const ConnectOptions& options);
+
+  // Sends one request and waits for its response.
+  [[nodiscard]] Result<v1::Response> call(const v1::Request& request);
+
+  [[nodiscard]] const v1::HandshakePayload& relay_parameters() const { return params_; }
+
+ private:
+  RelayConnection(Socket s, ConnectOptions o) : socket_(std::move(s)), options_(std::move(o)) {}
+  Socket socket_;
+  ConnectOptions options_;
+  v1::HandshakePayload params_;
+  std::optional<crypto::RecordReader> reader_;
+  std::optional<crypto::RecordWriter> writer_;
+};
+
+}  // namespace cairn::client

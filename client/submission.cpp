@@ -1,0 +1,130 @@
+#include "client/submission.h"
+
+#include "crypto/hash.h"
+#include "proto/drop.pb.h"
+#include "wire/protocol.h"
+
+namespace cairn::client {
+namespace {
+
+constexpr std::uint32_t kDropBodyVersion = 1;
+constexpr std::string_view kSubmissionIdKey = "cairn submission id v1";
+
+v1::DropBody base_body(const SubmissionInput& input) {
+  v1::DropBody body;
+  body.set_version(kDropBodyVersion);
+  if (input.reply_key) body.set_reply_public_key(input.reply_key->data(), input.reply_key->size());
+  body.set_day(input.day);
+  return body;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1fu;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0fu;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (n > s.size() - i - 1) return false;  // truncated sequence
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3fu);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)) return false;  // overlong
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity) {
+  if (!is_valid_utf8(input.text))
+    return make_error(Errc::malformed, "the testimony text is not valid UTF-8 (save it as UTF-8 and try again)");
+  if (input.text.empty() && input.attachments.empty())
+    return make_error(Errc::invalid_argument, "there is nothing to send: the testimony is empty and no file is attached");
+
+  // Text alone that fits: one Testimony drop.
+  if (input.attachments.empty()) {
+    auto body = base_body(input);
+    body.mutable_testimony()->set_text(input.text);
+    if (body.ByteSizeLong() <= capacity) return std::vector<Bytes>{wire::encode(body)};
+  }
+
+  v1::Submission submission;
+  submission.set_text(input.text);
+  std::size_t total_bytes = input.text.size();
+  for (const auto& a : input.attachments) {
+    total_bytes += a.content.size() + a.name.size();
+    if (total_bytes > kMaxSubmissionBytes)
+      return make_error(Errc::too_large, "the submission is larger than 512 MiB; send the files separately");
+    auto* att = submission.add_attachments();
+    att->set_name(a.name);
+    att->set_media_type(a.media_type);
+    att->set_content(a.content.data(), a.content.size());
+  }
+  Bytes stream = wire::encode(submission);
+  auto hash = crypto::blake2b_256(stream);
+
+  ByteArray<kSubmissionIdBytes> id{};
+  {
+    crypto::Blake2b h(kSubmissionIdBytes, as_bytes(kSubmissionIdKey));
+    h.update(stream);
+    if (input.reply_key) h.update(*input.reply_key);
+    h.final(id);
+  }
+
+  // The largest chunk payload that keeps every chunk's DropBody within
+  // capacity, measured with the largest index and total this submission can have.
+  auto chunk_body = [&](std::uint32_t index, std::uint32_t total, ByteView data) {
+    auto body = base_body(input);
+    auto* chunk = body.mutable_chunk();
+    chunk->set_submission_id(id.data(), id.size());
+    chunk->set_index(index);
+    chunk->set_total(total);
+    chunk->set_data(data.data(), data.size());
+    chunk->set_submission_hash(hash.data(), hash.size());
+    return body;
+  };
+  std::size_t per_chunk = 0;
+  std::uint32_t total = 1;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto probe = chunk_body(total, total, {});
+    std::size_t overhead = probe.ByteSizeLong() + 1 /* data tag */ + 5 /* max varint length */;
+    if (overhead >= capacity) return make_error(Errc::internal, "the drop size is too small for a chunk");
+    per_chunk = capacity - overhead;
+    auto needed = static_cast<std::uint32_t>((stream.size() + per_chunk - 1) / per_chunk);
+    if (needed == total) break;
+    total = needed;
+  }
+
+  std::vector<Bytes> bodies;
+  bodies.reserve(total);
+  for (std::uint32_t i = 0; i < total; ++i) {
+    std::size_t off = std::size_t{i} * per_chunk;
+    std::size_t len = std::min(per_chunk, stream.size() - off);
+    auto body = chunk_body(i, total, ByteView(stream).subspan(off, len));
+    if (body.ByteSizeLong() > capacity) return make_error(Errc::internal, "a chunk does not fit its drop");
+    bodies.push_back(wire::encode(body));
+  }
+  return bodies;
+}
+
+}  // namespace cairn::client

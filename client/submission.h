@@ -1,0 +1,45 @@
+// Turning a testimony into drop bodies (docs/PROTOCOL.md, "Drops"):
+//  - text alone that fits one drop travels as one Testimony drop;
+//  - anything else (long text, attachments) is serialized as one Submission,
+//    cut into Chunk drops that carry a submission id, index, total and the
+//    hash of the whole, so the analyst can reassemble it from any order.
+// The submission id is derived from the content (and reply key), so running
+// the same submission again after a broken connection produces the same id
+// and indices: duplicates are harmless, halves combine.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/day.h"
+#include "common/result.h"
+#include "crypto/x25519.h"
+
+namespace cairn::client {
+
+struct AttachmentInput {
+  std::string name;        // file name only, no directories
+  std::string media_type;  // a hint for the analyst
+  Bytes content;
+};
+
+struct SubmissionInput {
+  std::string text;  // UTF-8
+  std::vector<AttachmentInput> attachments;
+  std::optional<crypto::X25519Public> reply_key;
+  DayNumber day = 0;  // coarse; 0 = absent
+};
+
+inline constexpr std::size_t kSubmissionIdBytes = 16;
+inline constexpr std::size_t kMaxSubmissionBytes = std::size_t{512} << 20;  // 512 MiB
+
+// The serialized DropBody of every drop of this submission, each at most
+// capacity bytes (crypto::drop_body_capacity for the deployment).
+[[nodiscard]] Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity);
+
+// True if text is valid UTF-8 (no overlongs, no surrogates).
+[[nodiscard]] bool is_valid_utf8(std::string_view text);
+
+}  // namespace cairn::client

@@ -1,0 +1,84 @@
+#include "client/submit.h"
+
+#include "crypto/drop.h"
+#include "crypto/pow.h"
+
+namespace cairn::client {
+namespace {
+
+Error relay_refused(const v1::Error& e) {
+  switch (e.code()) {
+    case v1::ERROR_CODE_QUOTA_EXCEEDED: return make_error(Errc::quota, "the relay is full right now; try again later");
+    case v1::ERROR_CODE_STORAGE_UNAVAILABLE:
+      return make_error(Errc::storage, "the relay could not store the drop; try again later");
+    case v1::ERROR_CODE_NO_KEY_BUNDLE:
+      return make_error(Errc::not_found, "the relay has no analyst keys published yet; try again later");
+    case v1::ERROR_CODE_DROP_WRONG_SIZE:
+    case v1::ERROR_CODE_POW_INSUFFICIENT:
+    case v1::ERROR_CODE_MALFORMED_REQUEST:
+    case v1::ERROR_CODE_UNSUPPORTED_VERSION:
+      return make_error(Errc::protocol, "the relay refused the drop: " + e.detail());
+    default: return make_error(Errc::protocol, "the relay refused: " + e.detail());
+  }
+}
+
+// A proof of work expected to take 2^bits tries; give up far beyond that.
+std::uint64_t pow_budget(std::uint32_t bits) { return (std::uint64_t{1} << bits) * 64 + 1024; }
+
+}  // namespace
+
+Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn, const crypto::DropAddress& address,
+                                                   DayNumber today) {
+  v1::Request req;
+  req.mutable_get_key_bundle();
+  CAIRN_TRY(auto resp, conn.call(req));
+  if (resp.has_error()) return relay_refused(resp.error());
+  if (!resp.has_key_bundle()) return make_error(Errc::protocol, "the relay answered with something other than keys");
+  CAIRN_TRY(auto bundle, crypto::verify_key_bundle(as_bytes(resp.key_bundle().signed_key_bundle()),
+                                                   address.organisation_key, today));
+  if (bundle.relay_noise_key != address.relay_noise_key)
+    return make_error(Errc::untrusted, "the analysts' keys are certified for a different relay than this drop address");
+  return bundle;
+}
+
+Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
+                            const SubmitOptions& options, DayNumber today) {
+  auto say = [&](std::string_view s) {
+    if (options.progress) options.progress(s);
+  };
+  CAIRN_TRY(auto conn, RelayConnection::open(address, options.connect));
+  CAIRN_TRY(auto bundle, fetch_key_bundle(conn, address, today));
+  if (conn.relay_parameters().drop_size != bundle.drop_size)
+    return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
+  CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
+  CAIRN_TRY(auto bodies, build_drop_bodies(input, capacity));
+
+  SubmitReport report{bodies.size(), 0, bundle.analysts.size()};
+  std::uint32_t sent_on_connection = 0;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    if (sent_on_connection >= conn.relay_parameters().max_drops_per_connection) {
+      CAIRN_TRY(auto fresh, RelayConnection::open(address, options.connect));
+      conn = std::move(fresh);
+      sent_on_connection = 0;
+    }
+    CAIRN_TRY(auto drop, crypto::seal_drop(bodies[i], bundle.messaging_keys, bundle.drop_size));
+    crypto::wipe(bodies[i]);
+    const auto& params = conn.relay_parameters();
+    crypto::pow::Challenge challenge{};
+    std::copy(params.pow_challenge().begin(), params.pow_challenge().end(), challenge.begin());
+    CAIRN_TRY(auto nonce, crypto::pow::solve(challenge, crypto::pow::context_for_drop(drop), params.pow_bits(),
+                                             pow_budget(params.pow_bits())));
+    v1::Request req;
+    req.mutable_put_drop()->set_drop(drop.data(), drop.size());
+    req.mutable_put_drop()->set_pow_nonce(nonce.data(), nonce.size());
+    CAIRN_TRY(auto resp, conn.call(req));
+    ++sent_on_connection;
+    if (resp.has_error()) return relay_refused(resp.error());
+    if (!resp.has_ack()) return make_error(Errc::protocol, "the relay did not acknowledge the drop");
+    ++report.drops_acknowledged;
+    if (bodies.size() > 1) say("sent " + std::to_string(i + 1) + " of " + std::to_string(bodies.size()) + " drops");
+  }
+  return report;
+}
+
+}  // namespace cairn::client

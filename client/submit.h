@@ -1,0 +1,36 @@
+// `cairn submit`: fetch and verify the key bundle, seal the testimony into
+// drops for every current analyst, pay the proof of work, send, and count
+// acknowledgements.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "client/relay_connection.h"
+#include "client/submission.h"
+#include "common/day.h"
+#include "crypto/key_bundle.h"
+
+namespace cairn::client {
+
+struct SubmitOptions {
+  ConnectOptions connect;
+  // Called with a short line of progress ("sent 12 of 160 drops").
+  std::function<void(std::string_view)> progress;
+};
+
+struct SubmitReport {
+  std::size_t drops_total = 0;
+  std::size_t drops_acknowledged = 0;
+  std::size_t analysts = 0;
+};
+
+// Fetches the relay's key bundle and verifies every chain to the organisation
+// key pinned in the drop address (and that it certifies this relay's key).
+[[nodiscard]] Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn,
+                                                                 const crypto::DropAddress& address, DayNumber today);
+
+[[nodiscard]] Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
+                                          const SubmitOptions& options, DayNumber today);
+
+}  // namespace cairn::client

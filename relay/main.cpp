@@ -1,0 +1,168 @@
+// cairn-relay: runs on the relay host. init, serve, publish, status (and, for
+// the analyst station's USB round trip, export and purge). No network admin
+// interface: everything here is local.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "common/cli.h"
+#include "common/day.h"
+#include "crypto/key_text.h"
+#include "relay/key_file.h"
+#include "relay/publish.h"
+#include "relay/relay_keys.h"
+#include "relay/server.h"
+#include "relay/store.h"
+#include "wire/file_kind.h"
+
+namespace {
+
+using namespace cairn;
+namespace fs = std::filesystem;
+
+struct Paths {
+  fs::path dir = "cairn-relay";
+  fs::path key_file;  // default: <dir>/store.key, or $CREDENTIALS_DIRECTORY/cairn-store-key
+  fs::path store() const { return dir / "store.db"; }
+  fs::path key() const {
+    if (!key_file.empty()) return key_file;
+    if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY")) {
+      fs::path p = fs::path(creds) / "cairn-store-key";
+      if (fs::exists(p)) return p;
+    }
+    return dir / "store.key";
+  }
+};
+
+Result<Bytes> read_small_file(const fs::path& p) {
+  std::error_code ec;
+  auto size = fs::file_size(p, ec);
+  if (ec) return make_error(Errc::not_found, "cannot read " + p.string() + ": " + ec.message());
+  if (size > wire::kMaxCarriedFileBytes) return make_error(Errc::too_large, p.string() + " is too large");
+  std::ifstream in(p, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+Result<std::unique_ptr<relay::Store>> open_store(const Paths& paths) {
+  CAIRN_TRY(auto key, relay::read_key_file(paths.key()));
+  return relay::Store::open(paths.store(), key);
+}
+
+int cmd_init(const Paths& paths, const std::string& org_text) {
+  auto org = crypto::parse_organisation_key(org_text);
+  if (!org.ok()) return cli::fail(org.error(), "copy the organisation key (cairn-org1…) again from the analyst station");
+  std::error_code ec;
+  fs::create_directories(paths.dir, ec);
+  fs::permissions(paths.dir, fs::perms::owner_all, ec);
+  auto key = relay::create_key_file(paths.key());
+  if (!key.ok()) return cli::fail(key.error());
+  auto store = relay::Store::create(paths.store(), *key);
+  if (!store.ok()) return cli::fail(store.error());
+  if (auto st = relay::generate_relay_keys(**store); !st.ok()) return cli::fail(st.error());
+  if (auto st = relay::set_organisation_key(**store, *org); !st.ok()) return cli::fail(st.error());
+  auto keys = relay::load_relay_keys(**store);
+  if (!keys.ok()) return cli::fail(keys.error());
+  auto text = crypto::encode_relay_keys({keys->noise.public_key, keys->signing.public_key});
+  std::cout << text << "\n";
+  cli::info("relay initialised in " + paths.dir.string() + " (store key: " + paths.key().string() + ", mode 0600)");
+  cli::info("give the line above to the analyst station to certify this relay: cairn-analyst relay add NAME " + text);
+  return 0;
+}
+
+int cmd_publish(const Paths& paths, const fs::path& file) {
+  auto bytes = read_small_file(file);
+  if (!bytes.ok()) return cli::fail(bytes.error());
+  auto kind = wire::detect_file_kind(*bytes);
+  if (!kind.ok()) return cli::fail(kind.error(), "publish takes a key bundle or a reply batch from the analyst station");
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  if (*kind == wire::FileKind::key_bundle) {
+    auto body = wire::unwrap_file(wire::FileKind::key_bundle, *bytes);
+    if (!body.ok()) return cli::fail(body.error());
+    auto verified = relay::publish_key_bundle(**store, *body, today_utc());
+    if (!verified.ok()) return cli::fail(verified.error());
+    std::cout << "published key bundle: " << verified->messaging_keys.size() << " messaging key(s), drop size "
+              << verified->drop_size << " bytes, valid until " << describe_day(verified->expires_day) << "\n";
+    return 0;
+  }
+  return cli::fail("cairn-relay cannot publish " + std::string(wire::describe(*kind)));
+}
+
+int cmd_status(const Paths& paths) {
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  auto counts = (*store)->counts();
+  if (!counts.ok()) return cli::fail(counts.error());
+  auto bundle = (*store)->get_meta(relay::meta::kKeyBundle);
+  std::cout << "drops stored:    " << counts->drops << "\n"
+            << "drop bytes:      " << counts->drop_bytes << "\n"
+            << "replies on board: " << counts->replies << "\n"
+            << "key bundle:      " << (bundle.ok() && bundle->has_value() ? "published" : "none") << "\n";
+  auto keys = relay::load_relay_keys(**store);
+  if (keys.ok()) std::cout << "relay keys:      " << crypto::encode_relay_keys({keys->noise.public_key, keys->signing.public_key}) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cairn-relay: the Cairn relay (stores only ciphertext drops)"};
+  app.require_subcommand(1);
+  Paths paths;
+  app.add_option("--dir", paths.dir, "relay directory (store and key file)")->capture_default_str();
+  app.add_option("--key-file", paths.key_file, "store key file (default: <dir>/store.key)");
+
+  std::string org_text;
+  auto* init = app.add_subcommand("init", "create the relay's keys and an empty encrypted store");
+  init->add_option("--organisation-key", org_text, "the organisation's public key (cairn-org1…)")->required();
+
+  relay::ServeConfig config;
+  auto* serve = app.add_subcommand("serve", "run the relay");
+  serve->set_config("--config", "", "read options from this file (INI/TOML)");
+  serve->add_option("--listen", config.listen_address, "address to listen on")->capture_default_str();
+  serve->add_option("--port", config.port, "TCP port (0: any free port)")->capture_default_str();
+  auto& L = config.limits;
+  serve->add_option("--max-connections", L.max_connections)->capture_default_str();
+  std::int64_t handshake_ms = L.handshake_timeout.count(), idle_ms = L.idle_timeout.count(),
+               op_ms = L.operation_timeout.count(), report_s = config.report_interval.count(),
+               grace_s = config.shutdown_grace.count();
+  serve->add_option("--handshake-timeout-ms", handshake_ms)->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--idle-timeout-ms", idle_ms)->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--operation-timeout-ms", op_ms)->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str();
+  serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
+  serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
+  serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
+
+  fs::path publish_file;
+  auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");
+  publish->add_option("FILE", publish_file)->required();
+
+  auto* status = app.add_subcommand("status", "show counts (nothing per source)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : cli::kExitUsage;
+  }
+
+  if (*init) return cmd_init(paths, org_text);
+  if (*publish) return cmd_publish(paths, publish_file);
+  if (*status) return cmd_status(paths);
+  if (*serve) {
+    L.handshake_timeout = std::chrono::milliseconds(handshake_ms);
+    L.idle_timeout = std::chrono::milliseconds(idle_ms);
+    L.operation_timeout = std::chrono::milliseconds(op_ms);
+    config.report_interval = std::chrono::seconds(report_s);
+    config.shutdown_grace = std::chrono::seconds(grace_s);
+    config.store_path = paths.store();
+    config.key_file = paths.key();
+    auto st = relay::serve(config);
+    if (!st.ok()) return cli::fail(st.error());
+    return 0;
+  }
+  return cli::kExitUsage;
+}

@@ -1,0 +1,34 @@
+// What every session of a running relay shares. Lives on the relay's one
+// network thread: sessions, reloads and shutdown all run there, so no locks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "common/bytes.h"
+#include "crypto/x25519.h"
+#include "relay/committer.h"
+#include "relay/config.h"
+#include "relay/log.h"
+
+namespace cairn::relay {
+
+// The published key bundle as served: the signed bytes, pre-encoded as a
+// Response, and the drop size it sets.
+struct ServedBundle {
+  Bytes response;  // serialized Response{key_bundle}
+  std::uint32_t drop_size = 0;
+};
+
+struct RelayState {
+  const ServeConfig& config;
+  const crypto::X25519KeyPair& noise_key;
+  Committer& committer;
+  Counters& counters;
+  std::shared_ptr<const ServedBundle> bundle;     // null until a bundle is published
+  std::shared_ptr<const Bytes> board_response;    // serialized Response{reply_board}
+  std::size_t open_sessions = 0;
+  bool draining = false;                          // SIGTERM: finish the request at hand, take no more
+};
+
+}  // namespace cairn::relay

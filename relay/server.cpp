@@ -1,0 +1,188 @@
+#include "relay/server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <optional>
+
+#include "common/day.h"
+#include "crypto/key_bundle.h"
+#include "relay/key_file.h"
+#include "relay/relay_keys.h"
+#include "relay/session.h"
+#include "relay/store.h"
+#include "wire/protocol.h"
+
+namespace cairn::relay {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+
+constexpr std::chrono::seconds kReloadInterval{5};
+
+// Reads what `cairn-relay publish` installed (possibly while we run).
+void reload(Store& store, RelayState& state) {
+  auto bundle = store.get_meta(meta::kKeyBundle);
+  auto size = store.get_meta(meta::kDropSize);
+  if (bundle.ok() && size.ok() && bundle->has_value() && size->has_value() && (*size)->size() == 4) {
+    auto served = std::make_shared<ServedBundle>();
+    v1::Response r;
+    r.mutable_key_bundle()->set_signed_key_bundle((*bundle)->data(), (*bundle)->size());
+    served->response = wire::encode(r);
+    served->drop_size = get_u32be((*size)->data());
+    if (!state.bundle || state.bundle->response != served->response) state.bundle = std::move(served);
+  }
+  auto replies = store.replies(today_utc());
+  if (replies.ok()) {
+    v1::Response r;
+    for (const auto& reply : *replies) r.mutable_reply_board()->add_replies(reply.data(), reply.size());
+    (void)r.mutable_reply_board();
+    state.board_response = std::make_shared<const Bytes>(wire::encode(r));
+  }
+}
+
+class Server {
+ public:
+  Server(asio::io_context& io, const ServeConfig& config, RelayState& state, Store& reader)
+      : io_(io), config_(config), state_(state), reader_(reader), acceptor_(io), signals_(io, SIGTERM, SIGINT),
+        report_timer_(io), reload_timer_(io), grace_timer_(io) {}
+
+  Status listen() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(config_.listen_address, ec);
+    if (ec) return make_error(Errc::invalid_argument, "cannot parse the listen address " + config_.listen_address);
+    asio::ip::tcp::endpoint ep(address, config_.port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return make_error(Errc::io, "cannot listen on " + config_.listen_address + ":" +
+                                            std::to_string(config_.port) + ": " + ec.message());
+    return ok_status();
+  }
+
+  void start() {
+    log_line("listening on port " + std::to_string(acceptor_.local_endpoint().port()));
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+    asio::co_spawn(io_, periodic_reload(), asio::detached);
+    asio::co_spawn(io_, periodic_report(), asio::detached);
+    signals_.async_wait([this](boost::system::error_code ec, int) {
+      if (!ec) begin_shutdown();
+    });
+  }
+
+ private:
+  awaitable<void> accept_loop() {
+    while (acceptor_.is_open()) {
+      boost::system::error_code ec;
+      auto socket = co_await acceptor_.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (!acceptor_.is_open()) co_return;
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      if (state_.open_sessions >= config_.limits.max_connections || state_.draining) {
+        ++state_.counters.refused_busy;
+        socket.close(ec);
+        continue;
+      }
+      socket.set_option(asio::ip::tcp::no_delay(true), ec);
+      asio::co_spawn(io_, run_session(std::move(socket), state_), asio::detached);
+    }
+  }
+
+  awaitable<void> periodic_reload() {
+    while (!stopping_) {
+      reload(reader_, state_);
+      reload_timer_.expires_after(kReloadInterval);
+      boost::system::error_code ec;
+      co_await reload_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
+  awaitable<void> periodic_report() {
+    while (!stopping_) {
+      report_timer_.expires_after(config_.report_interval);
+      boost::system::error_code ec;
+      co_await report_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (!ec) log_line("in the last period: " + state_.counters.take_report());
+    }
+  }
+
+  void begin_shutdown() {
+    log_line("shutting down: no new connections; finishing requests in flight");
+    stopping_ = true;
+    state_.draining = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    report_timer_.cancel();
+    reload_timer_.cancel();
+    close_idle_sessions();
+    // Stage 2: after the grace period, or at a second signal, close everything.
+    grace_timer_.expires_after(config_.shutdown_grace);
+    grace_timer_.async_wait([](boost::system::error_code e) {
+      if (!e) close_all_sessions();
+    });
+    signals_.async_wait([this](boost::system::error_code e, int) {
+      if (!e) close_all_sessions();
+      grace_timer_.cancel();
+    });
+    asio::co_spawn(io_, wait_for_sessions(), asio::detached);
+  }
+
+  awaitable<void> wait_for_sessions() {
+    asio::steady_timer poll(io_);
+    while (state_.open_sessions > 0) {
+      poll.expires_after(std::chrono::milliseconds(20));
+      boost::system::error_code ec;
+      co_await poll.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    grace_timer_.cancel();
+    signals_.cancel();
+  }
+
+  asio::io_context& io_;
+  const ServeConfig& config_;
+  RelayState& state_;
+  Store& reader_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::signal_set signals_;
+  asio::steady_timer report_timer_, reload_timer_, grace_timer_;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+Status serve(const ServeConfig& config) {
+  CAIRN_TRY(auto key, read_key_file(config.key_file));
+  // Two connections to the store: the committer writes, the network thread reads.
+  CAIRN_TRY(auto writer, Store::open(config.store_path, key));
+  CAIRN_TRY(auto reader, Store::open(config.store_path, key));
+  CAIRN_CHECK(writer->integrity_check());
+  CAIRN_TRY(auto keys, load_relay_keys(*reader));
+
+  Counters counters;
+  Committer committer(*writer, {.quota_bytes = config.limits.quota_bytes, .max_batch = config.limits.max_batch});
+  {
+    asio::io_context io(1);
+    RelayState state{config, keys.noise, committer, counters, nullptr, nullptr};
+    Server server(io, config, state, *reader);
+    CAIRN_CHECK(server.listen());
+    reload(*reader, state);
+    if (!state.bundle) log_line("no key bundle is published yet: drops are refused until `cairn-relay publish`");
+    server.start();
+    io.run();
+  }
+  committer.stop();  // every queued drop is committed before we return
+  log_line("stopped cleanly: " + counters.take_report());
+  return ok_status();
+}
+
+}  // namespace cairn::relay

@@ -1,0 +1,280 @@
+#include "relay/session.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <list>
+#include <memory>
+
+#include "crypto/pow.h"
+#include "wire/protocol.h"
+
+namespace cairn::relay {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using Clock = std::chrono::steady_clock;
+
+// The socket and its deadline timer, shared by the session and its watchdog.
+struct SessionIo {
+  explicit SessionIo(asio::ip::tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  asio::ip::tcp::socket socket;
+  asio::steady_timer timer;
+  bool timed_out = false;
+  bool idle = false;  // waiting for the next request (safe to close on shutdown)
+
+  void arm(std::chrono::milliseconds d) { timer.expires_after(d); }
+  void close() {
+    boost::system::error_code ignored;
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+    timer.cancel();
+  }
+};
+
+// All live sessions, for shutdown. Only touched on the network thread.
+std::list<std::weak_ptr<SessionIo>>& registry() {
+  static std::list<std::weak_ptr<SessionIo>> sessions;
+  return sessions;
+}
+
+// Closes the socket when the deadline passes. The deadline moves with each
+// operation (arm), which cancels the pending wait and loops.
+awaitable<void> watchdog(std::shared_ptr<SessionIo> io) {
+  for (;;) {
+    boost::system::error_code ec;
+    co_await io->timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (!io->socket.is_open()) co_return;
+    if (io->timer.expiry() <= Clock::now()) {
+      io->timed_out = true;
+      io->close();
+      co_return;
+    }
+  }
+}
+
+// A failure that ends the session: counted, never logged per peer.
+struct Closed {
+  enum class Why { peer_closed, timeout, handshake, protocol } why;
+};
+
+awaitable<void> read_exact(SessionIo& io, MutableByteView out) {
+  boost::system::error_code ec;
+  co_await asio::async_read(io.socket, asio::buffer(out.data(), out.size()),
+                            asio::redirect_error(use_awaitable, ec));
+  if (ec) throw Closed{io.timed_out ? Closed::Why::timeout : Closed::Why::peer_closed};
+}
+
+awaitable<void> write_all(SessionIo& io, ByteView data) {
+  boost::system::error_code ec;
+  co_await asio::async_write(io.socket, asio::buffer(data.data(), data.size()),
+                             asio::redirect_error(use_awaitable, ec));
+  if (ec) throw Closed{io.timed_out ? Closed::Why::timeout : Closed::Why::peer_closed};
+}
+
+// Hands a drop to the group-commit thread and resumes when it is durable.
+awaitable<Status> commit_drop(Committer& committer, Bytes drop) {
+  auto ex = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
+      [&committer, ex](auto handler, Bytes d) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        committer.submit(std::move(d), [h, ex](Status st) {
+          asio::post(ex, [h, st = std::move(st)]() mutable { (*h)(std::move(st)); });
+        });
+      },
+      use_awaitable, std::move(drop));
+}
+
+class Session {
+ public:
+  Session(std::shared_ptr<SessionIo> io, RelayState& state) : io_(std::move(io)), state_(state) {}
+
+  awaitable<void> run() {
+    co_await handshake();
+    const auto& limits = state_.config.limits;
+    while (!state_.draining) {
+      io_->idle = true;
+      io_->arm(limits.idle_timeout);
+      auto request = co_await read_message(true);
+      io_->idle = false;
+      io_->arm(limits.operation_timeout);
+      auto response = co_await handle(request);
+      co_await send(response);
+      if (closing_) break;
+    }
+  }
+
+ private:
+  awaitable<void> handshake() {
+    io_->arm(state_.config.limits.handshake_timeout);
+    auto hs = crypto::noise::make_nk_responder(wire::prologue(), state_.noise_key);
+    if (!hs.ok()) throw Closed{Closed::Why::handshake};
+
+    // -> e, es: a fixed-size first message; any other length is not a Cairn client.
+    ByteArray<crypto::kFrameLengthBytes + wire::kMessage1Bytes> m1{};
+    co_await read_exact(*io_, MutableByteView(m1.data(), crypto::kFrameLengthBytes));
+    if (get_u16be(m1.data()) != wire::kMessage1Bytes) throw Closed{Closed::Why::handshake};
+    co_await read_exact(*io_, MutableByteView(m1).subspan(crypto::kFrameLengthBytes));
+    auto payload1 = hs->read_message(ByteView(m1).subspan(crypto::kFrameLengthBytes));
+    if (!payload1.ok() || payload1->size() != wire::kRequestPayloadBytes) throw Closed{Closed::Why::handshake};
+
+    // <- e, ee: the relay's parameters and this connection's proof-of-work challenge.
+    challenge_ = crypto::pow::new_challenge();
+    v1::HandshakePayload p;
+    p.set_version(wire::kProtocolVersion);
+    p.set_pow_challenge(challenge_.data(), challenge_.size());
+    p.set_pow_bits(state_.config.limits.pow_bits);
+    p.set_drop_size(state_.bundle ? state_.bundle->drop_size : 0);
+    p.set_max_drops_per_connection(state_.config.limits.drops_per_connection);
+    auto payload2 = wire::encode_handshake_payload(p);
+    if (!payload2.ok()) throw Closed{Closed::Why::handshake};
+    auto m2 = hs->write_message(*payload2);
+    if (!m2.ok()) throw Closed{Closed::Why::handshake};
+    auto framed = crypto::frame_noise_message(*m2);
+    if (!framed.ok()) throw Closed{Closed::Why::handshake};
+    co_await write_all(*io_, *framed);
+
+    auto ciphers = hs->split();
+    if (!ciphers.ok()) throw Closed{Closed::Why::handshake};
+    std::size_t cap = wire::max_request_bytes(state_.bundle ? state_.bundle->drop_size : 0);
+    reader_.emplace(std::move(ciphers->receive), cap);
+    writer_.emplace(std::move(ciphers->send));
+  }
+
+  // Reads frames until one whole request has arrived. The first frame may
+  // wait for the idle deadline; the rest must follow within the operation one.
+  awaitable<v1::Request> read_message(bool first_waits_idle) {
+    ByteArray<crypto::kRecordFrameBytes> frame{};
+    bool first = true;
+    for (;;) {
+      co_await read_exact(*io_, frame);
+      if (first && first_waits_idle) {
+        io_->idle = false;
+        io_->arm(state_.config.limits.operation_timeout);
+      }
+      first = false;
+      auto opened = reader_->open_frame(frame);
+      if (!opened.ok()) throw Closed{Closed::Why::protocol};
+      if (!opened->has_value()) continue;
+      auto request = wire::decode_request(**opened);
+      if (!request.ok()) throw Closed{Closed::Why::protocol};
+      co_return std::move(request).value();
+    }
+  }
+
+  awaitable<void> send(const Bytes& response) {
+    auto frames = writer_->seal_message(response);
+    if (!frames.ok()) throw Closed{Closed::Why::protocol};
+    co_await write_all(*io_, *frames);
+  }
+
+  awaitable<Bytes> handle(const v1::Request& request) {
+    switch (request.kind_case()) {
+      case v1::Request::kPutDrop: co_return co_await put_drop(request.put_drop());
+      case v1::Request::kGetKeyBundle:
+        if (!state_.bundle)
+          co_return wire::encode(wire::error_response(v1::ERROR_CODE_NO_KEY_BUNDLE,
+                                                      "this relay has no key bundle published yet"));
+        ++state_.counters.bundles_served;
+        co_return state_.bundle->response;
+      case v1::Request::kGetReplyBoard:
+        ++state_.counters.boards_served;
+        if (state_.board_response) co_return *state_.board_response;
+        co_return wire::encode(v1::Response{});
+      default: break;
+    }
+    throw Closed{Closed::Why::protocol};
+  }
+
+  awaitable<Bytes> refuse(v1::ErrorCode code, std::string_view detail) {
+    ++state_.counters.drops_refused;
+    co_return wire::encode(wire::error_response(code, detail));
+  }
+
+  awaitable<Bytes> put_drop(const v1::PutDrop& put) {
+    const auto& limits = state_.config.limits;
+    if (!state_.bundle) co_return co_await refuse(v1::ERROR_CODE_NO_KEY_BUNDLE, "this relay has no key bundle published yet");
+    if (drops_ >= limits.drops_per_connection) {
+      closing_ = true;
+      co_return co_await refuse(v1::ERROR_CODE_TOO_MANY_DROPS, "too many drops on one connection; reconnect");
+    }
+    ++drops_;
+    if (put.drop().size() != state_.bundle->drop_size)
+      co_return co_await refuse(v1::ERROR_CODE_DROP_WRONG_SIZE, "a drop must be exactly " +
+                                                                    std::to_string(state_.bundle->drop_size) + " bytes");
+    ByteView drop = as_bytes(put.drop());
+    if (!crypto::pow::verify(challenge_, crypto::pow::context_for_drop(drop), as_bytes(put.pow_nonce()),
+                             limits.pow_bits)
+             .ok())
+      co_return co_await refuse(v1::ERROR_CODE_POW_INSUFFICIENT, "the proof of work does not solve this connection's challenge");
+
+    auto st = co_await commit_drop(state_.committer, Bytes(drop.begin(), drop.end()));
+    if (!st.ok()) {
+      if (st.code() == Errc::quota)
+        co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay is full; try again later");
+      co_return co_await refuse(v1::ERROR_CODE_STORAGE_UNAVAILABLE, "the relay could not store the drop; nothing was stored");
+    }
+    ++stored_;
+    ++state_.counters.drops_stored;
+    v1::Response r;
+    r.mutable_ack()->set_stored(stored_);
+    co_return wire::encode(r);
+  }
+
+  std::shared_ptr<SessionIo> io_;
+  RelayState& state_;
+  crypto::pow::Challenge challenge_{};
+  std::optional<crypto::RecordReader> reader_;
+  std::optional<crypto::RecordWriter> writer_;
+  std::uint32_t drops_ = 0;
+  std::uint32_t stored_ = 0;
+  bool closing_ = false;
+};
+
+}  // namespace
+
+awaitable<void> run_session(asio::ip::tcp::socket socket, RelayState& state) {
+  auto io = std::make_shared<SessionIo>(std::move(socket));
+  auto& sessions = registry();
+  auto me = sessions.insert(sessions.end(), io);
+  ++state.open_sessions;
+  ++state.counters.connections;
+  asio::co_spawn(io->socket.get_executor(), watchdog(io), asio::detached);
+  try {
+    Session session(io, state);
+    co_await session.run();
+  } catch (const Closed& c) {
+    switch (c.why) {
+      case Closed::Why::timeout: ++state.counters.timeouts; break;
+      case Closed::Why::handshake: ++state.counters.handshakes_failed; break;
+      case Closed::Why::protocol: ++state.counters.protocol_errors; break;
+      case Closed::Why::peer_closed: break;
+    }
+  } catch (const std::exception&) {
+    ++state.counters.protocol_errors;  // e.g. bad_alloc: this connection ends, the relay goes on
+  }
+  io->close();
+  sessions.erase(me);
+  --state.open_sessions;
+}
+
+void close_idle_sessions() {
+  for (auto& w : registry())
+    if (auto io = w.lock(); io && io->idle) io->close();
+}
+
+void close_all_sessions() {
+  for (auto& w : registry())
+    if (auto io = w.lock()) io->close();
+}
+
+}  // namespace cairn::relay

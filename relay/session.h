@@ -1,0 +1,21 @@
+// One connection: Noise NK handshake as responder, then request/response over
+// fixed-size records. Every read and write has a deadline; every length from
+// the peer is checked before it is used; any protocol violation closes the
+// connection and touches nothing stored.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "relay/relay_state.h"
+
+namespace cairn::relay {
+
+boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket, RelayState& state);
+
+// Wakes every idle session so that it closes (stage 1 of shutdown), or closes
+// every session outright (stage 2).
+void close_idle_sessions();
+void close_all_sessions();
+
+}  // namespace cairn::relay
