@@ -1,0 +1,232 @@
+#include "crypto/drop_address.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include "crypto/bech32.h"
+
+namespace cairn::crypto {
+namespace {
+
+// Byte offsets of the payload layout in docs/protocol/address.md.
+constexpr std::size_t kOffVersion = 0;
+constexpr std::size_t kOffRelayKey = 1;
+constexpr std::size_t kOffOrganisationKey = 33;
+constexpr std::size_t kOffPort = 65;
+constexpr std::size_t kOffHostLength = 67;
+constexpr std::size_t kOffHost = 68;
+static_assert(kOffHost == kDropAddressFixedBytes);
+
+constexpr std::string_view kOnionSuffix = ".onion";
+constexpr std::string_view kBech32Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+constexpr std::string_view kPrefix = "cairn1";
+constexpr std::string_view kAskAgain = "; ask for the drop address again";
+
+// Invisible characters that copying from web pages, PDFs and messengers
+// inserts; none can be part of an address, so they are dropped like spaces.
+constexpr std::array<std::string_view, 7> kIgnorableSequences = {
+    "\xc2\xa0",      // U+00A0 no-break space
+    "\xc2\xad",      // U+00AD soft hyphen
+    "\xe2\x80\x8b",  // U+200B zero-width space
+    "\xe2\x80\x8c",  // U+200C zero-width non-joiner
+    "\xe2\x80\x8d",  // U+200D zero-width joiner
+    "\xe2\x81\xa0",  // U+2060 word joiner
+    "\xef\xbb\xbf",  // U+FEFF byte-order mark / zero-width no-break space
+};
+
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+Error damaged(std::string detail) {
+  return make_error(Errc::malformed, "this drop address is damaged or was made by faulty software: " +
+                                         detail + std::string(kAskAgain));
+}
+
+// Removes everything that cannot be part of an address but that pasting adds.
+// Any other character outside printable ASCII is an error.
+Result<std::string> strip_ignorable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t position = 0;  // in characters, for the message
+  for (std::size_t i = 0; i < text.size();) {
+    ++position;
+    if (is_ascii_space(text[i])) { ++i; continue; }
+    bool skipped = false;
+    for (auto seq : kIgnorableSequences)
+      if (text.substr(i).starts_with(seq)) { i += seq.size(); skipped = true; break; }
+    if (skipped) continue;
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x21 || c > 0x7e)
+      return make_error(Errc::malformed, "the drop address contains a character that cannot be in it (character " +
+                                             std::to_string(position) +
+                                             "); a drop address has only letters and digits");
+    out.push_back(text[i]);
+    ++i;
+  }
+  return out;
+}
+
+Status check_ipv4(std::string_view host) {
+  int parts = 0;
+  std::size_t start = 0;
+  while (start <= host.size()) {
+    std::size_t end = host.find('.', start);
+    if (end == std::string_view::npos) end = host.size();
+    auto part = host.substr(start, end - start);
+    ++parts;
+    if (part.empty() || part.size() > 3 || (part.size() > 1 && part[0] == '0'))
+      return make_error(Errc::malformed, "the server address '" + std::string(host) + "' is not a valid IPv4 address");
+    int value = 0;
+    for (char c : part) value = value * 10 + (c - '0');
+    if (value > 255)
+      return make_error(Errc::malformed, "the server address '" + std::string(host) + "' is not a valid IPv4 address");
+    start = end + 1;
+  }
+  if (parts != 4)
+    return make_error(Errc::malformed, "the server address '" + std::string(host) + "' is not a valid IPv4 address");
+  return ok_status();
+}
+
+Status check_onion(std::string_view host) {
+  auto name = host.substr(0, host.size() - kOnionSuffix.size());
+  bool base32 = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
+  });
+  // A v3 name is base32(public key 32 || checksum 2 || version 0x03): 56
+  // characters, the last of which encodes the version's low bits, so 'd'.
+  if (name.size() != kOnionV3NameChars || !base32 || name.back() != 'd')
+    return make_error(Errc::malformed, "the onion name '" + std::string(host) +
+                                           "' is not a version 3 onion name (56 letters and digits 2-7 before .onion)");
+  return ok_status();
+}
+
+Status check_dns_name(std::string_view host) {
+  std::size_t start = 0;
+  std::string_view last;
+  while (start <= host.size()) {
+    std::size_t end = host.find('.', start);
+    if (end == std::string_view::npos) end = host.size();
+    auto label = host.substr(start, end - start);
+    if (label.empty())
+      return make_error(Errc::malformed, "the server name '" + std::string(host) +
+                                             "' has an empty part (two dots in a row, or a dot at the start or end)");
+    if (label.size() > 63)
+      return make_error(Errc::malformed, "the server name '" + std::string(host) + "' has a part longer than 63 characters");
+    if (label.front() == '-' || label.back() == '-')
+      return make_error(Errc::malformed, "a part of the server name '" + std::string(host) +
+                                             "' starts or ends with '-'");
+    last = label;
+    start = end + 1;
+  }
+  if (std::all_of(last.begin(), last.end(), is_digit))
+    return make_error(Errc::malformed, "the server name '" + std::string(host) + "' ends in a part that is all digits");
+  return ok_status();
+}
+
+}  // namespace
+
+bool DropAddress::is_onion() const { return host.ends_with(kOnionSuffix); }
+
+Status check_drop_address_host(std::string_view host) {
+  if (host.empty()) return make_error(Errc::malformed, "the server name is empty");
+  if (host.size() > kDropAddressHostMaxBytes)
+    return make_error(Errc::malformed, "the server name is longer than 253 characters");
+  if (host.find(':') != std::string_view::npos)
+    return make_error(Errc::unsupported, "IPv6 addresses cannot be used in a drop address; use a DNS name");
+  // Characters first, so the messages below can quote the host safely.
+  for (char c : host)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '.' || c == '-'))
+      return make_error(Errc::malformed, "the server name contains a character that is not allowed in server names");
+  if (std::any_of(host.begin(), host.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return make_error(Errc::malformed, "the server name '" + std::string(host) + "' must be written in lower case");
+  if (host.ends_with(kOnionSuffix)) return check_onion(host);
+  if (std::all_of(host.begin(), host.end(), [](char c) { return is_digit(c) || c == '.'; }))
+    return check_ipv4(host);
+  return check_dns_name(host);
+}
+
+Result<std::string> encode_drop_address(const DropAddress& a) {
+  if (auto s = check_drop_address_host(a.host); !s.ok()) return make_error(Errc::invalid_argument, s.error().message);
+  if (a.port == 0) return make_error(Errc::invalid_argument, "the port of a drop address cannot be 0");
+  if (!check_ed25519_public_key(a.organisation_key).ok())
+    return make_error(Errc::invalid_argument, "the organisation key is not a valid Ed25519 public key");
+  if (std::all_of(a.relay_noise_key.begin(), a.relay_noise_key.end(), [](auto b) { return b == 0; }))
+    return make_error(Errc::invalid_argument, "the relay Noise key is all zeros");
+
+  Bytes payload;
+  payload.reserve(kDropAddressFixedBytes + a.host.size());
+  payload.push_back(kDropAddressVersion);
+  payload.insert(payload.end(), a.relay_noise_key.begin(), a.relay_noise_key.end());
+  payload.insert(payload.end(), a.organisation_key.begin(), a.organisation_key.end());
+  payload.push_back(static_cast<std::uint8_t>(a.port >> 8));
+  payload.push_back(static_cast<std::uint8_t>(a.port));
+  payload.push_back(static_cast<std::uint8_t>(a.host.size()));
+  payload.insert(payload.end(), a.host.begin(), a.host.end());
+  if (payload.size() != kOffHost + a.host.size()) std::abort();  // the layout above is the spec's
+  return bech32_encode(kDropAddressHrp, payload);
+}
+
+Result<DropAddress> parse_drop_address(std::string_view text) {
+  constexpr std::string_view kTooLong =
+      "this is too long to be a Cairn drop address; copy only the address, which starts with cairn1";
+  if (text.size() > kDropAddressMaxInputChars) return make_error(Errc::too_large, std::string(kTooLong));
+  CAIRN_TRY(std::string s, strip_ignorable(text));
+  if (s.empty()) return make_error(Errc::malformed, "the drop address is empty");
+  if (s.size() > kDropAddressMaxChars) return make_error(Errc::too_large, std::string(kTooLong));
+
+  std::string folded(s);
+  std::transform(folded.begin(), folded.end(), folded.begin(), lower);
+  if (!folded.starts_with(kPrefix)) {
+    if (folded.starts_with("age1"))
+      return make_error(Errc::malformed,
+                        "this is an age recipient, not a Cairn drop address (it should start with cairn1)");
+    return make_error(Errc::malformed, "this is not a Cairn drop address (it should start with cairn1)");
+  }
+  // Characters outside the Bech32 alphabet are typos too; name the first one.
+  for (std::size_t i = kPrefix.size(); i < folded.size(); ++i)
+    if (kBech32Charset.find(folded[i]) == std::string_view::npos)
+      return make_error(Errc::malformed, "the drop address has a typo: character " + std::to_string(i + 1) + " ('" +
+                                             std::string(1, s[i]) +
+                                             "') never appears in a drop address (there is no b, i, o or 1 after cairn1)");
+  bool has_lower = std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  bool has_upper = std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (has_lower && has_upper)
+    return make_error(Errc::malformed,
+                      "the drop address mixes capital and small letters; copy it again exactly as given");
+
+  auto decoded = bech32_decode(s);
+  if (!decoded.ok()) {
+    if (decoded.code() == Errc::checksum_mismatch)
+      return make_error(Errc::checksum_mismatch, "the drop address has a typo: a character is wrong or missing");
+    return make_error(Errc::malformed, "the drop address has a typo: a character is missing or extra");
+  }
+  const Bytes& p = decoded->data;
+
+  if (p.empty()) return damaged("it holds no data");
+  if (p[kOffVersion] != kDropAddressVersion) {
+    if (p[kOffVersion] == 0) return damaged("its version is 0");
+    return make_error(Errc::unsupported, "this drop address is for a newer version of Cairn (address version " +
+                                             std::to_string(p[kOffVersion]) + "); this Cairn understands version " +
+                                             std::to_string(kDropAddressVersion) + ", so update Cairn");
+  }
+  if (p.size() < kDropAddressFixedBytes) return damaged("it is cut short");
+  std::size_t host_length = p[kOffHostLength];
+  if (p.size() < kDropAddressFixedBytes + host_length) return damaged("it is cut short");
+  if (p.size() > kDropAddressFixedBytes + host_length) return damaged("it has extra data at the end");
+
+  DropAddress a;
+  std::copy_n(p.begin() + kOffRelayKey, 32, a.relay_noise_key.begin());
+  std::copy_n(p.begin() + kOffOrganisationKey, 32, a.organisation_key.begin());
+  a.port = get_u16be(p.data() + kOffPort);
+  a.host.assign(p.begin() + kOffHost, p.end());
+  if (std::all_of(a.relay_noise_key.begin(), a.relay_noise_key.end(), [](auto b) { return b == 0; }))
+    return damaged("its relay key is invalid");
+  if (!check_ed25519_public_key(a.organisation_key).ok()) return damaged("its organisation key is invalid");
+  if (a.port == 0) return damaged("its port is 0");
+  if (auto h = check_drop_address_host(a.host); !h.ok()) return damaged(h.error().message);
+  return a;
+}
+
+}  // namespace cairn::crypto

@@ -1,0 +1,258 @@
+#include "crypto/key_bundle.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "crypto/pow.h"
+#include "proto/keys.pb.h"
+
+namespace cairn::crypto {
+namespace {
+
+std::string fingerprint(ByteView key) { return to_hex(key.first(8)) + "…"; }
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+template <std::size_t N>
+bool same_key(const ByteArray<N>& a, ByteView b) {
+  return b.size() == N && std::equal(a.begin(), a.end(), b.begin());
+}
+
+// The deployment parameters both the builder and the verifier insist on:
+// empty if fine, otherwise the reason.
+std::string parameter_problem(DayNumber issued, DayNumber expires, std::uint32_t drop_size,
+                              std::uint32_t pow_bits) {
+  if (issued > expires)
+    return "the key bundle is issued on " + describe_day(issued) + " but expires earlier, on " +
+           describe_day(expires);
+  if (drop_size < kDropSizeMin || drop_size > kDropSizeMax)
+    return "the key bundle's drop size " + std::to_string(drop_size) + " is outside " +
+           std::to_string(kDropSizeMin) + ".." + std::to_string(kDropSizeMax) + " bytes";
+  if (pow_bits > pow::kMaxBits)
+    return "the key bundle's proof-of-work difficulty " + std::to_string(pow_bits) + " is over " +
+           std::to_string(pow::kMaxBits) + " bits";
+  return {};
+}
+
+bool is_date_error(Errc c) { return c == Errc::expired || c == Errc::not_yet_valid; }
+
+// The issuer of a certificate that should come from the organisation, when
+// it is an analyst instead: a sharper message than "not signed by".
+std::optional<std::string> analyst_named_by(const Ed25519Public& issuer,
+                                            const std::vector<Certificate>& identities) {
+  for (const auto& id : identities)
+    if (std::equal(id.subject_key.begin(), id.subject_key.end(), issuer.begin())) return id.label;
+  return std::nullopt;
+}
+
+Status check_relay_issuer(const Certificate& cert, const Ed25519Public& organisation_key,
+                          const std::vector<Certificate>& identities) {
+  if (cert.issuer_key == organisation_key) return ok_status();
+  if (auto analyst = analyst_named_by(cert.issuer_key, identities))
+    return make_error(Errc::untrusted, "the " + std::string(role_name(cert.role)) + " of relay " +
+                                           quoted(cert.label) + " is certified by analyst " + quoted(*analyst) +
+                                           ", but relay keys must be certified by the organisation key");
+  return ok_status();  // the verify_relay_* message covers the general case
+}
+
+// Exactly one certificate of a relay role.
+Result<Certificate> the_one(const std::vector<Certificate>& certs, CertificateRole role) {
+  if (certs.empty())
+    return make_error(Errc::malformed, "the key bundle has no " + std::string(role_name(role)));
+  if (certs.size() > 1)
+    return make_error(Errc::malformed, "the key bundle has " + std::to_string(certs.size()) + " " +
+                                           std::string(role_name(role)) + "s; it must have exactly one");
+  return certs.front();
+}
+
+}  // namespace
+
+Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBundleParams& params) {
+  if (auto problem = parameter_problem(params.issued_day, params.expires_day, params.drop_size, params.pow_bits);
+      !problem.empty())
+    return make_error(Errc::invalid_argument, problem);
+  if (params.certificates.size() > kKeyBundleMaxCertificates)
+    return make_error(Errc::too_large, "a key bundle holds at most " + std::to_string(kKeyBundleMaxCertificates) +
+                                           " certificates");
+  cairn::v1::KeyBundleBody body;
+  body.set_version(kKeyBundleVersion);
+  body.set_issued_day(params.issued_day);
+  body.set_expires_day(params.expires_day);
+  body.set_drop_size(params.drop_size);
+  body.set_pow_bits(params.pow_bits);
+  body.set_organisation_key(std::string(as_chars(organisation.public_key)));
+  for (std::size_t i = 0; i < params.certificates.size(); ++i) {
+    const auto& raw = params.certificates[i];
+    if (auto c = parse_certificate(raw); !c.ok())
+      return make_error(Errc::invalid_argument,
+                        "certificate " + std::to_string(i + 1) + ": " + c.error().message);
+    body.add_certificates(std::string(as_chars(raw)));
+  }
+  std::string body_bytes;
+  if (!body.SerializeToString(&body_bytes))
+    return make_error(Errc::internal, "could not serialize the key bundle body");
+  auto signature = sign(organisation, sign_context::kKeyBundle, as_bytes(body_bytes));
+
+  cairn::v1::SignedKeyBundle signed_bundle;
+  signed_bundle.set_body(std::move(body_bytes));
+  signed_bundle.set_signature(std::string(as_chars(signature)));
+  std::string out;
+  if (!signed_bundle.SerializeToString(&out))
+    return make_error(Errc::internal, "could not serialize the signed key bundle");
+  if (out.size() > kKeyBundleMaxBytes)
+    return make_error(Errc::too_large, "the key bundle would be " + std::to_string(out.size()) +
+                                           " bytes; the limit is " + std::to_string(kKeyBundleMaxBytes));
+  return to_bytes(out);
+}
+
+Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed25519Public& organisation_key,
+                                            DayNumber today) {
+  if (signed_bundle.size() > kKeyBundleMaxBytes)
+    return make_error(Errc::too_large, "the key bundle is " + std::to_string(signed_bundle.size()) +
+                                           " bytes; the limit is " + std::to_string(kKeyBundleMaxBytes));
+  cairn::v1::SignedKeyBundle outer;
+  if (!outer.ParseFromArray(signed_bundle.data(), static_cast<int>(signed_bundle.size())))
+    return make_error(Errc::malformed, "the key bundle is damaged: it does not parse");
+  if (outer.signature().size() != kEd25519SignatureBytes)
+    return make_error(Errc::malformed, "the key bundle's signature is not 64 bytes");
+
+  // Verify before parsing the body; parse an unverified body only to explain a failure.
+  if (!verify(organisation_key, sign_context::kKeyBundle, as_bytes(outer.body()), as_bytes(outer.signature()))
+           .ok()) {
+    cairn::v1::KeyBundleBody claimed;
+    if (claimed.ParseFromString(outer.body()) && !claimed.organisation_key().empty() &&
+        !same_key(organisation_key, as_bytes(claimed.organisation_key())))
+      return make_error(Errc::untrusted,
+                        "the key bundle was signed by a different organisation key (" +
+                            fingerprint(as_bytes(claimed.organisation_key())) +
+                            ") than the one in the drop address (" + fingerprint(organisation_key) + ")");
+    return make_error(Errc::bad_signature,
+                      "the key bundle's signature does not verify: it was altered or damaged");
+  }
+
+  cairn::v1::KeyBundleBody body;
+  if (!body.ParseFromString(outer.body()))
+    return make_error(Errc::malformed, "the signed key bundle body does not parse");
+  if (body.version() != kKeyBundleVersion)
+    return make_error(Errc::unsupported, "key bundle version " + std::to_string(body.version()) +
+                                             " is not supported; this Cairn understands version " +
+                                             std::to_string(kKeyBundleVersion));
+  if (!same_key(organisation_key, as_bytes(body.organisation_key())))
+    return make_error(Errc::untrusted,
+                      "the key bundle names a different organisation key than the one in the drop address");
+  if (auto problem = parameter_problem(body.issued_day(), body.expires_day(), body.drop_size(), body.pow_bits());
+      !problem.empty())
+    return make_error(Errc::malformed, problem);
+  if (today < body.issued_day())
+    return make_error(Errc::not_yet_valid, "the key bundle is not valid until " + describe_day(body.issued_day()) +
+                                               ", and today is " + describe_day(today) +
+                                               " (is this computer's date right?)");
+  if (today > body.expires_day())
+    return make_error(Errc::expired, "the key bundle expired: it was valid until " +
+                                         describe_day(body.expires_day()) + ", and today is " +
+                                         describe_day(today) + "; the relay needs a fresh one");
+  if (static_cast<std::size_t>(body.certificates_size()) > kKeyBundleMaxCertificates)
+    return make_error(Errc::too_large, "the key bundle has " + std::to_string(body.certificates_size()) +
+                                           " certificates; the limit is " +
+                                           std::to_string(kKeyBundleMaxCertificates));
+
+  std::vector<Certificate> identities, messaging, relay_noise, relay_signing;
+  for (int i = 0; i < body.certificates_size(); ++i) {
+    auto cert = parse_certificate(as_bytes(body.certificates(i)));
+    if (!cert.ok())
+      return make_error(cert.code(), "certificate " + std::to_string(i + 1) + " in the key bundle: " +
+                                         cert.error().message);
+    switch (cert->role) {
+      case CertificateRole::analyst_identity: identities.push_back(std::move(cert).value()); break;
+      case CertificateRole::analyst_messaging: messaging.push_back(std::move(cert).value()); break;
+      case CertificateRole::relay_noise: relay_noise.push_back(std::move(cert).value()); break;
+      case CertificateRole::relay_signing: relay_signing.push_back(std::move(cert).value()); break;
+    }
+  }
+  auto duplicate_subject = [](const std::vector<Certificate>& certs) -> std::optional<std::string> {
+    for (std::size_t i = 0; i < certs.size(); ++i)
+      for (std::size_t j = i + 1; j < certs.size(); ++j)
+        if (certs[i].subject_key == certs[j].subject_key) return fingerprint(certs[i].subject_key);
+    return std::nullopt;
+  };
+  for (const auto* group : {&identities, &messaging})
+    if (auto dup = duplicate_subject(*group))
+      return make_error(Errc::malformed, "the key bundle certifies the key " + *dup + " twice");
+
+  VerifiedKeyBundle out;
+  out.issued_day = body.issued_day();
+  out.expires_day = body.expires_day();
+  out.drop_size = body.drop_size();
+  out.pow_bits = body.pow_bits();
+  out.organisation_key = organisation_key;
+
+  // Relay keys: exactly one each, and the bundle is refused if either is not valid today.
+  CAIRN_TRY(auto noise_cert, the_one(relay_noise, CertificateRole::relay_noise));
+  CAIRN_TRY(auto signing_cert, the_one(relay_signing, CertificateRole::relay_signing));
+  CAIRN_CHECK(check_relay_issuer(noise_cert, organisation_key, identities));
+  CAIRN_CHECK(check_relay_issuer(signing_cert, organisation_key, identities));
+  CAIRN_TRY(out.relay_noise_key, verify_relay_noise(noise_cert, organisation_key, today));
+  CAIRN_TRY(out.relay_signing_key, verify_relay_signing(signing_cert, organisation_key, today));
+  out.relay_name = noise_cert.label;
+
+  // Analysts: an identity outside its dates is skipped (with its messaging
+  // keys); any other failure means the station signed something wrong, and
+  // the whole bundle is refused.
+  struct Analyst {
+    CertifiedAnalyst who;
+    std::optional<Error> unusable;
+  };
+  std::vector<Analyst> known;
+  for (const auto& cert : identities) {
+    auto a = verify_analyst_identity(cert, organisation_key, today);
+    if (a.ok()) {
+      out.analysts.push_back(a.value());
+      known.push_back({std::move(a).value(), std::nullopt});
+    } else if (is_date_error(a.code())) {
+      out.skipped.push_back(a.error().message);
+      known.push_back({{cert.label, {}, cert.not_before_day, cert.not_after_day}, a.error()});
+      std::copy(cert.subject_key.begin(), cert.subject_key.end(), known.back().who.identity_key.begin());
+    } else {
+      return a.error();
+    }
+  }
+
+  // Messaging keys: each must chain to an analyst identity in this bundle.
+  std::optional<Errc> why_none;  // the date error that left us without keys, if any
+  for (const auto& cert : messaging) {
+    auto issuer = std::find_if(known.begin(), known.end(),
+                               [&](const Analyst& a) { return a.who.identity_key == cert.issuer_key; });
+    if (issuer == known.end()) {
+      std::string subject = "the messaging key " + fingerprint(cert.subject_key) + " labelled " + quoted(cert.label);
+      if (cert.issuer_key == organisation_key)
+        return make_error(Errc::untrusted, subject +
+                                               " is certified directly by the organisation key, but a messaging "
+                                               "key must be certified by an analyst's identity key");
+      return make_error(Errc::untrusted,
+                        subject + " is signed by a key that is not a certified analyst in this key bundle");
+    }
+    auto key = verify_analyst_messaging(cert, issuer->who, today);
+    if (!key.ok()) {
+      if (!is_date_error(key.code())) return key.error();
+      out.skipped.push_back(key.error().message);
+      if (!why_none || key.code() == Errc::expired) why_none = key.code();
+      continue;
+    }
+    if (issuer->unusable) {
+      out.skipped.push_back("the messaging key of analyst " + quoted(issuer->who.name) +
+                            " is not used because " + issuer->unusable->message);
+      if (!why_none || issuer->unusable->code == Errc::expired) why_none = issuer->unusable->code;
+      continue;
+    }
+    out.messaging_keys.push_back(key.value());
+  }
+  if (out.messaging_keys.empty()) {
+    if (messaging.empty()) return make_error(Errc::malformed, "the key bundle has no analyst messaging keys");
+    std::string reasons;
+    for (const auto& s : out.skipped) reasons += (reasons.empty() ? "" : "; ") + s;
+    return make_error(why_none.value_or(Errc::expired),
+                      "no analyst messaging key in the key bundle is valid today: " + reasons);
+  }
+  return out;
+}
+
+}  // namespace cairn::crypto

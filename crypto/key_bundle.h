@@ -1,0 +1,74 @@
+// The key bundle (docs/protocol/keys.md): the organisation-signed set of
+// current public keys and deployment parameters. Built on the analyst
+// station, installed on the relay, served to clients, and verified by every
+// client (and by the relay on publish) back to the pinned organisation key.
+// The protobuf schema is proto/keys.proto; nothing protobuf shows here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/day.h"
+#include "common/result.h"
+#include "crypto/certificate.h"
+#include "crypto/sign.h"
+#include "crypto/x25519.h"
+
+namespace cairn::crypto {
+
+// Specification constants.
+inline constexpr std::uint32_t kKeyBundleVersion = 1;
+inline constexpr std::size_t kKeyBundleMaxBytes = 64 * 1024;  // checked before parsing
+inline constexpr std::size_t kKeyBundleMaxCertificates = 64;
+inline constexpr std::uint32_t kDropSizeMin = 4 * 1024;
+inline constexpr std::uint32_t kDropSizeMax = 1024 * 1024;
+
+struct KeyBundleParams {
+  DayNumber issued_day = 0;
+  DayNumber expires_day = 0;  // last valid day
+  std::uint32_t drop_size = 0;
+  std::uint32_t pow_bits = 0;
+  std::vector<Bytes> certificates;  // encoded certificates (crypto/certificate.h)
+};
+
+// Signs a bundle with the organisation key and returns the serialized
+// SignedKeyBundle. Checks parameters, caps and certificate structure
+// (Errc::invalid_argument / Errc::too_large), not the chains: a station SHOULD
+// run verify_key_bundle on the result before publishing it.
+[[nodiscard]] Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBundleParams& params);
+
+struct VerifiedKeyBundle {
+  DayNumber issued_day = 0;
+  DayNumber expires_day = 0;
+  std::uint32_t drop_size = 0;
+  std::uint32_t pow_bits = 0;
+  Ed25519Public organisation_key{};
+  // Messaging keys valid today whose analyst identity is valid today: the age
+  // recipients of every drop. Never empty.
+  std::vector<X25519Public> messaging_keys;
+  X25519Public relay_noise_key{};
+  Ed25519Public relay_signing_key{};
+  std::string relay_name;
+  // Analysts whose identity certificate is valid today.
+  std::vector<CertifiedAnalyst> analysts;
+  // Keys present and correctly signed but not usable today (expired, or not
+  // yet valid, e.g. the next messaging key published ahead of rotation), each
+  // with the reason, for diagnostics.
+  std::vector<std::string> skipped;
+};
+
+// Verifies a serialized SignedKeyBundle against the pinned organisation key on
+// day `today`. Errors: Errc::too_large (over 64 KiB or 64 certificates),
+// Errc::malformed, Errc::unsupported (version), Errc::untrusted (signed by
+// another organisation, or a chain that does not lead to it),
+// Errc::bad_signature (altered), Errc::expired / Errc::not_yet_valid (the
+// bundle, a relay key, or every messaging key). The message says which key
+// and which link failed.
+[[nodiscard]] Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle,
+                                                          const Ed25519Public& organisation_key,
+                                                          DayNumber today);
+
+}  // namespace cairn::crypto
