@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "crypto/secret.h"
+
 namespace cairn::crypto {
 namespace {
 
@@ -23,14 +25,32 @@ std::uint32_t polymod(const std::vector<std::uint8_t>& values) {
   return chk;
 }
 
-std::vector<std::uint8_t> hrp_expand(std::string_view hrp) {
+// extra: room reserved for what the caller appends, so the buffer never moves
+// (a moved buffer would leave an unwiped copy of key material behind).
+std::vector<std::uint8_t> hrp_expand(std::string_view hrp, std::size_t extra) {
   std::vector<std::uint8_t> out;
-  out.reserve(hrp.size() * 2 + 1);
+  out.reserve(hrp.size() * 2 + 1 + extra);
   for (char c : hrp) out.push_back(static_cast<std::uint8_t>(static_cast<unsigned char>(c) >> 5));
   out.push_back(0);
   for (char c : hrp) out.push_back(static_cast<std::uint8_t>(static_cast<unsigned char>(c) & 31));
   return out;
 }
+
+// Wipes a vector's whole allocation when the scope exits, whatever its size is
+// by then (growing within the capacity never moves the buffer).
+class WipeVector {
+ public:
+  explicit WipeVector(std::vector<std::uint8_t>& v) : v_(v) {}
+  WipeVector(const WipeVector&) = delete;
+  WipeVector& operator=(const WipeVector&) = delete;
+  ~WipeVector() {
+    v_.resize(v_.capacity());
+    wipe(v_);
+  }
+
+ private:
+  std::vector<std::uint8_t>& v_;
+};
 
 // Regroups bits; with pad=false, rejects leftover bits that are non-zero or a whole group.
 bool convert_bits(ByteView in, int from, int to, bool pad, std::vector<std::uint8_t>& out) {
@@ -60,13 +80,20 @@ std::string bech32_encode(std::string_view hrp, ByteView data) {
   for (char c : hrp)
     if (c < 33 || c > 126 || (c >= 'A' && c <= 'Z')) std::abort();  // hrp is a constant
   if (hrp.empty()) std::abort();
+  // The data may be a secret key (age identities): every intermediate buffer is
+  // sized up front and wiped, so no copy of it outlives this function.
   std::vector<std::uint8_t> values;
+  values.reserve((data.size() * 8 + 4) / 5);
+  WipeVector wipe_values(values);
   convert_bits(data, 8, 5, true, values);
-  auto chk_input = hrp_expand(hrp);
+  auto chk_input = hrp_expand(hrp, values.size() + kChecksumLength);
   chk_input.insert(chk_input.end(), values.begin(), values.end());
   chk_input.insert(chk_input.end(), kChecksumLength, 0);
+  WipeVector wipe_chk(chk_input);
   std::uint32_t mod = polymod(chk_input) ^ 1;
-  std::string out(hrp);
+  std::string out;
+  out.reserve(hrp.size() + 1 + values.size() + kChecksumLength);
+  out.append(hrp);
   out.push_back('1');
   for (auto v : values) out.push_back(kCharset[v]);
   for (std::size_t i = 0; i < kChecksumLength; ++i) out.push_back(kCharset[(mod >> (5 * (5 - i))) & 31]);
@@ -93,8 +120,11 @@ Result<Bech32Decoded> bech32_decode(std::string_view text) {
     char c = text[i];
     out.hrp.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
   }
+  // As in encode: the data may be a secret key, so intermediates are sized up
+  // front and wiped on every path.
   std::vector<std::uint8_t> values;
   values.reserve(text.size() - sep - 1);
+  WipeVector wipe_values(values);
   for (std::size_t i = sep + 1; i < text.size(); ++i) {
     char c = text[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -103,11 +133,13 @@ Result<Bech32Decoded> bech32_decode(std::string_view text) {
       return make_error(Errc::malformed, std::string("the character '") + text[i] + "' cannot appear in this string");
     values.push_back(static_cast<std::uint8_t>(pos));
   }
-  auto chk_input = hrp_expand(out.hrp);
+  auto chk_input = hrp_expand(out.hrp, values.size());
   chk_input.insert(chk_input.end(), values.begin(), values.end());
+  WipeVector wipe_chk(chk_input);
   if (polymod(chk_input) != 1)
     return make_error(Errc::checksum_mismatch, "the checksum does not match: a character is wrong or missing");
   values.resize(values.size() - kChecksumLength);
+  out.data.reserve(values.size() * 5 / 8);
   if (!convert_bits(values, 5, 8, false, out.data))
     return make_error(Errc::malformed, "the string has invalid padding");
   return out;
