@@ -39,7 +39,4 @@ inline constexpr std::size_t kMaxSubmissionBytes = std::size_t{512} << 20;  // 5
 // capacity bytes (crypto::drop_body_capacity for the deployment).
 [[nodiscard]] Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity);
 
-// True if text is valid UTF-8 (no overlongs, no surrogates).
-[[nodiscard]] bool is_valid_utf8(std::string_view text);
-
 }  // namespace cairn::client

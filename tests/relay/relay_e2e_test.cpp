@@ -1,0 +1,82 @@
+// The relay and the source client as real processes and real library calls
+// on loopback: a submission is delivered, acknowledged, and durably stored.
+#include <gtest/gtest.h>
+
+#include "client/submit.h"
+#include "crypto/drop.h"
+#include "relay/key_file.h"
+#include "relay/store.h"
+#include "support/relay_fixture.h"
+
+namespace cairn {
+namespace {
+
+using test::RelayUnderTest;
+
+client::SubmitOptions quick_options() {
+  client::SubmitOptions o;
+  o.connect.connect_timeout = std::chrono::seconds(5);
+  o.connect.io_timeout = std::chrono::seconds(10);
+  return o;
+}
+
+std::unique_ptr<relay::Store> open_store(const RelayUnderTest& r) {
+  auto key = relay::read_key_file(r.dir / "relay/store.key");
+  EXPECT_TRUE(key.ok());
+  auto store = relay::Store::open(r.dir / "relay/store.db", *key);
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  return std::move(store).value();
+}
+
+TEST(RelayEndToEnd, KoreanTextIsDeliveredAndOpensForTheAnalyst) {
+  RelayUnderTest r;
+  r.init();
+  r.serve();
+  client::SubmissionInput in;
+  in.text = "저는 러시아 건설 현장에서 일했습니다. 임금을 받지 못했습니다.";
+  in.day = today_utc();
+  auto report = client::submit(r.parsed_address(), in, quick_options(), today_utc());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->drops_total, 1u);
+  EXPECT_EQ(report->drops_acknowledged, 1u);
+  EXPECT_EQ(r.stop(), 0);
+
+  auto store = open_store(r);
+  auto ids = store->drop_ids();
+  ASSERT_TRUE(ids.ok());
+  ASSERT_EQ(ids->size(), 1u);
+  auto drop = store->get_drop((*ids)[0]);
+  ASSERT_TRUE(drop.ok());
+  EXPECT_EQ(drop->size(), 32768u);
+  std::vector<crypto::X25519KeyPair> identities;
+  identities.push_back({r.deployment.analysts[0].messaging.secret.clone(),
+                        r.deployment.analysts[0].messaging.public_key});
+  auto body = crypto::open_drop(*drop, identities, 32768);
+  ASSERT_TRUE(body.ok()) << body.error().message;
+  auto text = std::string(as_chars(body->view()));
+  EXPECT_NE(text.find(in.text), std::string::npos);
+}
+
+TEST(RelayEndToEnd, LargeAttachmentBecomesARunOfEqualDrops) {
+  RelayUnderTest r;
+  r.init();
+  r.serve();
+  client::SubmissionInput in;
+  in.text = "Фото общежития.";
+  in.attachments.push_back({"photo.jpg", "image/jpeg", Bytes(600 * 1024, 0xab)});
+  auto report = client::submit(r.parsed_address(), in, quick_options(), today_utc());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_GT(report->drops_total, 18u);
+  EXPECT_EQ(report->drops_acknowledged, report->drops_total);
+  // Sending the same submission again adds drops but no new submission:
+  // the analyst side deduplicates by (submission id, index).
+  EXPECT_EQ(r.stop(), 0);
+  auto store = open_store(r);
+  auto counts = store->counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->drops, report->drops_total);
+  EXPECT_EQ(counts->drop_bytes, report->drops_total * 32768u);
+}
+
+}  // namespace
+}  // namespace cairn

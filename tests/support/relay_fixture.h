@@ -1,0 +1,70 @@
+// A real cairn-relay process on 127.0.0.1 for tests: initialised in a
+// temporary directory, with a key bundle from a TestDeployment published,
+// serving on a free port, stopped with SIGTERM at the end.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "crypto/key_text.h"
+#include "support/deployment.h"
+#include "support/loopback.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+#include "wire/file_kind.h"
+
+namespace cairn::test {
+
+struct RelayUnderTest {
+  TempDir dir;
+  TestDeployment deployment;
+  crypto::RelayPublicKeys relay_keys;
+  std::uint16_t port = 0;
+  Process process;
+
+  explicit RelayUnderTest(int analysts = 1) : deployment(analysts) {}
+
+  std::string relay_dir() const { return (dir / "relay").string(); }
+  std::vector<std::string> relay_cmd(std::initializer_list<std::string> rest) const {
+    std::vector<std::string> v{binary("relay/cairn-relay"), "--dir", relay_dir()};
+    v.insert(v.end(), rest);
+    return v;
+  }
+
+  // init + publish. Returns false (with a gtest failure) if either fails.
+  void init(std::uint32_t drop_size = 32768) {
+    auto r = run(relay_cmd({"init", "--organisation-key", deployment.org_text()}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto line = r.out.substr(0, r.out.find('\n'));
+    relay_keys = must(crypto::parse_relay_keys(line), "relay keys printed by init");
+    auto file = dir / "bundle.cairn";
+    {
+      auto bytes = wire::wrap_file(wire::FileKind::key_bundle, deployment.bundle(relay_keys, drop_size));
+      std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                  static_cast<std::streamsize>(bytes.size()));
+    }
+    auto p = run(relay_cmd({"publish", file.string()}));
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+  }
+
+  void serve(std::vector<std::string> extra = {}) {
+    port = free_loopback_port();
+    auto cmd = relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(port), "--pow-bits", "4"});
+    cmd.insert(cmd.end(), extra.begin(), extra.end());
+    ASSERT_TRUE(process.start(cmd));
+    ASSERT_TRUE(wait_for_port(port, std::chrono::seconds(10))) << "relay did not start";
+  }
+
+  // SIGTERM, and the exit status (0 for a clean shutdown).
+  int stop() {
+    int status = process.kill_and_wait(SIGTERM);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::string address() const { return deployment.address(relay_keys.noise, "127.0.0.1", port); }
+  crypto::DropAddress parsed_address() const { return must(crypto::parse_drop_address(address()), "address"); }
+};
+
+}  // namespace cairn::test
