@@ -1,6 +1,7 @@
 #include "crypto/cipher_state.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -28,6 +29,13 @@ Error exhausted() {
 
 CipherState::CipherState(Secret key) : key_(std::move(key)) {
   if (key_.size() != kKeyBytes) std::abort();  // callers derive keys, never take them from input
+}
+
+void CipherState::initialize_key(ByteView key) {
+  if (key.size() != kKeyBytes) std::abort();
+  if (key_.size() != kKeyBytes) key_ = Secret(kKeyBytes);
+  std::memcpy(key_.data(), key.data(), kKeyBytes);
+  n_ = 0;
 }
 
 Status CipherState::check_usable() const {

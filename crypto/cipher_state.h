@@ -13,6 +13,8 @@
 
 namespace cairn::crypto::noise {
 
+class SymmetricState;
+
 // Specification constants (Noise rev. 34 sections 3, 4 and 5.1).
 inline constexpr std::size_t kKeyBytes = 32;               // ChaChaPoly key
 inline constexpr std::size_t kTagBytes = 16;               // Poly1305 tag
@@ -61,6 +63,10 @@ class CipherState {
   [[nodiscard]] Status rekey();
 
  private:
+  friend class SymmetricState;
+  // InitializeKey(k) for MixKey: reuses the key's secure buffer, so a
+  // handshake allocates secure memory for its cipher key once.
+  void initialize_key(ByteView key);
   [[nodiscard]] Status check_usable() const;
   Secret key_;
   std::uint64_t n_ = 0;

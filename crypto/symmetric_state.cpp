@@ -11,11 +11,6 @@ namespace {
 
 static_assert(kHashBytes == kNoiseHashBytes && kHashBytes == kBlake2bMaxBytes);
 
-// HASHLEN is 64 but ChaChaPoly keys are 32 bytes: the spec truncates (section 5.2).
-CipherState cipher_from(const Secret& hkdf_output) {
-  return CipherState(Secret::copy_of(hkdf_output.view().first(kKeyBytes)));
-}
-
 }  // namespace
 
 SymmetricState::SymmetricState(std::string_view protocol_name) : ck_(kHashBytes) {
@@ -28,9 +23,11 @@ SymmetricState::SymmetricState(std::string_view protocol_name) : ck_(kHashBytes)
 }
 
 void SymmetricState::mix_key(ByteView input_key_material) {
-  auto out = noise_hkdf(ck_.view(), input_key_material, 2);
-  ck_ = std::move(out.out1);
-  cipher_ = cipher_from(out.out2);
+  ByteArray<kHashBytes> temp_k{};
+  WipeOnExit wipe_temp_k(temp_k);
+  noise_hkdf(ck_.bytes(), temp_k, {}, ck_.view(), input_key_material);
+  // HASHLEN is 64 but ChaChaPoly keys are 32 bytes: the spec truncates (section 5.2).
+  cipher_.initialize_key(ByteView(temp_k).first(kKeyBytes));
 }
 
 void SymmetricState::mix_hash(ByteView data) {
@@ -41,10 +38,11 @@ void SymmetricState::mix_hash(ByteView data) {
 }
 
 void SymmetricState::mix_key_and_hash(ByteView input_key_material) {
-  auto out = noise_hkdf(ck_.view(), input_key_material, 3);
-  ck_ = std::move(out.out1);
-  mix_hash(out.out2.view());
-  cipher_ = cipher_from(out.out3);
+  ByteArray<kHashBytes> temp_h{}, temp_k{};
+  WipeOnExit wipe_temp_h(temp_h), wipe_temp_k(temp_k);
+  noise_hkdf(ck_.bytes(), temp_h, temp_k, ck_.view(), input_key_material);
+  mix_hash(temp_h);
+  cipher_.initialize_key(ByteView(temp_k).first(kKeyBytes));
 }
 
 Result<Bytes> SymmetricState::encrypt_and_hash(ByteView plaintext) {
@@ -60,8 +58,11 @@ Result<Bytes> SymmetricState::decrypt_and_hash(ByteView ciphertext) {
 }
 
 SplitCiphers SymmetricState::split() const {
-  auto out = noise_hkdf(ck_.view(), {}, 2);
-  return SplitCiphers{cipher_from(out.out1), cipher_from(out.out2)};
+  ByteArray<kHashBytes> temp_k1{}, temp_k2{};
+  WipeOnExit wipe_temp_k1(temp_k1), wipe_temp_k2(temp_k2);
+  noise_hkdf(temp_k1, temp_k2, {}, ck_.view(), {});
+  return SplitCiphers{CipherState(Secret::copy_of(ByteView(temp_k1).first(kKeyBytes))),
+                      CipherState(Secret::copy_of(ByteView(temp_k2).first(kKeyBytes)))};
 }
 
 }  // namespace cairn::crypto::noise
