@@ -35,7 +35,8 @@ Result<Secret> hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::size
   return okm;
 }
 
-Secret hmac_blake2b(ByteView key, ByteView data) {
+void hmac_blake2b(MutableByteView out, ByteView key, ByteView data) {
+  if (out.size() != kNoiseHashBytes) std::abort();
   // Keys longer than a block are hashed first (RFC 2104); Noise never needs it,
   // but the construction is general.
   ByteArray<kBlake2bBlockBytes> k{};
@@ -57,29 +58,47 @@ Secret hmac_blake2b(ByteView key, ByteView data) {
   h_in.final(inner);
 
   for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = static_cast<std::uint8_t>(k[i] ^ 0x5c);
-  Secret out(kNoiseHashBytes);
   Blake2b h_out(kNoiseHashBytes);
   h_out.update(pad);
   h_out.update(inner);
-  h_out.final(out.bytes());
+  h_out.final(out);
+}
+
+Secret hmac_blake2b(ByteView key, ByteView data) {
+  Secret out(kNoiseHashBytes);
+  hmac_blake2b(out.bytes(), key, data);
   return out;
+}
+
+void noise_hkdf(MutableByteView out1, MutableByteView out2, MutableByteView out3, ByteView chaining_key,
+                ByteView input_key_material) {
+  if (out1.size() != kNoiseHashBytes || out2.size() != kNoiseHashBytes ||
+      (!out3.empty() && out3.size() != kNoiseHashBytes))
+    std::abort();
+  ByteArray<kNoiseHashBytes> temp_key{};
+  WipeOnExit wipe_temp_key(temp_key);
+  hmac_blake2b(temp_key, chaining_key, input_key_material);  // chaining_key is not read after this
+  const std::uint8_t one = 0x01;
+  hmac_blake2b(out1, temp_key, ByteView(&one, 1));
+  ByteArray<kNoiseHashBytes + 1> buf{};
+  WipeOnExit wipe_buf(buf);
+  std::memcpy(buf.data(), out1.data(), kNoiseHashBytes);
+  buf[kNoiseHashBytes] = 0x02;
+  hmac_blake2b(out2, temp_key, buf);
+  if (!out3.empty()) {
+    std::memcpy(buf.data(), out2.data(), kNoiseHashBytes);
+    buf[kNoiseHashBytes] = 0x03;
+    hmac_blake2b(out3, temp_key, buf);
+  }
 }
 
 NoiseHkdfOutputs noise_hkdf(ByteView chaining_key, ByteView input_key_material, int num_outputs) {
   if (num_outputs != 2 && num_outputs != 3) std::abort();
-  Secret temp_key = hmac_blake2b(chaining_key, input_key_material);
   NoiseHkdfOutputs out;
-  const std::uint8_t one = 0x01;
-  out.out1 = hmac_blake2b(temp_key.view(), ByteView(&one, 1));
-  Secret buf(kNoiseHashBytes + 1);
-  std::memcpy(buf.data(), out.out1.data(), kNoiseHashBytes);
-  buf.data()[kNoiseHashBytes] = 0x02;
-  out.out2 = hmac_blake2b(temp_key.view(), buf.view());
-  if (num_outputs == 3) {
-    std::memcpy(buf.data(), out.out2.data(), kNoiseHashBytes);
-    buf.data()[kNoiseHashBytes] = 0x03;
-    out.out3 = hmac_blake2b(temp_key.view(), buf.view());
-  }
+  out.out1 = Secret(kNoiseHashBytes);
+  out.out2 = Secret(kNoiseHashBytes);
+  if (num_outputs == 3) out.out3 = Secret(kNoiseHashBytes);
+  noise_hkdf(out.out1.bytes(), out.out2.bytes(), out.out3.bytes(), chaining_key, input_key_material);
   return out;
 }
 

@@ -27,4 +27,12 @@ struct NoiseHkdfOutputs {
 [[nodiscard]] NoiseHkdfOutputs noise_hkdf(ByteView chaining_key, ByteView input_key_material,
                                           int num_outputs);
 
+// Allocation-free forms of the two functions above, for the Noise handshake's
+// hot path (a Secret costs an mmap/mprotect/munmap round trip). Outputs go
+// into caller buffers of exactly 64 bytes, which the caller keeps in a Secret
+// or wipes. out3 empty means two outputs. out1 may alias chaining_key.
+void hmac_blake2b(MutableByteView out, ByteView key, ByteView data);
+void noise_hkdf(MutableByteView out1, MutableByteView out2, MutableByteView out3, ByteView chaining_key,
+                ByteView input_key_material);
+
 }  // namespace cairn::crypto
