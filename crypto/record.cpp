@@ -84,9 +84,9 @@ Result<std::optional<Bytes>> RecordReader::open(ByteView frame) {
   std::size_t offset = 0;
   if (remaining_ == 0) {  // the first record of a message
     const std::uint32_t length = get_u32be(record.data());
-    if (length > kMaxMessageBytes)
+    if (length > max_message_)
       return make_error(Errc::too_large, "the peer announced a message of " + std::to_string(length) +
-                                             " bytes, over the 1 MiB record-layer cap");
+                                             " bytes, over this side's cap of " + std::to_string(max_message_));
     message_.clear();
     message_.reserve(length);
     remaining_ = length;

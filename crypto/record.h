@@ -12,6 +12,7 @@
 // the socket) and hands back a message when its last record arrives.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -65,7 +66,10 @@ class RecordWriter {
 class RecordReader {
  public:
   // receive: the receiving CipherState from the handshake's split().
-  explicit RecordReader(noise::CipherState receive) : cipher_(std::move(receive)) {}
+  // max_message: the largest message this side accepts (at most kMaxMessageBytes);
+  // the relay passes the size of its largest request, a PutDrop.
+  explicit RecordReader(noise::CipherState receive, std::size_t max_message = kMaxMessageBytes)
+      : cipher_(std::move(receive)), max_message_(std::min(max_message, kMaxMessageBytes)) {}
 
   // Takes exactly one frame. Returns the message once its last record is in,
   // std::nullopt while more records are needed. Errors:
@@ -73,7 +77,7 @@ class RecordReader {
   //                          is not kRecordCiphertextBytes, or padding is not zero;
   //   Errc::decrypt_failed - the record does not authenticate (tampered, reordered,
   //                          replayed, or from another session);
-  //   Errc::too_large      - the first record announces L > kMaxMessageBytes
+  //   Errc::too_large      - the first record announces L > max_message
   //                          (decided before any further record is buffered);
   //   Errc::protocol       - an earlier call failed.
   // Any error makes the reader unusable (Errc::protocol from then on): the
@@ -87,6 +91,7 @@ class RecordReader {
   [[nodiscard]] Result<std::optional<Bytes>> open(ByteView frame);
 
   noise::CipherState cipher_;
+  std::size_t max_message_;
   bool failed_ = false;
   Bytes message_;               // the message being reassembled
   std::size_t remaining_ = 0;   // message bytes still expected

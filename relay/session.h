@@ -4,6 +4,8 @@
 // connection and touches nothing stored.
 #pragma once
 
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
