@@ -174,6 +174,8 @@ TEST(DropAddress, WrongPrefix) {
 TEST(DropAddress, EmptyAndTooLong) {
   EXPECT_EQ(parse_drop_address("").code(), Errc::malformed);
   EXPECT_EQ(parse_drop_address(" \n\t ").error().message, "the drop address is empty");
+  EXPECT_EQ(parse_drop_address("cairn1").error().message, "the drop address is cut short: most of it is missing");
+  EXPECT_EQ(parse_drop_address("cairn1qqqq").code(), Errc::malformed);
   EXPECT_EQ(parse_drop_address(std::string(kDropAddressMaxInputChars + 1, ' ')).code(), Errc::too_large);
   EXPECT_EQ(parse_drop_address("cairn1" + std::string(kDropAddressMaxChars, 'q')).code(), Errc::too_large);
 }
