@@ -196,6 +196,8 @@ Result<DropAddress> parse_drop_address(std::string_view text) {
     return make_error(Errc::malformed,
                       "the drop address mixes capital and small letters; copy it again exactly as given");
 
+  if (s.size() < kPrefix.size() + 6)  // not even room for the checksum
+    return make_error(Errc::malformed, "the drop address is cut short: most of it is missing");
   auto decoded = bech32_decode(s);
   if (!decoded.ok()) {
     if (decoded.code() == Errc::checksum_mismatch)
