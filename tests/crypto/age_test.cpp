@@ -222,6 +222,36 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
   EXPECT_EQ(native, 67);
 }
 
+// Every strict prefix of a file that opens must fail to open (STREAM detects
+// truncation), and never crash: every fifth length through the header and the
+// first payload bytes, then 8 lengths spread over the rest (opening a prefix
+// of a 16 MiB vector costs a full decryption).
+TEST(AgeVectors, PrefixesOfGoodFilesNeverOpen) {
+  int checked = 0;
+  for (const auto& v : load_all()) {
+    if (v.get("expect") != "success" || v.has("armored") || v.has("passphrase")) continue;
+    std::vector<Identity> identities;
+    for (auto [it, end] = v.fields.equal_range("identity"); it != end; ++it) {
+      auto id = parse_identity(it->second);
+      if (id.ok()) identities.push_back(std::move(id).value());
+    }
+    if (identities.empty()) continue;
+    SCOPED_TRACE(v.name);
+    std::vector<std::size_t> lengths;
+    const std::size_t dense = std::min<std::size_t>(v.file.size(), 1024);
+    for (std::size_t len = 0; len < dense; len += 5) lengths.push_back(len);
+    for (std::size_t i = 1; i <= 8 && dense < v.file.size(); ++i)
+      lengths.push_back(dense + (v.file.size() - dense) * i / 9);
+    for (std::size_t len : lengths) {
+      auto r = decrypt_detailed(ByteView(v.file).first(len), identities);
+      ASSERT_NE(r.failure, Failure::none) << "a " << len << "-byte prefix opened";
+      ++checked;
+    }
+    ASSERT_EQ(decrypt_detailed(ByteView(v.file).first(v.file.size() - 1), identities).failure, Failure::payload);
+  }
+  EXPECT_GT(checked, 500);
+}
+
 // --- Our own files ---
 
 std::vector<Identity> make_identities(int n) {
