@@ -222,6 +222,36 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
   EXPECT_EQ(native, 67);
 }
 
+// Every strict prefix of a file that opens must fail to open (STREAM detects
+// truncation), and never crash: every fifth length through the header and the
+// first payload bytes, then 8 lengths spread over the rest (opening a prefix
+// of a 16 MiB vector costs a full decryption).
+TEST(AgeVectors, PrefixesOfGoodFilesNeverOpen) {
+  int checked = 0;
+  for (const auto& v : load_all()) {
+    if (v.get("expect") != "success" || v.has("armored") || v.has("passphrase")) continue;
+    std::vector<Identity> identities;
+    for (auto [it, end] = v.fields.equal_range("identity"); it != end; ++it) {
+      auto id = parse_identity(it->second);
+      if (id.ok()) identities.push_back(std::move(id).value());
+    }
+    if (identities.empty()) continue;
+    SCOPED_TRACE(v.name);
+    std::vector<std::size_t> lengths;
+    const std::size_t dense = std::min<std::size_t>(v.file.size(), 1024);
+    for (std::size_t len = 0; len < dense; len += 5) lengths.push_back(len);
+    for (std::size_t i = 1; i <= 8 && dense < v.file.size(); ++i)
+      lengths.push_back(dense + (v.file.size() - dense) * i / 9);
+    for (std::size_t len : lengths) {
+      auto r = decrypt_detailed(ByteView(v.file).first(len), identities);
+      ASSERT_NE(r.failure, Failure::none) << "a " << len << "-byte prefix opened";
+      ++checked;
+    }
+    ASSERT_EQ(decrypt_detailed(ByteView(v.file).first(v.file.size() - 1), identities).failure, Failure::payload);
+  }
+  EXPECT_GT(checked, 500);
+}
+
 // --- Our own files ---
 
 std::vector<Identity> make_identities(int n) {
@@ -312,6 +342,99 @@ TEST(Age, TruncationAndExtensionAreRejected) {
   Bytes longer = *file;
   longer.push_back(0);
   EXPECT_EQ(decrypt_detailed(longer, ids).failure, Failure::payload);
+}
+
+// Builds a file by hand from arbitrary stanzas, to test what encrypt() never writes.
+Bytes build_file(std::vector<Stanza> stanzas, const Secret& file_key, ByteView plaintext) {
+  Bytes out = encode_header(stanzas, file_key);
+  PayloadNonce nonce{};
+  random_bytes(nonce);
+  out.insert(out.end(), nonce.begin(), nonce.end());
+  Bytes sealed(stream_sealed_size(plaintext.size()));
+  stream_seal(payload_key(file_key, nonce), plaintext, sealed);
+  out.insert(out.end(), sealed.begin(), sealed.end());
+  return out;
+}
+
+TEST(AgeHeader, UnknownStanzasAreIgnoredButMacd) {
+  const auto ids = make_identities(1);
+  const Secret file_key = random_secret(kFileKeyBytes);
+  auto x = x25519_wrap(file_key, ids[0].public_key);
+  ASSERT_TRUE(x.ok());
+  // A 48-byte body fills one 64-column line exactly, so an empty final line follows.
+  Stanza grease{{"example.com/grease", "arg"}, Bytes(48, 0x41)};
+  const Bytes file = build_file({grease, *x, grease}, file_key, as_bytes("hello"));
+  auto opened = decrypt(file, ids);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto parsed = parse_file(file);
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->header.stanzas.size(), 3u);
+  EXPECT_EQ(parsed->header.stanzas[0].args, grease.args);
+  EXPECT_EQ(parsed->header.stanzas[0].body, grease.body);
+
+  // Changing the unknown stanza's argument changes nothing it means, but the MAC catches it.
+  Bytes tampered = file;
+  const std::string_view text = as_chars(tampered);
+  const auto at = text.find(" arg\n");
+  ASSERT_NE(at, std::string_view::npos);
+  tampered[at + 1] = 'b';
+  EXPECT_EQ(decrypt_detailed(tampered, ids).failure, Failure::hmac);
+}
+
+TEST(AgeHeader, CapsAreCheckedBeforeWork) {
+  const Secret file_key = random_secret(kFileKeyBytes);
+  // One stanza too many: refused as too large.
+  std::vector<Stanza> many(kMaxStanzas + 1, Stanza{{"grease"}, {}});
+  auto too_many = parse_header(encode_header(many, file_key));
+  EXPECT_EQ(too_many.code(), Errc::too_large) << too_many.error().message;
+  many.resize(kMaxStanzas);
+  EXPECT_TRUE(parse_header(encode_header(many, file_key)).ok());
+
+  // A header longer than the cap: refused as too large, not as truncated.
+  std::vector<Stanza> big(4, Stanza{{"grease"}, Bytes(kMaxHeaderBytes / 4, 1)});
+  auto too_long = parse_header(encode_header(big, file_key));
+  EXPECT_EQ(too_long.code(), Errc::too_large) << too_long.error().message;
+  // A line without an end within the cap is too large as well.
+  Bytes endless = to_bytes("age-encryption.org/v1\n-> ");
+  endless.resize(kMaxHeaderBytes + 10, 'a');
+  EXPECT_EQ(parse_header(endless).code(), Errc::too_large);
+
+  // Too many identities is the caller's mistake.
+  const auto ids = make_identities(1);
+  auto file = encrypt(as_bytes("x"), recipients_of(ids));
+  ASSERT_TRUE(file.ok());
+  std::vector<Identity> lots;
+  for (std::size_t i = 0; i <= kMaxIdentities; ++i) lots.push_back(x25519_generate());
+  EXPECT_EQ(decrypt_detailed(*file, lots).failure, Failure::usage);
+}
+
+TEST(AgeHeader, EncryptRefusesBadRecipientLists) {
+  EXPECT_EQ(encrypt(as_bytes("x"), {}).code(), Errc::invalid_argument);
+  std::vector<X25519Public> low{X25519Public{}};
+  EXPECT_EQ(encrypt(as_bytes("x"), low).code(), Errc::invalid_argument);
+  std::vector<X25519Public> many(kMaxStanzas + 1, x25519_generate().public_key);
+  EXPECT_EQ(encrypt(as_bytes("x"), many).code(), Errc::invalid_argument);
+}
+
+TEST(AgeBase64, CanonicalOnly) {
+  EXPECT_EQ(base64_encode(as_bytes("")), "");
+  EXPECT_EQ(base64_encode(as_bytes("f")), "Zg");
+  EXPECT_EQ(base64_encode(as_bytes("fo")), "Zm8");
+  EXPECT_EQ(base64_encode(as_bytes("foo")), "Zm9v");
+  EXPECT_EQ(base64_encode(as_bytes("foobar")), "Zm9vYmFy");  // RFC 4648 section 10
+  EXPECT_TRUE(base64_decode("Zm8").ok());
+  EXPECT_EQ(base64_decode("Zm9").code(), Errc::malformed);   // unused bits set
+  EXPECT_EQ(base64_decode("Zg==").code(), Errc::malformed);  // padding
+  EXPECT_EQ(base64_decode("Z").code(), Errc::malformed);     // impossible length
+  EXPECT_EQ(base64_decode("Zm-v").code(), Errc::malformed);  // URL alphabet
+  for (std::size_t n = 0; n < 70; ++n) {
+    const Bytes b = random_bytes(n);
+    const auto text = base64_encode(b);
+    EXPECT_EQ(text.size(), base64_encoded_length(n));
+    auto back = base64_decode(text);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, b);
+  }
 }
 
 TEST(AgeKeys, RecipientAndIdentityRoundTrip) {
