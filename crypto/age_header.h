@@ -40,7 +40,7 @@ struct Stanza {
   std::vector<std::string> args;  // args[0] is the stanza type; never empty
   Bytes body;                     // decoded body (a wrapped file key: not secret)
 
-  [[nodiscard]] std::string_view type() const { return args.front(); }
+  [[nodiscard]] std::string_view type() const { return args.empty() ? std::string_view() : args.front(); }
 };
 
 struct Header {
