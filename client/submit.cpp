@@ -48,7 +48,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   };
   CAIRN_TRY(auto conn, RelayConnection::open(address, options.connect));
   CAIRN_TRY(auto bundle, fetch_key_bundle(conn, address, today));
-  if (conn.relay_parameters().drop_size != bundle.drop_size)
+  if (conn.relay_parameters().drop_size() != bundle.drop_size)
     return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
   CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
   CAIRN_TRY(auto bodies, build_drop_bodies(input, capacity));
@@ -56,7 +56,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   SubmitReport report{bodies.size(), 0, bundle.analysts.size()};
   std::uint32_t sent_on_connection = 0;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
-    if (sent_on_connection >= conn.relay_parameters().max_drops_per_connection) {
+    if (sent_on_connection >= conn.relay_parameters().max_drops_per_connection()) {
       CAIRN_TRY(auto fresh, RelayConnection::open(address, options.connect));
       conn = std::move(fresh);
       sent_on_connection = 0;

@@ -34,8 +34,9 @@ TEST(ProxyUrl, RefusesLocalResolutionAndNonsense) {
 // An echo server on loopback, reached through Debian's microsocks by *name*
 // ("localhost"), which the proxy must resolve.
 TEST(Socks5, ConnectsThroughARealProxyByName) {
-  auto microsocks = test::find_on_path("microsocks");
-  ASSERT_FALSE(microsocks.empty()) << "microsocks is missing: run scripts/bootstrap.sh";
+  auto found = test::find_in_path("microsocks");
+  ASSERT_TRUE(found.has_value()) << "microsocks is missing: run scripts/bootstrap.sh";
+  std::string microsocks = found->string();
   std::uint16_t echo_port = 0;
   int listener = test::listen_loopback(echo_port);
   std::thread echo([listener] {

@@ -48,7 +48,7 @@ TEST(RelayEndToEnd, KoreanTextIsDeliveredAndOpensForTheAnalyst) {
   auto drop = store->get_drop((*ids)[0]);
   ASSERT_TRUE(drop.ok());
   EXPECT_EQ(drop->size(), 32768u);
-  std::vector<crypto::X25519KeyPair> identities;
+  std::vector<crypto::age::Identity> identities;
   identities.push_back({r.deployment.analysts[0].messaging.secret.clone(),
                         r.deployment.analysts[0].messaging.public_key});
   auto body = crypto::open_drop(*drop, identities, 32768);

@@ -12,24 +12,9 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "support/subprocess.h"
 
 namespace cairn::test {
-
-// Finds an executable on PATH; empty if absent.
-inline std::string find_on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= p.size()) {
-    auto end = p.find(':', start);
-    if (end == std::string::npos) end = p.size();
-    std::string candidate = p.substr(start, end - start) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  return {};
-}
 
 class Process {
  public:
@@ -83,7 +68,7 @@ struct RunResult {
 };
 
 // Runs argv to completion with stdin from `input`, capturing stdout and stderr.
-inline RunResult run(const std::vector<std::string>& argv, const std::string& input = {}) {
+inline RunResult run_capture(const std::vector<std::string>& argv, const std::string& input = {}) {
   auto tmp = std::filesystem::temp_directory_path();
   std::string base = (tmp / ("cairn-run-" + std::to_string(::getpid()) + "-" +
                              std::to_string(reinterpret_cast<std::uintptr_t>(&argv))))

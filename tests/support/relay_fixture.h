@@ -35,7 +35,7 @@ struct RelayUnderTest {
 
   // init + publish. Returns false (with a gtest failure) if either fails.
   void init(std::uint32_t drop_size = 32768) {
-    auto r = run(relay_cmd({"init", "--organisation-key", deployment.org_text()}));
+    auto r = run_capture(relay_cmd({"init", "--organisation-key", deployment.org_text()}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto line = r.out.substr(0, r.out.find('\n'));
     relay_keys = must(crypto::parse_relay_keys(line), "relay keys printed by init");
@@ -45,7 +45,7 @@ struct RelayUnderTest {
       std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
                                                   static_cast<std::streamsize>(bytes.size()));
     }
-    auto p = run(relay_cmd({"publish", file.string()}));
+    auto p = run_capture(relay_cmd({"publish", file.string()}));
     ASSERT_EQ(p.exit_code, 0) << p.err;
   }
 

@@ -19,31 +19,11 @@
 
 #include "common/bytes.h"
 #include "support/files.h"
+#include "support/temp_dir.h"
 
 extern char** environ;
 
 namespace cairn::test {
-
-// A fresh private directory, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "cairn-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline std::optional<std::filesystem::path> find_in_path(const std::string& name) {
   const char* path = std::getenv("PATH");
