@@ -13,6 +13,8 @@
 // exploited, e.g. by probing with forged messages and then sending the real one.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -72,8 +74,8 @@ class HandshakeState {
   //                          a DH with the peer's key gives the all-zero (low-order) result.
   [[nodiscard]] Result<Bytes> read_message(ByteView message);
 
-  // The sizes of the next message for a given payload size, for callers that
-  // frame or pre-allocate: overhead = keys + tags the pattern adds.
+  // What the next message adds to its payload (keys, encrypted keys, tags):
+  // its size is next_message_overhead() + payload size. 0 once finished.
   [[nodiscard]] std::size_t next_message_overhead() const;
 
   [[nodiscard]] bool is_finished() const { return state_ == State::finished || state_ == State::split; }
@@ -83,7 +85,7 @@ class HandshakeState {
   [[nodiscard]] const HandshakePattern& pattern() const { return *pattern_; }
 
   // h: a unique, public identifier of this handshake (channel binding).
-  // Final once is_finished(); before that it is the running hash.
+  // Final once is_finished(); before that the running hash; zeros after a failure.
   [[nodiscard]] const HandshakeHash& handshake_hash() const { return hash_; }
   // The peer's static public key, once known (pre-shared or received).
   [[nodiscard]] const std::optional<X25519Public>& remote_static() const { return rs_; }

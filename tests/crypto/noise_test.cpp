@@ -9,6 +9,7 @@
 #include <string>
 
 #include "crypto/handshake_state.h"
+#include "crypto/random.h"
 #include "support/files.h"
 #include "support/json.h"
 #include "support/noise.h"
@@ -380,6 +381,17 @@ TEST_F(NkHandshake, TruncatedAndOversizedMessages) {
     auto payload = r.read_message(*m);
     ASSERT_TRUE(payload.ok());
     EXPECT_EQ(*payload, biggest);
+  }
+}
+
+TEST_F(NkHandshake, RandomBytesAreRejectedWithoutCrashing) {
+  for (int trial = 0; trial < 500; ++trial) {
+    const Bytes junk = random_bytes(random_uniform(200));
+    auto r = responder();
+    auto read = r.read_message(junk);
+    ASSERT_FALSE(read.ok());
+    ASSERT_TRUE(read.code() == Errc::malformed || read.code() == Errc::decrypt_failed) << junk.size();
+    ASSERT_EQ(read.code() == Errc::malformed, junk.size() < kNkMessage1Overhead);
   }
 }
 

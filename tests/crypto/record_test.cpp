@@ -228,6 +228,22 @@ TEST(Records, ReorderedAndReplayedFramesAreRejected) {
   }
 }
 
+TEST(Records, RandomFramesAreRejectedWithoutCrashing) {
+  Secret key = random_secret(noise::kKeyBytes);
+  for (int trial = 0; trial < 200; ++trial) {
+    Bytes frame = random_bytes(kRecordFrameBytes);
+    if (trial % 2 == 0) {
+      put_u16be(frame.data(), static_cast<std::uint16_t>(kRecordCiphertextBytes));
+    } else if (get_u16be(frame.data()) == kRecordCiphertextBytes) {
+      put_u16be(frame.data(), 0);  // keep odd trials about the length field
+    }
+    RecordReader reader{CipherState(key.clone())};
+    auto opened = reader.open_frame(frame);
+    ASSERT_FALSE(opened.ok());
+    ASSERT_EQ(opened.code(), trial % 2 == 0 ? Errc::decrypt_failed : Errc::malformed);
+  }
+}
+
 TEST(Records, WriterFailureMidMessagePoisonsIt) {
   auto [send, receive] = cipher_pair();
   send.set_nonce(noise::kReservedNonce - 1);  // room for exactly one more record
