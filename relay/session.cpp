@@ -189,7 +189,11 @@ class Session {
       case v1::Request::kGetReplyBoard:
         ++state_.counters.boards_served;
         if (state_.board_response) co_return *state_.board_response;
-        co_return wire::encode(v1::Response{});
+        {
+          v1::Response empty_board;  // the store could not be read yet: an empty board, never a different shape
+          empty_board.mutable_reply_board();
+          co_return wire::encode(empty_board);
+        }
       default: break;
     }
     throw Closed{Closed::Why::protocol};
