@@ -34,8 +34,17 @@ class WipedStrings {
   std::vector<std::string> items_;
 };
 
-std::vector<char32_t> code_points(std::string_view s) {
-  std::vector<char32_t> out;
+// Decoded copies of typed words are wiped when they go out of scope.
+struct CodePoints : std::vector<char32_t> {
+  CodePoints() = default;
+  CodePoints(const CodePoints&) = delete;
+  CodePoints& operator=(const CodePoints&) = delete;
+  CodePoints(CodePoints&&) = default;
+  ~CodePoints() { crypto::wipe(data(), capacity() * sizeof(char32_t)); }
+};
+
+CodePoints code_points(std::string_view s) {
+  CodePoints out;
   for (std::size_t i = 0; i < s.size();) {
     std::uint32_t cp = 0;
     std::size_t n = utf8_detail::decode(s, i, cp);
@@ -70,7 +79,7 @@ std::vector<std::string_view> split_words(std::string_view text) {
   return words;
 }
 
-std::size_t edit_distance(const std::vector<char32_t>& a, const std::vector<char32_t>& b) {
+std::size_t edit_distance(const CodePoints& a, const CodePoints& b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/utf8.h"
+#include "crypto/secret.h"
 
 namespace cairn::client::hangul {
 namespace {
@@ -47,12 +48,22 @@ bool is_trailing(char32_t c) { return c > kTBase && c < kTBase + kTCount; }
 
 Error not_utf8() { return make_error(Errc::malformed, "the text is not valid UTF-8"); }
 
+// The text may be a codename: its decoded copy is wiped, whatever happens.
+struct CodePoints {
+  std::vector<char32_t> v;
+  CodePoints() = default;
+  CodePoints(const CodePoints&) = delete;
+  CodePoints& operator=(const CodePoints&) = delete;
+  ~CodePoints() { crypto::wipe(v.data(), v.capacity() * sizeof(char32_t)); }
+};
+
 }  // namespace
 
 bool is_hangul(char32_t c) { return is_syllable(c) || (c >= 0x1100 && c <= 0x11ff); }
 
 Result<std::string> decompose(std::string_view text) {
-  std::vector<char32_t> cps;
+  CodePoints decoded;
+  auto& cps = decoded.v;
   if (!decode_all(text, cps)) return not_utf8();
   std::string out;
   out.reserve(text.size() * 3);  // a 3-byte syllable becomes at most three 3-byte jamo
@@ -70,7 +81,8 @@ Result<std::string> decompose(std::string_view text) {
 }
 
 Result<std::string> compose(std::string_view text) {
-  std::vector<char32_t> cps;
+  CodePoints decoded;
+  auto& cps = decoded.v;
   if (!decode_all(text, cps)) return not_utf8();
   std::string out;
   out.reserve(text.size());

@@ -144,8 +144,10 @@ int new_codename(const CodenameOptions& o, std::optional<crypto::X25519KeyPair>&
   key = std::move(derived).value();
   if (o.codename_out_fd >= 0) {
     auto text = client::format_codename(codename, *language);
-    auto st = client::write_secret_to_fd(o.codename_out_fd, text);
-    if (st.ok()) st = client::write_secret_to_fd(o.codename_out_fd, crypto::Secret::copy_of(as_bytes("\n")));
+    crypto::Secret line(text.size() + 1);  // the codename and a newline, written at once
+    std::copy(text.data(), text.data() + text.size(), line.data());
+    line.data()[text.size()] = '\n';
+    auto st = client::write_secret_to_fd(o.codename_out_fd, line);
     return st.ok() ? 0 : cli::fail(st.error());
   }
   std::fputs("Your codename. Replies from the analysts can be read only with these 12 words:\n", stdout);
