@@ -118,17 +118,29 @@ int codename_key(const crypto::Secret& typed, std::optional<crypto::X25519KeyPai
   return 0;
 }
 
-// Writes the codename to the terminal, indented, four words a line.
+// Writes the codename to the terminal, indented, four words a line, with
+// write(2) from secure memory: stdio's buffer would keep a copy.
 void print_codename_block(const crypto::Secret& text) {
-  std::fputs("\n    ", stdout);
+  constexpr std::string_view kIndent = "\n    ";
+  std::size_t breaks = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) breaks += text.data()[i] == '\n' ? 1 : 0;
+  // Each line break grows by its indent; one indent before the first line, two newlines after.
+  crypto::Secret block(kIndent.size() + text.size() + breaks * (kIndent.size() - 1) + 2);
+  std::size_t at = 0;
+  auto put = [&](std::string_view s) {
+    std::copy(s.begin(), s.end(), block.data() + at);
+    at += s.size();
+  };
+  put(kIndent);
   for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = static_cast<char>(text.data()[i]);
-    if (c == '\n')
-      std::fputs("\n    ", stdout);
+    if (text.data()[i] == '\n')
+      put(kIndent);  // the newline and the next line's indent
     else
-      std::fputc(c, stdout);
+      block.data()[at++] = text.data()[i];
   }
-  std::fputs("\n\n", stdout);
+  put("\n\n");
+  std::fflush(stdout);
+  (void)client::write_secret_to_fd(STDOUT_FILENO, block);  // a terminal: nothing useful to do on failure
 }
 
 // submit --reply: a new codename, shown once. 0 or the exit status.
