@@ -46,7 +46,16 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   auto say = [&](std::string_view s) {
     if (options.progress) options.progress(s);
   };
-  CAIRN_TRY(auto conn, RelayConnection::open(address, options.connect));
+  CAIRN_CHECK(check_submission(input));  // before any connection: input mistakes need no network
+  // Every connection must take at least one drop, or the loop below would
+  // reconnect for ever.
+  auto open_for_drops = [&]() -> Result<RelayConnection> {
+    CAIRN_TRY(auto c, RelayConnection::open(address, options.connect));
+    if (c.relay_parameters().max_drops_per_connection() == 0)
+      return make_error(Errc::protocol, "the relay takes no drops (it allows 0 per connection); try again later");
+    return c;
+  };
+  CAIRN_TRY(auto conn, open_for_drops());
   CAIRN_TRY(auto bundle, fetch_key_bundle(conn, address, today));
   if (conn.relay_parameters().drop_size() != bundle.drop_size)
     return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
@@ -57,7 +66,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   std::uint32_t sent_on_connection = 0;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (sent_on_connection >= conn.relay_parameters().max_drops_per_connection()) {
-      CAIRN_TRY(auto fresh, RelayConnection::open(address, options.connect));
+      CAIRN_TRY(auto fresh, open_for_drops());
       conn = std::move(fresh);
       sent_on_connection = 0;
     }

@@ -124,18 +124,21 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", config.listen_address, "address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "TCP port (0: any free port)")->capture_default_str();
   auto& L = config.limits;
-  serve->add_option("--max-connections", L.max_connections)->capture_default_str();
+  serve->add_option("--max-connections", L.max_connections)->capture_default_str()->check(CLI::PositiveNumber);
   std::int64_t handshake_ms = L.handshake_timeout.count(), idle_ms = L.idle_timeout.count(),
                op_ms = L.operation_timeout.count(), report_s = config.report_interval.count(),
                grace_s = config.shutdown_grace.count();
   serve->add_option("--handshake-timeout-ms", handshake_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--idle-timeout-ms", idle_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--operation-timeout-ms", op_ms)->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str();
+  // At least 1: a relay announcing 0 would send clients into a reconnect loop.
+  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
   serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
   serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
+  // For tests only (emulates a full disk): hidden from --help.
+  serve->add_option("--test-max-pages", config.test_max_page_count)->group("");
 
   fs::path publish_file;
   auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");

@@ -13,6 +13,7 @@
 #include <list>
 #include <memory>
 
+#include "crypto/drop.h"
 #include "crypto/pow.h"
 #include "wire/protocol.h"
 
@@ -149,7 +150,9 @@ class Session {
 
     auto ciphers = hs->split();
     if (!ciphers.ok()) throw Closed{Closed::Why::handshake};
-    std::size_t cap = wire::max_request_bytes(state_.bundle ? state_.bundle->drop_size : 0);
+    // Without a bundle there is no drop size yet; a drop of the default size
+    // still gets its specific answer (NO_KEY_BUNDLE) rather than a closed connection.
+    std::size_t cap = wire::max_request_bytes(state_.bundle ? state_.bundle->drop_size : crypto::kDefaultDropSize);
     reader_.emplace(std::move(ciphers->receive), cap);
     writer_.emplace(std::move(ciphers->send));
   }
