@@ -10,8 +10,10 @@
 #include "common/cli.h"
 #include "common/day.h"
 #include "crypto/key_text.h"
+#include "relay/export.h"
 #include "relay/key_file.h"
 #include "relay/publish.h"
+#include "relay/purge.h"
 #include "relay/relay_keys.h"
 #include "relay/server.h"
 #include "relay/store.h"
@@ -105,6 +107,40 @@ int cmd_status(const Paths& paths) {
   return 0;
 }
 
+// ---- export and purge: the USB round trip with the analyst station ----
+
+int cmd_export(const Paths& paths, const fs::path& out, std::size_t max_drops) {
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  auto report = relay::export_drops(**store, out, today_utc(), max_drops);
+  if (!report.ok()) {
+    if (report.code() == Errc::already_exists) return cli::fail(report.error(), "choose a new file name for the export");
+    return cli::fail(report.error());
+  }
+  std::cout << "exported " << report->drops << " drop(s) (" << report->drop_bytes << " bytes) to " << out.string()
+            << ", export " << to_hex(report->export_id) << "\n";
+  if (report->remaining > 0)
+    cli::info(std::to_string(report->remaining) + " more drop(s) did not fit; export again after the purge");
+  cli::info("the drops stay here until an import receipt from the analyst station purges them");
+  return 0;
+}
+
+int cmd_purge(const Paths& paths, const fs::path& receipt_path) {
+  auto bytes = read_small_file(receipt_path);
+  if (!bytes.ok()) return cli::fail(bytes.error());
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  auto report = relay::purge_with_receipt(**store, *bytes, today_utc());
+  if (!report.ok()) {
+    if (report.code() == Errc::expired || report.code() == Errc::not_yet_valid)
+      return cli::fail(report.error(), "publish a fresh key bundle from the analyst station, then purge again");
+    return cli::fail(report.error(), "nothing was deleted");
+  }
+  std::cout << "purged " << report->deleted << " drop(s) named by the import receipt of analyst '" << report->analyst
+            << "' (" << report->named - report->deleted << " were already gone)\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -146,6 +182,16 @@ int main(int argc, char** argv) {
 
   auto* status = app.add_subcommand("status", "show counts (nothing per source)");
 
+  // ---- export and purge ----
+  fs::path export_out, purge_receipt;
+  std::size_t export_max = wire::kMaxExportDrops;
+  auto* export_cmd = app.add_subcommand("export", "write the stored drops to an export bundle for the analyst station");
+  export_cmd->add_option("--out", export_out, "the bundle file to create (never overwritten)")->required();
+  export_cmd->add_option("--max-drops", export_max, "at most this many drops per bundle")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, wire::kMaxExportDrops));
+  auto* purge_cmd = app.add_subcommand("purge", "delete the drops named in a signed import receipt");
+  purge_cmd->add_option("--receipt", purge_receipt, "the import receipt from the analyst station")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -155,6 +201,8 @@ int main(int argc, char** argv) {
   if (*init) return cmd_init(paths, org_text);
   if (*publish) return cmd_publish(paths, publish_file);
   if (*status) return cmd_status(paths);
+  if (*export_cmd) return cmd_export(paths, export_out, export_max);
+  if (*purge_cmd) return cmd_purge(paths, purge_receipt);
   if (*serve) {
     L.handshake_timeout = std::chrono::milliseconds(handshake_ms);
     L.idle_timeout = std::chrono::milliseconds(idle_ms);
