@@ -73,7 +73,28 @@ int cmd_init(const Paths& paths, const std::string& org_text) {
   return 0;
 }
 
-int cmd_publish(const Paths& paths, const fs::path& file) {
+// --- Reply batches (issue: two-way contact) ---
+int publish_replies(relay::Store& store, ByteView file, std::uint32_t reply_days) {
+  auto body = wire::unwrap_file(wire::FileKind::reply_batch, file);
+  if (!body.ok()) return cli::fail(body.error());
+  auto published = relay::publish_reply_batch(store, *body, today_utc(), reply_days);
+  if (!published.ok()) {
+    std::string hint;
+    if (published.code() == Errc::bad_signature || published.code() == Errc::malformed)
+      hint = "copy the reply batch from the analyst station again; nothing was added to the board";
+    else if (published.code() == Errc::untrusted)
+      hint = "this relay only publishes what its own organisation signed; nothing was added to the board";
+    else if (published.code() == Errc::quota)
+      hint = "nothing was added; ask the station for a batch within the limit (or raise --reply-days)";
+    return cli::fail(published.error(), hint);
+  }
+  std::cout << "published reply batch: " << published->in_batch << " reply(ies), " << published->added
+            << " new; the board now holds " << published->on_board << "; served until "
+            << describe_day(published->expires_day) << "\n";
+  return 0;
+}
+
+int cmd_publish(const Paths& paths, const fs::path& file, std::uint32_t reply_days) {
   auto bytes = read_small_file(file);
   if (!bytes.ok()) return cli::fail(bytes.error());
   auto kind = wire::detect_file_kind(*bytes);
@@ -89,6 +110,7 @@ int cmd_publish(const Paths& paths, const fs::path& file) {
               << verified->drop_size << " bytes, valid until " << describe_day(verified->expires_day) << "\n";
     return 0;
   }
+  if (*kind == wire::FileKind::reply_batch) return publish_replies(**store, *bytes, reply_days);
   return cli::fail("cairn-relay cannot publish " + std::string(wire::describe(*kind)));
 }
 
@@ -179,6 +201,10 @@ int main(int argc, char** argv) {
   fs::path publish_file;
   auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");
   publish->add_option("FILE", publish_file)->required();
+  std::uint32_t reply_days = crypto::kDefaultReplyDays;
+  publish->add_option("--reply-days", reply_days, "refuse reply batches kept longer than this many days")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
 
   auto* status = app.add_subcommand("status", "show counts (nothing per source)");
 
@@ -199,7 +225,7 @@ int main(int argc, char** argv) {
   }
 
   if (*init) return cmd_init(paths, org_text);
-  if (*publish) return cmd_publish(paths, publish_file);
+  if (*publish) return cmd_publish(paths, publish_file, reply_days);
   if (*status) return cmd_status(paths);
   if (*export_cmd) return cmd_export(paths, export_out, export_max);
   if (*purge_cmd) return cmd_purge(paths, purge_receipt);

@@ -197,9 +197,9 @@ class Session {
         ++state_.counters.boards_served;
         if (state_.board_response) co_return *state_.board_response;
         {
-          v1::Response empty;
-          empty.mutable_reply_board();
-          co_return wire::encode(empty);
+          v1::Response empty_board;  // the store could not be read yet: an empty board, never a different shape
+          empty_board.mutable_reply_board();
+          co_return wire::encode(empty_board);
         }
       default: break;
     }
