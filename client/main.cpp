@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -247,7 +248,20 @@ int cmd_submit(const std::string& to, const std::string& proxy, const std::strin
   }
   if (!input.attachments.empty())
     cli::warn("files can carry hidden details (camera, place, author); remove them if they could identify you");
-  options.progress = [](std::string_view line) { cli::info(line); };
+  // On a terminal, one line updated in place; otherwise (logs, scripts) about ten lines.
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  options.progress = [tty, last_tenth = std::size_t{0}](std::size_t done, std::size_t total) mutable {
+    if (tty) {
+      std::fprintf(stderr, "\rcairn: sending… %zu of %zu drops", done, total);
+      if (done == total) std::fprintf(stderr, "\n");
+      return;
+    }
+    std::size_t tenth = done * 10 / total;
+    if (tenth != last_tenth || done == total) {
+      last_tenth = tenth;
+      cli::info("sent " + std::to_string(done) + " of " + std::to_string(total) + " drops");
+    }
+  };
   auto report = client::submit(*address, input, options, today_utc());
   if (!report.ok()) {
     std::string hint;

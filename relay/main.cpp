@@ -10,8 +10,10 @@
 #include "common/cli.h"
 #include "common/day.h"
 #include "crypto/key_text.h"
+#include "relay/export.h"
 #include "relay/key_file.h"
 #include "relay/publish.h"
+#include "relay/purge.h"
 #include "relay/relay_keys.h"
 #include "relay/server.h"
 #include "relay/store.h"
@@ -127,6 +129,40 @@ int cmd_status(const Paths& paths) {
   return 0;
 }
 
+// ---- export and purge: the USB round trip with the analyst station ----
+
+int cmd_export(const Paths& paths, const fs::path& out, std::size_t max_drops) {
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  auto report = relay::export_drops(**store, out, today_utc(), max_drops);
+  if (!report.ok()) {
+    if (report.code() == Errc::already_exists) return cli::fail(report.error(), "choose a new file name for the export");
+    return cli::fail(report.error());
+  }
+  std::cout << "exported " << report->drops << " drop(s) (" << report->drop_bytes << " bytes) to " << out.string()
+            << ", export " << to_hex(report->export_id) << "\n";
+  if (report->remaining > 0)
+    cli::info(std::to_string(report->remaining) + " more drop(s) did not fit; export again after the purge");
+  cli::info("the drops stay here until an import receipt from the analyst station purges them");
+  return 0;
+}
+
+int cmd_purge(const Paths& paths, const fs::path& receipt_path) {
+  auto bytes = read_small_file(receipt_path);
+  if (!bytes.ok()) return cli::fail(bytes.error());
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  auto report = relay::purge_with_receipt(**store, *bytes, today_utc());
+  if (!report.ok()) {
+    if (report.code() == Errc::expired || report.code() == Errc::not_yet_valid)
+      return cli::fail(report.error(), "publish a fresh key bundle from the analyst station, then purge again");
+    return cli::fail(report.error(), "nothing was deleted");
+  }
+  std::cout << "purged " << report->deleted << " drop(s) named by the import receipt of analyst '" << report->analyst
+            << "' (" << report->named - report->deleted << " were already gone)\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -146,18 +182,21 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", config.listen_address, "address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "TCP port (0: any free port)")->capture_default_str();
   auto& L = config.limits;
-  serve->add_option("--max-connections", L.max_connections)->capture_default_str();
+  serve->add_option("--max-connections", L.max_connections)->capture_default_str()->check(CLI::PositiveNumber);
   std::int64_t handshake_ms = L.handshake_timeout.count(), idle_ms = L.idle_timeout.count(),
                op_ms = L.operation_timeout.count(), report_s = config.report_interval.count(),
                grace_s = config.shutdown_grace.count();
   serve->add_option("--handshake-timeout-ms", handshake_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--idle-timeout-ms", idle_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--operation-timeout-ms", op_ms)->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str();
+  // At least 1: a relay announcing 0 would send clients into a reconnect loop.
+  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
   serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
   serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
+  // For tests only (emulates a full disk): hidden from --help.
+  serve->add_option("--test-max-pages", config.test_max_page_count)->group("");
 
   fs::path publish_file;
   auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");
@@ -169,6 +208,16 @@ int main(int argc, char** argv) {
 
   auto* status = app.add_subcommand("status", "show counts (nothing per source)");
 
+  // ---- export and purge ----
+  fs::path export_out, purge_receipt;
+  std::size_t export_max = wire::kMaxExportDrops;
+  auto* export_cmd = app.add_subcommand("export", "write the stored drops to an export bundle for the analyst station");
+  export_cmd->add_option("--out", export_out, "the bundle file to create (never overwritten)")->required();
+  export_cmd->add_option("--max-drops", export_max, "at most this many drops per bundle")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, wire::kMaxExportDrops));
+  auto* purge_cmd = app.add_subcommand("purge", "delete the drops named in a signed import receipt");
+  purge_cmd->add_option("--receipt", purge_receipt, "the import receipt from the analyst station")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -178,6 +227,8 @@ int main(int argc, char** argv) {
   if (*init) return cmd_init(paths, org_text);
   if (*publish) return cmd_publish(paths, publish_file, reply_days);
   if (*status) return cmd_status(paths);
+  if (*export_cmd) return cmd_export(paths, export_out, export_max);
+  if (*purge_cmd) return cmd_purge(paths, purge_receipt);
   if (*serve) {
     L.handshake_timeout = std::chrono::milliseconds(handshake_ms);
     L.idle_timeout = std::chrono::milliseconds(idle_ms);

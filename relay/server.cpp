@@ -28,6 +28,8 @@ using asio::awaitable;
 using asio::use_awaitable;
 
 constexpr std::chrono::seconds kReloadInterval{5};
+// After a failed accept (out of descriptors), wait this long before the next.
+constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 // Reads what `cairn-relay publish` installed (possibly while we run).
 void reload(Store& store, RelayState& state) {
@@ -62,7 +64,7 @@ class Server {
  public:
   Server(asio::io_context& io, const ServeConfig& config, RelayState& state, Store& reader)
       : io_(io), config_(config), state_(state), reader_(reader), acceptor_(io), signals_(io, SIGTERM, SIGINT),
-        report_timer_(io), reload_timer_(io), grace_timer_(io) {}
+        report_timer_(io), reload_timer_(io), grace_timer_(io), accept_backoff_(io) {}
 
   Status listen() {
     boost::system::error_code ec;
@@ -95,7 +97,11 @@ class Server {
       auto socket = co_await acceptor_.async_accept(asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (!acceptor_.is_open()) co_return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // e.g. EMFILE: keep serving the connections we have. The pending
+        // connection stays in the backlog, so retrying at once would spin.
+        accept_backoff_.expires_after(kAcceptBackoff);
+        co_await accept_backoff_.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
       }
       if (state_.open_sessions >= config_.limits.max_connections || state_.draining) {
         ++state_.counters.refused_busy;
@@ -145,6 +151,7 @@ class Server {
     acceptor_.close(ec);
     report_timer_.cancel();
     reload_timer_.cancel();
+    accept_backoff_.cancel();
     close_idle_sessions();
     // Stage 2: after the grace period, or at a second signal, close everything.
     grace_timer_.expires_after(config_.shutdown_grace);
@@ -175,7 +182,7 @@ class Server {
   Store& reader_;
   asio::ip::tcp::acceptor acceptor_;
   asio::signal_set signals_;
-  asio::steady_timer report_timer_, reload_timer_, grace_timer_;
+  asio::steady_timer report_timer_, reload_timer_, grace_timer_, accept_backoff_;
   bool stopping_ = false;
   DayNumber replies_expired_on_ = 0;
 };
@@ -188,6 +195,7 @@ Status serve(const ServeConfig& config) {
   CAIRN_TRY(auto writer, Store::open(config.store_path, key));
   CAIRN_TRY(auto reader, Store::open(config.store_path, key));
   CAIRN_CHECK(writer->integrity_check());
+  if (config.test_max_page_count > 0) CAIRN_CHECK(writer->database().set_max_page_count(config.test_max_page_count));
   CAIRN_TRY(auto keys, load_relay_keys(*reader));
 
   Counters counters;
