@@ -3,6 +3,7 @@
 // scripts/bench.sh turns into docs/BENCHMARKS.md.
 #pragma once
 
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,12 +21,44 @@ inline double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Runs fn() n times; returns microseconds per call.
+// CPU time this thread has used (user + system), in seconds. On a shared
+// machine it is steadier than wall time for pure computation.
+inline double thread_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Wall and CPU time of a measured stretch of work.
+struct Cost {
+  double wall_us = 0;
+  double cpu_us = 0;
+  Cost& operator+=(const Cost& o) {
+    wall_us += o.wall_us;
+    cpu_us += o.cpu_us;
+    return *this;
+  }
+  Cost per(double n) const { return {wall_us / n, cpu_us / n}; }
+};
+
+class Stopwatch {
+ public:
+  Stopwatch() : wall_(Clock::now()), cpu_(thread_cpu_seconds()) {}
+  Cost elapsed() const {
+    return {seconds_since(wall_) * 1e6, (thread_cpu_seconds() - cpu_) * 1e6};
+  }
+
+ private:
+  Clock::time_point wall_;
+  double cpu_;
+};
+
+// Runs fn() n times; the cost per call.
 template <class F>
-double micros_per_call(int n, F&& fn) {
-  auto start = Clock::now();
+Cost cost_per_call(int n, F&& fn) {
+  Stopwatch w;
   for (int i = 0; i < n; ++i) fn();
-  return seconds_since(start) * 1e6 / n;
+  return w.elapsed().per(n);
 }
 
 // One result line: name, value, unit.
