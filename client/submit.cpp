@@ -43,9 +43,6 @@ Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn, const 
 
 Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
                             const SubmitOptions& options, DayNumber today) {
-  auto say = [&](std::string_view s) {
-    if (options.progress) options.progress(s);
-  };
   CAIRN_CHECK(check_submission(input));  // before any connection: input mistakes need no network
   // Every connection must take at least one drop, or the loop below would
   // reconnect for ever.
@@ -85,7 +82,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
     if (resp.has_error()) return relay_refused(resp.error());
     if (!resp.has_ack()) return make_error(Errc::protocol, "the relay did not acknowledge the drop");
     ++report.drops_acknowledged;
-    if (bodies.size() > 1) say("sent " + std::to_string(i + 1) + " of " + std::to_string(bodies.size()) + " drops");
+    if (bodies.size() > 1 && options.progress) options.progress(i + 1, bodies.size());
   }
   return report;
 }

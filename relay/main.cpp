@@ -10,8 +10,10 @@
 #include "common/cli.h"
 #include "common/day.h"
 #include "crypto/key_text.h"
+#include "relay/export.h"
 #include "relay/key_file.h"
 #include "relay/publish.h"
+#include "relay/purge.h"
 #include "relay/relay_keys.h"
 #include "relay/server.h"
 #include "relay/store.h"
@@ -71,7 +73,28 @@ int cmd_init(const Paths& paths, const std::string& org_text) {
   return 0;
 }
 
-int cmd_publish(const Paths& paths, const fs::path& file) {
+// --- Reply batches (issue: two-way contact) ---
+int publish_replies(relay::Store& store, ByteView file, std::uint32_t reply_days) {
+  auto body = wire::unwrap_file(wire::FileKind::reply_batch, file);
+  if (!body.ok()) return cli::fail(body.error());
+  auto published = relay::publish_reply_batch(store, *body, today_utc(), reply_days);
+  if (!published.ok()) {
+    std::string hint;
+    if (published.code() == Errc::bad_signature || published.code() == Errc::malformed)
+      hint = "copy the reply batch from the analyst station again; nothing was added to the board";
+    else if (published.code() == Errc::untrusted)
+      hint = "this relay only publishes what its own organisation signed; nothing was added to the board";
+    else if (published.code() == Errc::quota)
+      hint = "nothing was added; ask the station for a batch within the limit (or raise --reply-days)";
+    return cli::fail(published.error(), hint);
+  }
+  std::cout << "published reply batch: " << published->in_batch << " reply(ies), " << published->added
+            << " new; the board now holds " << published->on_board << "; served until "
+            << describe_day(published->expires_day) << "\n";
+  return 0;
+}
+
+int cmd_publish(const Paths& paths, const fs::path& file, std::uint32_t reply_days) {
   auto bytes = read_small_file(file);
   if (!bytes.ok()) return cli::fail(bytes.error());
   auto kind = wire::detect_file_kind(*bytes);
@@ -87,6 +110,7 @@ int cmd_publish(const Paths& paths, const fs::path& file) {
               << verified->drop_size << " bytes, valid until " << describe_day(verified->expires_day) << "\n";
     return 0;
   }
+  if (*kind == wire::FileKind::reply_batch) return publish_replies(**store, *bytes, reply_days);
   return cli::fail("cairn-relay cannot publish " + std::string(wire::describe(*kind)));
 }
 
@@ -102,6 +126,40 @@ int cmd_status(const Paths& paths) {
             << "key bundle:      " << (bundle.ok() && bundle->has_value() ? "published" : "none") << "\n";
   auto keys = relay::load_relay_keys(**store);
   if (keys.ok()) std::cout << "relay keys:      " << crypto::encode_relay_keys({keys->noise.public_key, keys->signing.public_key}) << "\n";
+  return 0;
+}
+
+// ---- export and purge: the USB round trip with the analyst station ----
+
+int cmd_export(const Paths& paths, const fs::path& out, std::size_t max_drops) {
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  auto report = relay::export_drops(**store, out, today_utc(), max_drops);
+  if (!report.ok()) {
+    if (report.code() == Errc::already_exists) return cli::fail(report.error(), "choose a new file name for the export");
+    return cli::fail(report.error());
+  }
+  std::cout << "exported " << report->drops << " drop(s) (" << report->drop_bytes << " bytes) to " << out.string()
+            << ", export " << to_hex(report->export_id) << "\n";
+  if (report->remaining > 0)
+    cli::info(std::to_string(report->remaining) + " more drop(s) did not fit; export again after the purge");
+  cli::info("the drops stay here until an import receipt from the analyst station purges them");
+  return 0;
+}
+
+int cmd_purge(const Paths& paths, const fs::path& receipt_path) {
+  auto bytes = read_small_file(receipt_path);
+  if (!bytes.ok()) return cli::fail(bytes.error());
+  auto store = open_store(paths);
+  if (!store.ok()) return cli::fail(store.error());
+  auto report = relay::purge_with_receipt(**store, *bytes, today_utc());
+  if (!report.ok()) {
+    if (report.code() == Errc::expired || report.code() == Errc::not_yet_valid)
+      return cli::fail(report.error(), "publish a fresh key bundle from the analyst station, then purge again");
+    return cli::fail(report.error(), "nothing was deleted");
+  }
+  std::cout << "purged " << report->deleted << " drop(s) named by the import receipt of analyst '" << report->analyst
+            << "' (" << report->named - report->deleted << " were already gone)\n";
   return 0;
 }
 
@@ -143,8 +201,22 @@ int main(int argc, char** argv) {
   fs::path publish_file;
   auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");
   publish->add_option("FILE", publish_file)->required();
+  std::uint32_t reply_days = crypto::kDefaultReplyDays;
+  publish->add_option("--reply-days", reply_days, "refuse reply batches kept longer than this many days")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
 
   auto* status = app.add_subcommand("status", "show counts (nothing per source)");
+
+  // ---- export and purge ----
+  fs::path export_out, purge_receipt;
+  std::size_t export_max = wire::kMaxExportDrops;
+  auto* export_cmd = app.add_subcommand("export", "write the stored drops to an export bundle for the analyst station");
+  export_cmd->add_option("--out", export_out, "the bundle file to create (never overwritten)")->required();
+  export_cmd->add_option("--max-drops", export_max, "at most this many drops per bundle")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, wire::kMaxExportDrops));
+  auto* purge_cmd = app.add_subcommand("purge", "delete the drops named in a signed import receipt");
+  purge_cmd->add_option("--receipt", purge_receipt, "the import receipt from the analyst station")->required();
 
   try {
     app.parse(argc, argv);
@@ -153,8 +225,10 @@ int main(int argc, char** argv) {
   }
 
   if (*init) return cmd_init(paths, org_text);
-  if (*publish) return cmd_publish(paths, publish_file);
+  if (*publish) return cmd_publish(paths, publish_file, reply_days);
   if (*status) return cmd_status(paths);
+  if (*export_cmd) return cmd_export(paths, export_out, export_max);
+  if (*purge_cmd) return cmd_purge(paths, purge_receipt);
   if (*serve) {
     L.handshake_timeout = std::chrono::milliseconds(handshake_ms);
     L.idle_timeout = std::chrono::milliseconds(idle_ms);

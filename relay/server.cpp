@@ -13,6 +13,7 @@
 
 #include "common/day.h"
 #include "crypto/key_bundle.h"
+#include "crypto/reply_batch.h"
 #include "relay/key_file.h"
 #include "relay/relay_keys.h"
 #include "relay/session.h"
@@ -44,8 +45,16 @@ void reload(Store& store, RelayState& state) {
   }
   auto replies = store.replies(today_utc());
   if (replies.ok()) {
+    // The same bytes for every client until the next reload. Publish checks
+    // sizes and the board cap; they are enforced again here so the response
+    // always fits one transport message.
     v1::Response r;
-    for (const auto& reply : *replies) r.mutable_reply_board()->add_replies(reply.data(), reply.size());
+    std::size_t served = 0;
+    for (const auto& reply : *replies) {
+      if (reply.size() != crypto::kReplySize || served == crypto::kMaxBoardReplies) continue;
+      r.mutable_reply_board()->add_replies(reply.data(), reply.size());
+      ++served;
+    }
     (void)r.mutable_reply_board();
     state.board_response = std::make_shared<const Bytes>(wire::encode(r));
   }
@@ -106,6 +115,7 @@ class Server {
 
   awaitable<void> periodic_reload() {
     while (!stopping_) {
+      expire_replies();
       reload(reader_, state_);
       reload_timer_.expires_after(kReloadInterval);
       boost::system::error_code ec;
@@ -120,6 +130,17 @@ class Server {
       co_await report_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
       if (!ec) log_line("in the last period: " + state_.counters.take_report());
     }
+  }
+
+  // Replies past their last day are deleted from the store (not only left
+  // unserved), at start-up and once each new day.
+  void expire_replies() {
+    const DayNumber today = today_utc();
+    if (today == replies_expired_on_) return;
+    auto expired = reader_.expire_replies(today);
+    if (!expired.ok()) return;  // retried at the next reload
+    replies_expired_on_ = today;
+    if (*expired > 0) log_line("removed " + std::to_string(*expired) + " expired replies from the board");
   }
 
   void begin_shutdown() {
@@ -163,6 +184,7 @@ class Server {
   asio::signal_set signals_;
   asio::steady_timer report_timer_, reload_timer_, grace_timer_, accept_backoff_;
   bool stopping_ = false;
+  DayNumber replies_expired_on_ = 0;
 };
 
 }  // namespace

@@ -16,6 +16,8 @@ packages=(
   zlib1g-dev
   age
   microsocks
+  strace
+  zbar-tools
 )
 
 missing=()

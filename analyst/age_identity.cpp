@@ -1,0 +1,48 @@
+#include "analyst/age_identity.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "analyst/keys.h"
+#include "crypto/age_x25519.h"
+
+namespace cairn::analyst {
+
+Result<crypto::Secret> age_identity_file(Vault& vault, std::optional<std::int64_t> key_id) {
+  CAIRN_TRY(auto keys, messaging_keys(vault));
+  struct Line {
+    std::string comment;
+    crypto::Secret identity;
+  };
+  std::vector<Line> lines;
+  for (const auto& k : keys) {
+    if (key_id && k.id != *key_id) continue;
+    if (!key_id && k.destroyed_day) continue;
+    CAIRN_TRY(auto identity, messaging_identity(vault, k.id));  // Errc::expired if destroyed
+    std::string comment = "# Cairn messaging key " + std::to_string(k.id) + " of analyst " + k.analyst + ", made " +
+                          format_day(k.created_day) + ", valid until " + format_day(k.not_after_day) +
+                          "\n# public key: " + crypto::age::format_recipient(k.public_key) + "\n";
+    lines.push_back({std::move(comment), crypto::age::format_identity(identity)});
+  }
+  if (lines.empty()) {
+    if (key_id)
+      return make_error(Errc::not_found, "there is no messaging key " + std::to_string(*key_id) +
+                                             " (cairn-analyst keys list shows them)");
+    return make_error(Errc::not_found, "the vault holds no messaging secret");
+  }
+  std::size_t size = 0;
+  for (const auto& l : lines) size += l.comment.size() + l.identity.size() + 1;
+  crypto::Secret out(size);
+  std::size_t at = 0;
+  for (const auto& l : lines) {
+    std::memcpy(out.data() + at, l.comment.data(), l.comment.size());
+    at += l.comment.size();
+    std::memcpy(out.data() + at, l.identity.data(), l.identity.size());
+    at += l.identity.size();
+    out.data()[at++] = '\n';
+  }
+  return out;
+}
+
+}  // namespace cairn::analyst

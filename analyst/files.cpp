@@ -1,0 +1,81 @@
+#include "analyst/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace cairn::analyst {
+namespace {
+
+Status write_all(int fd, ByteView data, const std::string& name) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return make_error(Errc::io, "cannot write " + name + ": " + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) return make_error(Errc::io, "cannot sync " + name + ": " + std::strerror(errno));
+  return ok_status();
+}
+
+Error open_error(const std::string& name) {
+  int err = errno;
+  if (err == EEXIST) return make_error(Errc::already_exists, "refusing to overwrite " + name + ": it already exists");
+  if (err == ELOOP) return make_error(Errc::unsafe, "refusing to write through the symbolic link " + name);
+  return make_error(Errc::io, "cannot create " + name + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+Status write_new_file(const std::filesystem::path& path, ByteView data, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) return open_error(path.string());
+  auto st = write_all(fd, data, path.string());
+  ::close(fd);
+  if (!st.ok()) ::unlink(path.c_str());
+  return st;
+}
+
+Status write_new_file_at(int dir_fd, const std::string& name, ByteView data, mode_t mode) {
+  int fd = ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) return open_error(name);
+  auto st = write_all(fd, data, name);
+  ::close(fd);
+  if (!st.ok()) ::unlinkat(dir_fd, name.c_str(), 0);
+  return st;
+}
+
+Result<Bytes> read_file_capped(const std::filesystem::path& path, std::size_t cap, std::string_view what) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return make_error(errno == ENOENT ? Errc::not_found : Errc::io,
+                      "cannot read " + std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return make_error(Errc::invalid_argument, path.string() + " is not a regular file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > cap) {
+    ::close(fd);
+    return make_error(Errc::too_large, std::string(what) + " " + path.string() + " is " + std::to_string(st.st_size) +
+                                           " bytes; the limit is " + std::to_string(cap));
+  }
+  Bytes out(static_cast<std::size_t>(st.st_size));
+  std::size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (done != out.size()) return make_error(Errc::io, "could not read all of " + path.string());
+  return out;
+}
+
+}  // namespace cairn::analyst

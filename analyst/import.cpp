@@ -1,0 +1,292 @@
+#include "analyst/import.h"
+
+#include <algorithm>
+#include <set>
+
+#include "analyst/export_reader.h"
+#include "analyst/keys.h"
+#include "analyst/reassembly.h"
+#include "analyst/receipt.h"
+#include "analyst/testimony.h"
+#include "crypto/age.h"
+#include "crypto/drop.h"
+#include "crypto/hash.h"
+#include "proto/drop.pb.h"
+
+namespace cairn::analyst {
+namespace {
+
+constexpr std::uint32_t kDropBodyVersion = 1;
+
+// imported_drops.outcome: why a drop's content is safely handled.
+enum class Outcome : std::int64_t { text = 1, chunk = 2, cover = 3, duplicate = 4, quarantined = 5 };
+
+std::string fingerprint(ByteView key) { return to_hex(key.first(8)) + "…"; }
+
+template <std::size_t N>
+bool copy_exact(const std::string& field, ByteArray<N>& out) {
+  if (field.size() != N) return false;
+  std::copy(field.begin(), field.end(), out.begin());
+  return true;
+}
+
+Result<std::set<std::uint32_t>> known_drop_sizes(Vault& vault) {
+  CAIRN_TRY(auto q, vault.db().prepare("SELECT size FROM drop_sizes;"));
+  std::set<std::uint32_t> sizes;
+  for (;;) {
+    CAIRN_TRY(bool row, q.step());
+    if (!row) break;
+    sizes.insert(static_cast<std::uint32_t>(q.column_int(0)));
+  }
+  if (sizes.empty())
+    return make_error(Errc::not_found, "this vault has never made a key bundle, so no drop can be sealed to its keys "
+                                       "(run cairn-analyst keys bundle first)");
+  return sizes;
+}
+
+Result<bool> already_imported(Vault& vault, const wire::DropId& id) {
+  CAIRN_TRY(auto q, vault.db().prepare("SELECT 1 FROM imported_drops WHERE id = ?1;"));
+  q.bind(1, ByteView(id));
+  return q.step();
+}
+
+Status record_imported(Vault& vault, const wire::DropId& id, Outcome outcome) {
+  CAIRN_TRY(auto q, vault.db().prepare("INSERT INTO imported_drops (id, outcome) VALUES (?1, ?2);"));
+  return q.bind(1, ByteView(id)).bind(2, static_cast<std::int64_t>(outcome)).run();
+}
+
+// The manifest checks, most specific first: another organisation, a relay
+// this organisation never certified, then the signature itself.
+Result<std::pair<wire::UnverifiedManifest, RelayRecord>> check_manifest(Vault& vault, ByteView bytes) {
+  CAIRN_TRY(auto manifest, wire::parse_export_manifest(bytes));
+  const auto& m = manifest.manifest;
+  CAIRN_TRY(auto organisation, organisation_public_key(vault));
+  if (m.organisation_key != organisation)
+    return make_error(Errc::untrusted, "this export bundle comes from a relay of another organisation (organisation key " +
+                                           fingerprint(m.organisation_key) + "), not this one (" +
+                                           fingerprint(organisation) + ")");
+  CAIRN_TRY(auto known, relays(vault));
+  auto relay = std::find_if(known.begin(), known.end(),
+                            [&](const RelayRecord& r) { return r.keys.signing == m.relay_signing_key; });
+  if (relay == known.end())
+    return make_error(Errc::untrusted, "this export bundle is signed by a relay this organisation has not certified "
+                                       "(relay signing key " + fingerprint(m.relay_signing_key) + ")");
+  CAIRN_CHECK(wire::verify_export_manifest(manifest));
+  return std::make_pair(std::move(manifest), *relay);
+}
+
+// Tries the identities in groups (age caps identities per file).
+enum class Opened { body, no_key, unreadable };
+Result<Opened> open_with(ByteView drop, const std::vector<crypto::age::Identity>& identities, crypto::Secret& body) {
+  for (std::size_t start = 0; start < identities.size(); start += crypto::age::kMaxIdentities) {
+    auto end = std::min(identities.size(), start + crypto::age::kMaxIdentities);
+    auto opened = crypto::open_drop(drop, std::span(identities).subspan(start, end - start), drop.size());
+    if (opened.ok()) {
+      body = std::move(opened).value();
+      return Opened::body;
+    }
+    if (opened.code() != Errc::no_identity_match) return Opened::unreadable;
+  }
+  return Opened::no_key;
+}
+
+class Importer {
+ public:
+  Importer(Vault& vault, const ImportOptions& options, ImportReport& report)
+      : vault_(vault), options_(options), report_(report) {}
+
+  Status load_identities() {
+    CAIRN_TRY(identities_, messaging_identities(vault_));
+    return ok_status();
+  }
+
+  // One drop not imported before. Returns whether its content is safely handled.
+  Result<bool> import_drop(const BundleDrop& drop) {
+    crypto::Secret body;
+    CAIRN_TRY(auto opened, open_with(drop.bytes, identities_, body));
+    if (opened == Opened::no_key) {
+      ++report_.no_key;
+      return false;
+    }
+    if (opened == Opened::unreadable) {
+      ++report_.unreadable;
+      return false;
+    }
+    CAIRN_TRY(auto outcome, dispatch(body.view()));
+    CAIRN_CHECK(record_imported(vault_, drop.id, outcome));
+    return true;
+  }
+
+  // Incomplete submissions this import touched, as they stand now.
+  Status collect_incomplete() {
+    CAIRN_TRY(auto q, vault_.db().prepare("SELECT chunks_have, chunks_total FROM testimonies WHERE id = ?1 AND complete = 0;"));
+    for (auto id : touched_) {
+      q.bind(1, id);
+      CAIRN_TRY(bool row, q.step());
+      if (row)
+        report_.incomplete.push_back({id, static_cast<std::uint32_t>(q.column_int(0)),
+                                      static_cast<std::uint32_t>(q.column_int(1))});
+      q.reset();
+    }
+    return ok_status();
+  }
+
+ private:
+  Result<Outcome> quarantined(std::string_view reason, ByteView body) {
+    CAIRN_CHECK(quarantine(vault_, reason, body, options_.today));
+    ++report_.quarantined;
+    return Outcome::quarantined;
+  }
+
+  Result<Outcome> dispatch(ByteView body) {
+    v1::DropBody parsed;
+    if (!parsed.ParseFromArray(body.data(), static_cast<int>(body.size())))
+      return quarantined("the drop's content does not parse as a drop body", body);
+    if (parsed.version() != kDropBodyVersion)
+      return quarantined("drop body version " + std::to_string(parsed.version()) + " is not supported", body);
+    if (!parsed.reply_public_key().empty() && parsed.reply_public_key().size() != 32)
+      return quarantined("the drop's reply key is not 32 bytes", body);
+    Bytes reply_key = to_bytes(parsed.reply_public_key());
+    switch (parsed.kind_case()) {
+      case v1::DropBody::kCover:
+        ++report_.cover;
+        return Outcome::cover;
+      case v1::DropBody::kTestimony: {
+        TextDrop text;
+        text.body_hash = crypto::blake2b_256(body);
+        text.text = parsed.testimony().text();
+        text.reply_public_key = std::move(reply_key);
+        text.written_day = parsed.day();
+        CAIRN_TRY(auto stored, store_text(vault_, text, options_.today));
+        crypto::wipe(text.text.data(), text.text.size());
+        if (stored == Stored::duplicate) {
+          ++report_.duplicates;
+          return Outcome::duplicate;
+        }
+        ++report_.texts;
+        CAIRN_TRY(auto id, last_testimony());
+        report_.new_testimonies.push_back(id);
+        return Outcome::text;
+      }
+      case v1::DropBody::kChunk:
+        return chunk(parsed, std::move(reply_key), body);
+      case v1::DropBody::KIND_NOT_SET:
+        break;
+    }
+    return quarantined("the drop body says neither cover, testimony nor chunk", body);
+  }
+
+  Result<Outcome> chunk(const v1::DropBody& parsed, Bytes reply_key, ByteView body) {
+    const auto& c = parsed.chunk();
+    ChunkDrop chunk;
+    if (!copy_exact(c.submission_id(), chunk.submission_id))
+      return quarantined("a chunk's submission id is not 16 bytes", body);
+    if (!copy_exact(c.submission_hash(), chunk.submission_hash))
+      return quarantined("a chunk's submission hash is not 32 bytes", body);
+    chunk.index = c.index();
+    chunk.total = c.total();
+    chunk.data = to_bytes(c.data());
+    chunk.reply_public_key = std::move(reply_key);
+    chunk.written_day = parsed.day();
+    auto accepted = accept_chunk(vault_, chunk, options_.today);
+    crypto::wipe(chunk.data);
+    if (!accepted.ok()) {
+      if (accepted.code() == Errc::malformed) return quarantined(accepted.error().message, body);
+      return accepted.error();
+    }
+    switch (accepted->outcome) {
+      case ChunkOutcome::stored:
+        ++report_.chunks;
+        touched_.insert(accepted->testimony_id);
+        return Outcome::chunk;
+      case ChunkOutcome::completed:
+        ++report_.completed;
+        touched_.erase(accepted->testimony_id);
+        report_.new_testimonies.push_back(accepted->testimony_id);
+        return Outcome::chunk;
+      case ChunkOutcome::duplicate:
+        ++report_.duplicates;
+        return Outcome::duplicate;
+      case ChunkOutcome::inconsistent:
+        return quarantined(accepted->problem, body);
+      case ChunkOutcome::damaged:
+        ++report_.damaged_submissions;
+        touched_.erase(accepted->testimony_id);
+        return Outcome::chunk;
+    }
+    return make_error(Errc::internal, "unknown chunk outcome");
+  }
+
+  Result<std::int64_t> last_testimony() {
+    CAIRN_TRY(auto q, vault_.db().prepare("SELECT last_insert_rowid();"));
+    CAIRN_TRY(bool row, q.step());
+    if (!row) return make_error(Errc::internal, "no row id for the new testimony");
+    return q.column_int(0);
+  }
+
+  Vault& vault_;
+  const ImportOptions& options_;
+  ImportReport& report_;
+  std::vector<crypto::age::Identity> identities_;
+  std::set<std::int64_t> touched_;
+};
+
+}  // namespace
+
+Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bundle, const ImportOptions& options) {
+  if (!options.analyst.empty()) CAIRN_CHECK(find_analyst(vault, options.analyst));
+  CAIRN_TRY(auto sizes, known_drop_sizes(vault));
+  CAIRN_TRY(auto reader, ExportReader::open(bundle));
+  CAIRN_TRY(auto manifest_bytes, reader->read_manifest());
+  CAIRN_TRY(auto checked, check_manifest(vault, manifest_bytes));
+  const auto& manifest = checked.first.manifest;
+
+  ImportReport report;
+  report.relay = checked.second.name;
+  report.export_id = manifest.export_id;
+  report.export_day = manifest.export_day;
+  report.drops = manifest.drop_ids.size();
+  std::vector<bool> seen(manifest.drop_ids.size(), false);
+  std::vector<wire::DropId> safe;
+
+  CAIRN_CHECK(vault.transaction([&]() -> Status {
+    Importer importer(vault, options, report);
+    CAIRN_CHECK(importer.load_identities());
+    std::size_t count = 0;
+    for (;;) {
+      CAIRN_TRY(auto drop, reader->next_drop(sizes));
+      if (!drop) break;
+      auto it = std::lower_bound(manifest.drop_ids.begin(), manifest.drop_ids.end(), drop->id);
+      if (it == manifest.drop_ids.end() || *it != drop->id)
+        return make_error(Errc::malformed, "the export bundle holds a drop its manifest does not list (" +
+                                               fingerprint(drop->id) + "): the bundle was altered");
+      auto index = static_cast<std::size_t>(it - manifest.drop_ids.begin());
+      if (seen[index])
+        return make_error(Errc::malformed, "the export bundle holds the drop " + fingerprint(drop->id) + " twice");
+      seen[index] = true;
+      ++count;
+      CAIRN_TRY(bool before, already_imported(vault, drop->id));
+      if (before) {
+        ++report.already_imported;
+        safe.push_back(drop->id);
+        continue;
+      }
+      CAIRN_TRY(bool handled, importer.import_drop(*drop));
+      if (handled || options.purge_undecryptable) safe.push_back(drop->id);
+    }
+    if (count != manifest.drop_ids.size())
+      return make_error(Errc::malformed, "the export bundle is missing " +
+                                             std::to_string(manifest.drop_ids.size() - count) + " of the " +
+                                             std::to_string(manifest.drop_ids.size()) +
+                                             " drops its manifest lists: it was truncated or altered");
+    return importer.collect_incomplete();
+  }));
+
+  report.receipt_drops = safe;
+  CAIRN_TRY(report.receipt_file, make_receipt_file(vault, options.analyst, manifest.export_id,
+                                                   manifest.relay_signing_key, std::move(safe)));
+  std::sort(report.receipt_drops.begin(), report.receipt_drops.end());
+  return report;
+}
+
+}  // namespace cairn::analyst

@@ -1,0 +1,79 @@
+#include "analyst/key_bundle.h"
+
+#include <algorithm>
+#include <map>
+
+#include "analyst/keys.h"
+#include "crypto/drop_address.h"
+#include "wire/file_kind.h"
+
+namespace cairn::analyst {
+namespace {
+
+Result<RelayRecord> choose_relay(Vault& vault, std::string_view name) {
+  if (!name.empty()) return find_relay(vault, name);
+  CAIRN_TRY(auto all, relays(vault));
+  if (all.size() == 1) return all.front();
+  if (all.empty())
+    return make_error(Errc::not_found, "this organisation has certified no relay yet (cairn-analyst relay add NAME "
+                                       "cairn-relay1…)");
+  std::string names;
+  for (const auto& r : all) names += (names.empty() ? "'" : ", '") + r.name + "'";
+  return make_error(Errc::invalid_argument, "this organisation has several relays (" + names +
+                                                "); say which one with --relay");
+}
+
+}  // namespace
+
+Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options, DayNumber today) {
+  CAIRN_TRY(auto relay, choose_relay(vault, options.relay));
+  CAIRN_TRY(auto org, organisation_key(vault));
+  CAIRN_TRY(auto people, analysts(vault));
+  CAIRN_TRY(auto keys, messaging_keys(vault));
+
+  crypto::KeyBundleParams params;
+  params.issued_day = days_before(today, kClockToleranceDays);
+  params.drop_size = options.drop_size;
+  params.pow_bits = options.pow_bits;
+  DayNumber expires = std::min(relay.not_after_day, today + kMessagingKeyValidDays);
+  std::size_t usable = 0;
+  for (const auto& a : people) {
+    if (a.not_after_day < today) continue;  // an analyst whose identity expired is left out
+    params.certificates.push_back(a.identity_certificate);
+    std::optional<DayNumber> newest_expiry;
+    for (const auto& k : keys) {
+      if (k.analyst_id != a.id || k.destroyed_day || k.not_after_day < today) continue;
+      params.certificates.push_back(k.certificate);
+      newest_expiry = std::max(newest_expiry.value_or(0), k.not_after_day);
+      if (k.valid_on(today)) ++usable;
+    }
+    if (newest_expiry) expires = std::min({expires, *newest_expiry, a.not_after_day});
+  }
+  if (usable == 0)
+    return make_error(Errc::expired, "no analyst has a messaging key valid today; run cairn-analyst keys rotate first");
+  params.expires_day = std::max(expires, today);
+  params.certificates.push_back(relay.noise_certificate);
+  params.certificates.push_back(relay.signing_certificate);
+
+  CAIRN_TRY(auto signed_bundle, crypto::build_key_bundle(org, params));
+  CAIRN_TRY(auto verified, crypto::verify_key_bundle(signed_bundle, org.public_key, today));
+  CAIRN_CHECK(vault.transaction([&]() -> Status {
+    CAIRN_TRY(auto q, vault.db().prepare("INSERT OR IGNORE INTO drop_sizes (size) VALUES (?1);"));
+    return q.bind(1, std::int64_t{options.drop_size}).run();
+  }));
+  return StationBundle{wire::wrap_file(wire::FileKind::key_bundle, signed_bundle), std::move(verified), relay.name};
+}
+
+Result<std::string> make_drop_address(Vault& vault, std::string_view relay_name, const std::string& host,
+                                      std::uint16_t port) {
+  CAIRN_TRY(auto relay, find_relay(vault, relay_name));
+  CAIRN_TRY(auto org, organisation_public_key(vault));
+  crypto::DropAddress address;
+  address.relay_noise_key = relay.keys.noise;
+  address.organisation_key = org;
+  address.host = host;
+  address.port = port;
+  return crypto::encode_drop_address(address);
+}
+
+}  // namespace cairn::analyst

@@ -1,0 +1,43 @@
+// What the station publishes (docs/protocol/keys.md and address.md): the
+// signed key bundle for a relay, and the drop address sources are given.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "analyst/vault.h"
+#include "common/day.h"
+#include "crypto/key_bundle.h"
+
+namespace cairn::analyst {
+
+// ---- Implementation constants: deployment defaults ----
+inline constexpr std::uint32_t kDefaultDropSize = 32768;
+inline constexpr std::uint32_t kDefaultPowBits = 16;
+
+struct BundleOptions {
+  std::string relay;  // certified relay name; empty: the only one
+  std::uint32_t drop_size = kDefaultDropSize;
+  std::uint32_t pow_bits = kDefaultPowBits;
+};
+
+struct StationBundle {
+  Bytes file;  // wrap_file(key_bundle, SignedKeyBundle): what `cairn-relay publish` takes
+  crypto::VerifiedKeyBundle verified;
+  std::string relay;
+};
+
+// Every analyst valid today with every messaging key not yet expired (the
+// current ones and any made ahead), and the relay's two certificates. The
+// bundle is valid from yesterday (clock tolerance) until the earliest of: the
+// day some analyst's newest key expires, the relay certificates expire, an
+// identity expires. It is verified (crypto::verify_key_bundle) before it is
+// returned, and its drop size is recorded so imports accept drops of that size.
+[[nodiscard]] Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options, DayNumber today);
+
+// The drop address of a certified relay at host:port.
+[[nodiscard]] Result<std::string> make_drop_address(Vault& vault, std::string_view relay, const std::string& host,
+                                                    std::uint16_t port);
+
+}  // namespace cairn::analyst

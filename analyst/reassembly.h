@@ -1,0 +1,53 @@
+// Reassembling chunked submissions (proto/drop.proto, Chunk): chunks are
+// kept in the vault by (submission id, index) until all 0..total-1 are
+// there, in any order, across any number of imports, duplicates ignored.
+// Then their data, concatenated in index order, must hash (BLAKE2b-256) to
+// the submission hash every chunk carries, and parse as a Submission.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "analyst/vault.h"
+#include "common/day.h"
+
+namespace cairn::analyst {
+
+// ---- Specification constants ----
+inline constexpr std::size_t kSubmissionIdBytes = 16;
+inline constexpr std::size_t kSubmissionHashBytes = 32;
+// ---- Implementation constants ----
+// A submission is at most 512 MiB of files and text (client/submission.h);
+// its serialized stream a little more.
+inline constexpr std::size_t kMaxSubmissionStreamBytes = (std::size_t{512} << 20) + (std::size_t{1} << 20);
+inline constexpr std::uint32_t kMaxChunksPerSubmission = 1u << 20;
+
+struct ChunkDrop {
+  ByteArray<kSubmissionIdBytes> submission_id{};
+  std::uint32_t index = 0;
+  std::uint32_t total = 0;
+  ByteArray<kSubmissionHashBytes> submission_hash{};
+  Bytes data;
+  Bytes reply_public_key;  // kept from the first chunk stored
+  DayNumber written_day = 0;
+};
+
+enum class ChunkOutcome {
+  stored,        // kept; the submission is still incomplete
+  completed,     // this chunk completed the submission, now a testimony
+  duplicate,     // this index is already stored, or the submission is complete
+  inconsistent,  // total or hash differ from the submission's other chunks: not stored
+  damaged,       // completed, but the whole does not hash or parse: chunks kept, marked damaged
+};
+
+struct ChunkResult {
+  ChunkOutcome outcome = ChunkOutcome::stored;
+  std::int64_t testimony_id = 0;
+  std::string problem;  // for inconsistent and damaged
+};
+
+// Checks the chunk's fields (lengths, 0 <= index < total <= cap) and stores
+// it. Errc::malformed for a chunk that could never be valid.
+[[nodiscard]] Result<ChunkResult> accept_chunk(Vault& vault, const ChunkDrop& chunk, DayNumber today);
+
+}  // namespace cairn::analyst

@@ -1,0 +1,79 @@
+// Testimony as the vault keeps it: one row per testimony, whether it came as
+// one text drop or was reassembled from chunks (analyst/reassembly.h), with
+// its attachments. Reading it back for `list`, `show` and `extract`.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyst/vault.h"
+#include "common/day.h"
+
+namespace cairn::analyst {
+
+inline constexpr std::size_t kBodyHashBytes = 32;
+
+// A Testimony drop's content.
+struct TextDrop {
+  ByteArray<kBodyHashBytes> body_hash{};  // BLAKE2b-256 of the serialized drop body
+  std::string text;
+  Bytes reply_public_key;  // empty or 32 bytes
+  DayNumber written_day = 0;
+};
+
+enum class Stored { added, duplicate };
+
+// Stores a text testimony. The same body again (the source resent after a
+// lost acknowledgement: the client builds identical bodies) is a duplicate.
+[[nodiscard]] Result<Stored> store_text(Vault& vault, const TextDrop& drop, DayNumber today);
+
+// Keeps a decrypted drop whose content is not usable, with the reason.
+[[nodiscard]] Status quarantine(Vault& vault, std::string_view reason, ByteView content, DayNumber today);
+[[nodiscard]] Result<std::uint64_t> quarantine_count(Vault& vault);
+
+enum class TestimonyState { complete, incomplete, damaged };
+
+struct AttachmentInfo {
+  std::size_t position = 0;
+  std::string name;        // as the source sent it (show it sanitised)
+  std::string media_type;  // a hint from the source, never trusted
+  std::uint64_t size = 0;
+};
+
+struct TestimonySummary {
+  std::int64_t id = 0;
+  TestimonyState state = TestimonyState::complete;
+  DayNumber imported_day = 0;
+  DayNumber written_day = 0;  // 0 = the source gave none
+  std::uint64_t size = 0;     // text + attachment bytes (for incomplete: bytes received)
+  std::uint32_t chunks_have = 0, chunks_total = 0;
+  std::size_t attachments = 0;
+  std::string text_start;  // the first few hundred characters, raw
+};
+
+struct Testimony {
+  TestimonySummary summary;
+  std::string text;  // exactly as sent
+  bool has_reply_key = false;
+  std::vector<AttachmentInfo> attachments;
+};
+
+[[nodiscard]] Result<std::vector<TestimonySummary>> list_testimonies(Vault& vault);
+// Errc::not_found with a hint if there is no such id.
+[[nodiscard]] Result<Testimony> load_testimony(Vault& vault, std::int64_t id);
+
+struct ExtractedFile {
+  std::string name;  // the sanitised name written
+  std::uint64_t size = 0;
+};
+
+// Writes every attachment of a testimony into dir (created 0700 if missing)
+// as files of mode 0600 with sanitised names, never overwriting anything: a
+// name already taken gets " (2)", " (3)", ... before its extension.
+[[nodiscard]] Result<std::vector<ExtractedFile>> extract_attachments(Vault& vault, std::int64_t id,
+                                                                     const std::filesystem::path& dir);
+
+}  // namespace cairn::analyst

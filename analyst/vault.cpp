@@ -1,0 +1,208 @@
+#include "analyst/vault.h"
+
+#include <sys/stat.h>
+
+#include "analyst/files.h"
+#include "crypto/argon2.h"
+
+namespace cairn::analyst {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::int64_t kSchemaVersion = 1;
+
+// Day numbers only, never times. Ids of drops are BLAKE2b-256 of the drop.
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE analysts (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  identity_seed BLOB NOT NULL CHECK (length(identity_seed) = 32),
+  identity_public BLOB NOT NULL UNIQUE CHECK (length(identity_public) = 32),
+  identity_certificate BLOB NOT NULL);
+
+-- secret_key is NULL once destroyed (destroyed_day says when).
+CREATE TABLE messaging_keys (
+  id INTEGER PRIMARY KEY,
+  analyst INTEGER NOT NULL REFERENCES analysts(id),
+  public_key BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),
+  secret_key BLOB CHECK (secret_key IS NULL OR length(secret_key) = 32),
+  certificate BLOB NOT NULL,
+  created_day INTEGER NOT NULL,
+  not_after_day INTEGER NOT NULL,
+  destroyed_day INTEGER,
+  CHECK ((secret_key IS NULL) = (destroyed_day IS NOT NULL)));
+
+CREATE TABLE relays (
+  name TEXT PRIMARY KEY,
+  noise_public BLOB NOT NULL UNIQUE CHECK (length(noise_public) = 32),
+  signing_public BLOB NOT NULL UNIQUE CHECK (length(signing_public) = 32),
+  noise_certificate BLOB NOT NULL,
+  signing_certificate BLOB NOT NULL,
+  not_after_day INTEGER NOT NULL) WITHOUT ROWID;
+
+-- Every drop size a key bundle of this vault announced: an export bundle
+-- entry of any other size is refused before it is read.
+CREATE TABLE drop_sizes (size INTEGER PRIMARY KEY) WITHOUT ROWID;
+
+-- Every drop whose content is safely handled (stored, cover, duplicate,
+-- quarantined): the import is idempotent by these ids.
+CREATE TABLE imported_drops (
+  id BLOB PRIMARY KEY CHECK (length(id) = 32),
+  outcome INTEGER NOT NULL) WITHOUT ROWID;
+
+-- One row per testimony: a single-drop text (body_hash) or a chunked
+-- submission (submission_id), complete or still waiting for chunks.
+CREATE TABLE testimonies (
+  id INTEGER PRIMARY KEY,
+  submission_id BLOB UNIQUE CHECK (submission_id IS NULL OR length(submission_id) = 16),
+  body_hash BLOB UNIQUE CHECK (body_hash IS NULL OR length(body_hash) = 32),
+  complete INTEGER NOT NULL,
+  chunks_total INTEGER NOT NULL,
+  chunks_have INTEGER NOT NULL,
+  submission_hash BLOB,
+  imported_day INTEGER NOT NULL,
+  written_day INTEGER NOT NULL,
+  reply_public_key BLOB,
+  text TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  CHECK ((submission_id IS NULL) <> (body_hash IS NULL)));
+
+CREATE TABLE attachments (
+  testimony INTEGER NOT NULL REFERENCES testimonies(id),
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  content BLOB NOT NULL,
+  PRIMARY KEY (testimony, position)) WITHOUT ROWID;
+
+-- Chunks of incomplete submissions; deleted once the submission is whole.
+CREATE TABLE chunks (
+  testimony INTEGER NOT NULL REFERENCES testimonies(id),
+  position INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (testimony, position)) WITHOUT ROWID;
+
+-- Drops that decrypted but whose content is not a valid drop body (or a
+-- submission that does not reassemble): kept, never silently dropped.
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL,
+  imported_day INTEGER NOT NULL,
+  content BLOB NOT NULL);
+)sql";
+
+Result<crypto::Secret> derive_key(const crypto::Secret& passphrase, const VaultParams& params) {
+  return crypto::argon2id(passphrase.view(), params.salt, params.cost, db::kDatabaseKeyBytes);
+}
+
+}  // namespace
+
+Result<VaultParams> Vault::read_params(const fs::path& dir) {
+  auto path = dir / kVaultParamsFile;
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    return make_error(Errc::not_found, "there is no vault in " + dir.string());
+  CAIRN_TRY(auto bytes, read_file_capped(path, kVaultParamsMaxBytes, "the vault parameters file"));
+  return parse_vault_params(as_chars(bytes));
+}
+
+Result<std::unique_ptr<Vault>> Vault::create(const fs::path& dir, const crypto::Secret& passphrase,
+                                             bool insecure_fast_kdf) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec))
+      return make_error(Errc::already_exists, "refusing to create a vault in " + dir.string() +
+                                                  ": it exists and is not an empty directory");
+  } else if (::mkdir(dir.c_str(), 0700) != 0) {
+    return make_error(Errc::io, "cannot create the vault directory " + dir.string());
+  }
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+
+  auto params = new_vault_params(insecure_fast_kdf);
+  auto params_path = dir / kVaultParamsFile, db_path = dir / kVaultDatabaseFile;
+  CAIRN_CHECK(write_new_file(params_path, as_bytes(encode_vault_params(params)), 0600));
+  auto cleanup = [&](Error e) -> Result<std::unique_ptr<Vault>> {
+    std::error_code ignored;
+    for (const auto* suffix : {"", "-wal", "-shm"}) fs::remove(db_path.string() + suffix, ignored);
+    fs::remove(params_path, ignored);
+    return e;
+  };
+  auto key = derive_key(passphrase, params);
+  if (!key.ok()) return cleanup(key.error());
+  auto db = db::Database::open(db_path, *key, db::Database::Mode::create_new);
+  if (!db.ok()) return cleanup(db.error());
+  std::unique_ptr<Vault> vault(new Vault(std::move(db).value(), params));
+  auto st = vault->transaction([&]() -> Status {
+    CAIRN_CHECK(vault->db_->exec(kSchema));
+    return vault->db_->exec("PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";");
+  });
+  if (!st.ok()) {
+    vault.reset();
+    return cleanup(st.error());
+  }
+  ::chmod(db_path.c_str(), 0600);
+  return vault;
+}
+
+Result<std::unique_ptr<Vault>> Vault::open(const fs::path& dir, const crypto::Secret& passphrase) {
+  CAIRN_TRY(auto params, read_params(dir));
+  auto db_path = dir / kVaultDatabaseFile;
+  std::error_code ec;
+  if (!fs::exists(db_path, ec))
+    return make_error(Errc::not_found, "the vault in " + dir.string() + " has no database (" +
+                                           std::string(kVaultDatabaseFile) + ")");
+  CAIRN_TRY(auto key, derive_key(passphrase, params));
+  auto db = db::Database::open(db_path, key, db::Database::Mode::open_existing);
+  if (!db.ok()) {
+    if (db.code() == Errc::decrypt_failed) return make_error(Errc::decrypt_failed, "the passphrase is wrong");
+    return db.error();
+  }
+  CAIRN_TRY(auto stmt, (*db)->prepare("PRAGMA user_version;"));
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row || stmt.column_int(0) != kSchemaVersion)
+    return make_error(Errc::unsupported, "the vault has an unknown schema version");
+  return std::unique_ptr<Vault>(new Vault(std::move(db).value(), params));
+}
+
+Status Vault::transaction(const std::function<Status()>& body) {
+  CAIRN_CHECK(db_->exec("BEGIN IMMEDIATE;"));
+  auto st = body();
+  if (!st.ok()) {
+    (void)db_->exec("ROLLBACK;");  // the original error is the one worth reporting
+    return st;
+  }
+  auto commit = db_->exec("COMMIT;");
+  if (!commit.ok()) (void)db_->exec("ROLLBACK;");
+  return commit;
+}
+
+Status Vault::put_meta(std::string_view name, ByteView value) {
+  CAIRN_TRY(auto stmt, db_->prepare("INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2);"));
+  return stmt.bind(1, name).bind(2, value).run();
+}
+
+Result<std::optional<Bytes>> Vault::get_meta(std::string_view name) {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
+  stmt.bind(1, name);
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return std::optional<Bytes>{};
+  return std::optional<Bytes>(stmt.column_blob(0));
+}
+
+Result<crypto::Secret> Vault::get_secret_meta(std::string_view name) {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
+  stmt.bind(1, name);
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return make_error(Errc::not_found, "the vault has no " + std::string(name));
+  auto value = stmt.column_blob(0);
+  auto secret = crypto::Secret::copy_of(value);
+  crypto::wipe(value);
+  return secret;
+}
+
+Status Vault::flush_deleted() { return db_->exec("PRAGMA wal_checkpoint(TRUNCATE);"); }
+
+}  // namespace cairn::analyst

@@ -1,0 +1,247 @@
+// Test helpers for the analyst station: a vault driven through the real
+// cairn-analyst program (passphrase on a descriptor, fast KDF), the same vault
+// opened in-process for inspection, an in-process relay store that makes real
+// export bundles, and drops sealed the way the client seals them.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <pty.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyst/keys.h"
+#include "analyst/vault.h"
+#include "client/submission.h"
+#include "crypto/drop.h"
+#include "crypto/hash.h"
+#include "crypto/key_text.h"
+#include "crypto/random.h"
+#include "proto/drop.pb.h"
+#include "relay/export.h"
+#include "relay/publish.h"
+#include "relay/relay_keys.h"
+#include "relay/store.h"
+#include "support/deployment.h"
+#include "support/process.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+#include "wire/file_kind.h"
+
+namespace cairn::test {
+
+namespace fs = std::filesystem;
+
+inline constexpr std::uint32_t kTestDropSize = 32768;
+
+inline std::string analyst_binary() { return binary("analyst/cairn-analyst"); }
+inline std::string relay_binary() { return binary("relay/cairn-relay"); }
+
+// Every regular file of a directory, by name: to prove "the vault was not changed".
+inline std::map<std::string, Bytes> snapshot_dir(const fs::path& dir) {
+  std::map<std::string, Bytes> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) out[e.path().filename().string()] = read_file(e.path());
+  return out;
+}
+
+inline std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// A vault in a temporary directory, used through the cairn-analyst program.
+class Station {
+ public:
+  explicit Station(std::string passphrase = "correct horse battery staple") : passphrase_(std::move(passphrase)) {}
+
+  fs::path vault() const { return dir_ / "vault"; }
+  fs::path path(const std::string& name) const { return dir_ / name; }
+  const std::string& passphrase() const { return passphrase_; }
+
+  // cairn-analyst --vault V --passphrase-fd 0 [--today D] args..., passphrase on stdin.
+  RunResult run(const std::vector<std::string>& args, std::optional<DayNumber> today = std::nullopt,
+                const std::string& passphrase_override = {}) const {
+    std::vector<std::string> argv{analyst_binary(), "--vault", vault().string(), "--passphrase-fd", "0"};
+    if (today) {
+      argv.push_back("--today");
+      argv.push_back(std::to_string(*today));
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_capture(argv, (passphrase_override.empty() ? passphrase_ : passphrase_override) + "\n");
+  }
+
+  // Runs and fails the test unless the program exits 0.
+  RunResult ok(const std::vector<std::string>& args, std::optional<DayNumber> today = std::nullopt) const {
+    auto r = run(args, today);
+    EXPECT_EQ(r.exit_code, 0) << "cairn-analyst " << (args.empty() ? "" : args[0]) << ": " << r.err;
+    return r;
+  }
+
+  // init with the fast KDF; remembers the organisation key it prints.
+  void init(const std::string& name = "kim", std::optional<DayNumber> today = std::nullopt) {
+    auto r = ok({"init", "--name", name, "--insecure-fast-kdf"}, today);
+    org_text_ = first_line(r.out);
+    org_ = must(crypto::parse_organisation_key(org_text_), "organisation key printed by init");
+  }
+  const std::string& org_text() const { return org_text_; }
+  const crypto::Ed25519Public& org() const { return org_; }
+
+  // The vault in this process (close it before running the program again).
+  std::unique_ptr<analyst::Vault> open() const {
+    auto v = analyst::Vault::open(vault(), crypto::Secret::copy_of(as_bytes(passphrase_)));
+    if (!v.ok()) throw std::runtime_error("cannot open the test vault: " + v.error().message);
+    return std::move(v).value();
+  }
+
+  // Public messaging keys usable on `day` (what a client seals to).
+  std::vector<crypto::X25519Public> recipients(DayNumber day) const {
+    auto v = open();
+    auto keys = must(analyst::messaging_keys(*v), "messaging keys");
+    std::vector<crypto::X25519Public> out;
+    for (const auto& k : keys)
+      if (k.valid_on(day) && !k.destroyed_day) out.push_back(k.public_key);
+    return out;
+  }
+
+ private:
+  TempDir dir_;
+  std::string passphrase_;
+  std::string org_text_;
+  crypto::Ed25519Public org_{};
+};
+
+// A relay store in this process, pinned to an organisation: stores drops and
+// writes real export bundles (relay/export.h) and purges (relay/purge.h).
+class LocalRelay {
+ public:
+  explicit LocalRelay(const crypto::Ed25519Public& organisation) {
+    key_ = crypto::random_secret(32);
+    store_ = must(relay::Store::create(dir_ / "store.db", key_), "relay store");
+    if (!relay::generate_relay_keys(*store_).ok() || !relay::set_organisation_key(*store_, organisation).ok())
+      throw std::runtime_error("cannot initialise the test relay");
+    auto keys = must(relay::load_relay_keys(*store_), "relay keys");
+    public_keys_ = {keys.noise.public_key, keys.signing.public_key};
+  }
+
+  relay::Store& store() { return *store_; }
+  std::string keys_text() const { return crypto::encode_relay_keys(public_keys_); }
+  const crypto::RelayPublicKeys& keys() const { return public_keys_; }
+
+  void put(const std::vector<Bytes>& drops) {
+    std::vector<ByteView> views(drops.begin(), drops.end());
+    auto st = store_->put_drops(views, std::uint64_t{1} << 40);
+    if (!st.ok()) throw std::runtime_error("put drops: " + st.error().message);
+  }
+  std::size_t count() { return must(store_->drop_ids(), "drop ids").size(); }
+  void clear() {
+    auto all = ids();
+    must(store_->delete_drops(all), "delete drops");
+  }
+  std::vector<relay::DropId> ids() { return must(store_->drop_ids(), "drop ids"); }
+
+  fs::path export_to(const fs::path& out) {
+    must(relay::export_drops(*store_, out, today_utc()), "export");
+    return out;
+  }
+
+  // Installs a key bundle file written by `cairn-analyst keys bundle`.
+  void publish(const fs::path& bundle_file) {
+    auto body = must(wire::unwrap_file(wire::FileKind::key_bundle, read_file(bundle_file)), "bundle file");
+    must(relay::publish_key_bundle(*store_, body, today_utc()), "publish");
+  }
+
+ private:
+  TempDir dir_;
+  crypto::Secret key_;
+  std::unique_ptr<relay::Store> store_;
+  crypto::RelayPublicKeys public_keys_;
+};
+
+// ---- Drops as the client makes them ----
+
+inline Bytes encode(const google::protobuf::MessageLite& m) {
+  std::string s;
+  m.SerializeToString(&s);
+  return to_bytes(s);
+}
+
+inline Bytes seal(ByteView body, const std::vector<crypto::X25519Public>& recipients,
+                  std::uint32_t drop_size = kTestDropSize) {
+  return must(crypto::seal_drop(body, recipients, drop_size), "seal drop");
+}
+
+inline Bytes text_body(const std::string& text, DayNumber day = 0) {
+  v1::DropBody b;
+  b.set_version(1);
+  b.mutable_testimony()->set_text(text);
+  b.set_day(day);
+  return encode(b);
+}
+
+inline Bytes cover_body() {
+  v1::DropBody b;
+  b.set_version(1);
+  b.mutable_cover();
+  return encode(b);
+}
+
+// The drop bodies the client would send for this submission.
+inline std::vector<Bytes> submission_bodies(const client::SubmissionInput& in,
+                                             const std::vector<crypto::X25519Public>& recipients,
+                                             std::uint32_t drop_size = kTestDropSize) {
+  auto capacity = must(crypto::drop_body_capacity(drop_size, recipients.size()), "capacity");
+  return must(client::build_drop_bodies(in, capacity), "drop bodies");
+}
+
+inline std::vector<Bytes> seal_all(const std::vector<Bytes>& bodies, const std::vector<crypto::X25519Public>& r) {
+  std::vector<Bytes> out;
+  for (const auto& b : bodies) out.push_back(seal(b, r));
+  return out;
+}
+
+// ---- A terminal, to check what is refused on one ----
+
+// Runs argv with stdout on a pseudo-terminal (stdin from `input`, stderr
+// captured): how a program behaves when a person is watching.
+inline RunResult run_with_tty_stdout(const std::vector<std::string>& argv, const std::string& input) {
+  int master = -1, slave = -1;
+  RunResult r;
+  if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return r;
+  TempDir tmp;
+  auto in_path = tmp / "in", err_path = tmp / "err";
+  { std::ofstream(in_path) << input; }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, in_path.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, slave, 1);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addclose(&fa, master);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  if (::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) == 0) {
+    ::close(slave);
+    slave = -1;
+    // Drain the terminal so the program never blocks on a full buffer.
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) break;
+      r.out.append(buf, static_cast<std::size_t>(n));
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  if (slave >= 0) ::close(slave);
+  ::close(master);
+  r.err = read_text(err_path);
+  return r;
+}
+
+}  // namespace cairn::test

@@ -1,0 +1,110 @@
+#include "wire/export_bundle.h"
+
+#include <algorithm>
+
+#include "proto/bundle.pb.h"
+
+namespace cairn::wire {
+namespace {
+
+template <std::size_t N>
+bool copy_exact(const std::string& field, ByteArray<N>& out) {
+  if (field.size() != N) return false;
+  std::copy(field.begin(), field.end(), out.begin());
+  return true;
+}
+
+}  // namespace
+
+bool is_strictly_ascending(const std::vector<DropId>& ids) {
+  return std::adjacent_find(ids.begin(), ids.end(), [](const DropId& a, const DropId& b) { return !(a < b); }) ==
+         ids.end();
+}
+
+std::string drop_entry_name(const DropId& id) { return std::string(kDropEntryPrefix) + to_hex(id); }
+
+std::optional<DropId> parse_drop_entry_name(std::string_view name) {
+  if (name.size() != kDropEntryPrefix.size() + 2 * kDropIdBytes || !name.starts_with(kDropEntryPrefix))
+    return std::nullopt;
+  auto hex = name.substr(kDropEntryPrefix.size());
+  // Lower case only: one name per drop, so no two entries can name the same id.
+  if (!std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    return std::nullopt;
+  auto bytes = from_hex(hex);
+  if (!bytes || bytes->size() != kDropIdBytes) return std::nullopt;
+  DropId id{};
+  std::copy(bytes->begin(), bytes->end(), id.begin());
+  return id;
+}
+
+Result<Bytes> sign_export_manifest(const ExportManifest& manifest, const crypto::Ed25519KeyPair& relay_signing_key) {
+  if (manifest.drop_ids.size() > kMaxExportDrops)
+    return make_error(Errc::invalid_argument, "an export holds at most " + std::to_string(kMaxExportDrops) + " drops");
+  if (!is_strictly_ascending(manifest.drop_ids))
+    return make_error(Errc::invalid_argument, "the drop ids of an export must be sorted and distinct");
+  v1::ExportManifest body;
+  body.set_version(kExportManifestVersion);
+  body.set_relay_signing_key(std::string(as_chars(relay_signing_key.public_key)));
+  for (const auto& id : manifest.drop_ids) body.add_drop_ids(std::string(as_chars(id)));
+  body.set_export_day(manifest.export_day);
+  body.set_export_id(std::string(as_chars(manifest.export_id)));
+  body.set_organisation_key(std::string(as_chars(manifest.organisation_key)));
+  std::string body_bytes;
+  if (!body.SerializeToString(&body_bytes)) return make_error(Errc::internal, "cannot serialize the export manifest");
+  auto signature = crypto::sign(relay_signing_key, crypto::sign_context::kExportManifest, as_bytes(body_bytes));
+  v1::SignedExportManifest outer;
+  outer.set_body(std::move(body_bytes));
+  outer.set_signature(std::string(as_chars(signature)));
+  std::string out;
+  if (!outer.SerializeToString(&out)) return make_error(Errc::internal, "cannot serialize the signed export manifest");
+  return to_bytes(out);
+}
+
+Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest) {
+  if (signed_manifest.size() > kMaxManifestBytes)
+    return make_error(Errc::too_large, "the export manifest is " + std::to_string(signed_manifest.size()) +
+                                           " bytes; the limit is " + std::to_string(kMaxManifestBytes));
+  v1::SignedExportManifest outer;
+  if (!outer.ParseFromArray(signed_manifest.data(), static_cast<int>(signed_manifest.size())))
+    return make_error(Errc::malformed, "the export manifest is damaged: it does not parse");
+  UnverifiedManifest out;
+  if (!copy_exact(outer.signature(), out.signature))
+    return make_error(Errc::malformed, "the export manifest's signature is not 64 bytes");
+  v1::ExportManifest body;
+  if (!body.ParseFromString(outer.body()))
+    return make_error(Errc::malformed, "the export manifest's body does not parse");
+  if (body.version() != kExportManifestVersion)
+    return make_error(Errc::unsupported, "export manifest version " + std::to_string(body.version()) +
+                                             " is not supported; this Cairn reads version " +
+                                             std::to_string(kExportManifestVersion));
+  auto& m = out.manifest;
+  if (!copy_exact(body.relay_signing_key(), m.relay_signing_key))
+    return make_error(Errc::malformed, "the export manifest's relay signing key is not 32 bytes");
+  if (!copy_exact(body.organisation_key(), m.organisation_key))
+    return make_error(Errc::malformed, "the export manifest's organisation key is not 32 bytes");
+  if (!copy_exact(body.export_id(), m.export_id))
+    return make_error(Errc::malformed, "the export manifest's export id is not 16 bytes");
+  if (static_cast<std::size_t>(body.drop_ids_size()) > kMaxExportDrops)
+    return make_error(Errc::too_large, "the export manifest lists more than " + std::to_string(kMaxExportDrops) +
+                                           " drops");
+  m.export_day = body.export_day();
+  m.drop_ids.resize(static_cast<std::size_t>(body.drop_ids_size()));
+  for (int i = 0; i < body.drop_ids_size(); ++i)
+    if (!copy_exact(body.drop_ids(i), m.drop_ids[static_cast<std::size_t>(i)]))
+      return make_error(Errc::malformed, "drop id " + std::to_string(i + 1) + " in the export manifest is not 32 bytes");
+  if (!is_strictly_ascending(m.drop_ids))
+    return make_error(Errc::malformed, "the export manifest's drop ids are not sorted and distinct");
+  out.body = to_bytes(outer.body());
+  return out;
+}
+
+Status verify_export_manifest(const UnverifiedManifest& manifest) {
+  auto st = crypto::verify(manifest.manifest.relay_signing_key, crypto::sign_context::kExportManifest,
+                           manifest.body, manifest.signature);
+  if (!st.ok())
+    return make_error(Errc::bad_signature,
+                      "the export manifest's signature does not verify: the bundle was altered or damaged");
+  return ok_status();
+}
+
+}  // namespace cairn::wire

@@ -1,0 +1,86 @@
+#include "wire/import_receipt.h"
+
+#include <algorithm>
+
+#include "proto/bundle.pb.h"
+
+namespace cairn::wire {
+namespace {
+
+template <std::size_t N>
+bool copy_exact(const std::string& field, ByteArray<N>& out) {
+  if (field.size() != N) return false;
+  std::copy(field.begin(), field.end(), out.begin());
+  return true;
+}
+
+}  // namespace
+
+Result<Bytes> sign_import_receipt(const ImportReceipt& receipt, const crypto::Ed25519KeyPair& analyst_identity) {
+  if (receipt.drop_ids.size() > kMaxExportDrops)
+    return make_error(Errc::invalid_argument, "a receipt names at most " + std::to_string(kMaxExportDrops) + " drops");
+  if (!is_strictly_ascending(receipt.drop_ids))
+    return make_error(Errc::invalid_argument, "the drop ids of a receipt must be sorted and distinct");
+  v1::ImportReceipt body;
+  body.set_version(kImportReceiptVersion);
+  body.set_export_id(std::string(as_chars(receipt.export_id)));
+  body.set_relay_signing_key(std::string(as_chars(receipt.relay_signing_key)));
+  for (const auto& id : receipt.drop_ids) body.add_drop_ids(std::string(as_chars(id)));
+  body.set_analyst_identity_key(std::string(as_chars(analyst_identity.public_key)));
+  std::string body_bytes;
+  if (!body.SerializeToString(&body_bytes)) return make_error(Errc::internal, "cannot serialize the import receipt");
+  auto signature = crypto::sign(analyst_identity, crypto::sign_context::kImportReceipt, as_bytes(body_bytes));
+  v1::SignedImportReceipt outer;
+  outer.set_body(std::move(body_bytes));
+  outer.set_signature(std::string(as_chars(signature)));
+  std::string out;
+  if (!outer.SerializeToString(&out)) return make_error(Errc::internal, "cannot serialize the signed import receipt");
+  return to_bytes(out);
+}
+
+Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt) {
+  if (signed_receipt.size() > kMaxReceiptBytes)
+    return make_error(Errc::too_large, "the import receipt is " + std::to_string(signed_receipt.size()) +
+                                           " bytes; the limit is " + std::to_string(kMaxReceiptBytes));
+  v1::SignedImportReceipt outer;
+  if (!outer.ParseFromArray(signed_receipt.data(), static_cast<int>(signed_receipt.size())))
+    return make_error(Errc::malformed, "the import receipt is damaged: it does not parse");
+  UnverifiedReceipt out;
+  if (!copy_exact(outer.signature(), out.signature))
+    return make_error(Errc::malformed, "the import receipt's signature is not 64 bytes");
+  v1::ImportReceipt body;
+  if (!body.ParseFromString(outer.body()))
+    return make_error(Errc::malformed, "the import receipt's body does not parse");
+  if (body.version() != kImportReceiptVersion)
+    return make_error(Errc::unsupported, "import receipt version " + std::to_string(body.version()) +
+                                             " is not supported; this Cairn reads version " +
+                                             std::to_string(kImportReceiptVersion));
+  auto& r = out.receipt;
+  if (!copy_exact(body.export_id(), r.export_id))
+    return make_error(Errc::malformed, "the import receipt's export id is not 16 bytes");
+  if (!copy_exact(body.relay_signing_key(), r.relay_signing_key))
+    return make_error(Errc::malformed, "the import receipt's relay signing key is not 32 bytes");
+  if (!copy_exact(body.analyst_identity_key(), r.analyst_identity_key))
+    return make_error(Errc::malformed, "the import receipt's analyst identity key is not 32 bytes");
+  if (static_cast<std::size_t>(body.drop_ids_size()) > kMaxExportDrops)
+    return make_error(Errc::too_large, "the import receipt names more than " + std::to_string(kMaxExportDrops) +
+                                           " drops");
+  r.drop_ids.resize(static_cast<std::size_t>(body.drop_ids_size()));
+  for (int i = 0; i < body.drop_ids_size(); ++i)
+    if (!copy_exact(body.drop_ids(i), r.drop_ids[static_cast<std::size_t>(i)]))
+      return make_error(Errc::malformed, "drop id " + std::to_string(i + 1) + " in the import receipt is not 32 bytes");
+  if (!is_strictly_ascending(r.drop_ids))
+    return make_error(Errc::malformed, "the import receipt's drop ids are not sorted and distinct");
+  out.body = to_bytes(outer.body());
+  return out;
+}
+
+Status verify_import_receipt(const UnverifiedReceipt& receipt) {
+  auto st = crypto::verify(receipt.receipt.analyst_identity_key, crypto::sign_context::kImportReceipt, receipt.body,
+                           receipt.signature);
+  if (!st.ok())
+    return make_error(Errc::bad_signature, "the import receipt's signature does not verify: it was altered or damaged");
+  return ok_status();
+}
+
+}  // namespace cairn::wire

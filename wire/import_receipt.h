@@ -1,0 +1,48 @@
+// The import receipt (docs/protocol/analyst.md, "Import receipt"): written by
+// `cairn-analyst import`, signed by the importing analyst's identity key,
+// carried by USB to the relay, where `cairn-relay purge` deletes exactly the
+// drops it names. The file is wrap_file(FileKind::import_receipt, SignedImportReceipt).
+#pragma once
+
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "crypto/sign.h"
+#include "wire/export_bundle.h"
+
+namespace cairn::wire {
+
+inline constexpr std::uint32_t kImportReceiptVersion = 1;
+// A receipt names at most the drops of one export.
+inline constexpr std::size_t kMaxReceiptBytes = kMaxManifestBytes;
+
+struct ImportReceipt {
+  ExportId export_id{};
+  crypto::Ed25519Public relay_signing_key{};
+  crypto::Ed25519Public analyst_identity_key{};
+  std::vector<DropId> drop_ids;  // strictly ascending
+};
+
+// The serialized SignedImportReceipt, signed by analyst_identity (whose public
+// key is written into the receipt). Errc::invalid_argument if the ids are not
+// strictly ascending or over the cap. Deterministic: the same receipt gives
+// the same bytes.
+[[nodiscard]] Result<Bytes> sign_import_receipt(const ImportReceipt& receipt,
+                                                const crypto::Ed25519KeyPair& analyst_identity);
+
+struct UnverifiedReceipt {
+  ImportReceipt receipt;
+  Bytes body;
+  crypto::Ed25519Signature signature{};
+};
+
+// Structure only: cap (Errc::too_large), parse, version (Errc::unsupported),
+// lengths and id order (Errc::malformed).
+[[nodiscard]] Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt);
+
+// Errc::bad_signature unless the analyst key named in the receipt signed it.
+// Whether that analyst is certified is the caller's check.
+[[nodiscard]] Status verify_import_receipt(const UnverifiedReceipt& receipt);
+
+}  // namespace cairn::wire
