@@ -3,15 +3,22 @@
 #include <functional>
 
 #include "crypto/hash.h"
+#include "crypto/random.h"
 
 namespace cairn::relay {
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 1;
+// 2: drops moved from a WITHOUT ROWID table to a rowid table with random rowids.
+constexpr std::int64_t kSchemaVersion = 2;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE drops (id BLOB PRIMARY KEY CHECK (length(id) = 32), body BLOB NOT NULL) WITHOUT ROWID;
+-- Not WITHOUT ROWID: SQLite compares the keys of such a table by loading whole
+-- records, so with 32 KiB bodies every insert read the overflow pages of the
+-- rows its search passed (about 60 page decryptions per drop). In a rowid table
+-- the search compares integers. The rowid is random, never SQLite's next
+-- number, so it reveals nothing about arrival order.
+CREATE TABLE drops (id BLOB NOT NULL UNIQUE CHECK (length(id) = 32), body BLOB NOT NULL);
 CREATE TABLE replies (id BLOB PRIMARY KEY CHECK (length(id) = 32), body BLOB NOT NULL,
                       expires_day INTEGER NOT NULL) WITHOUT ROWID;
 -- Running totals kept in the same transactions as the drops, so the quota
@@ -20,6 +27,14 @@ CREATE TABLE totals (one INTEGER PRIMARY KEY CHECK (one = 1), drops INTEGER NOT 
                      drop_bytes INTEGER NOT NULL);
 INSERT INTO totals VALUES (1, 0, 0);
 )sql";
+
+// A uniformly random positive rowid.
+std::int64_t random_rowid() {
+  auto b = crypto::random_bytes(8);
+  std::uint64_t v = (std::uint64_t{get_u32be(b.data())} << 32) | get_u32be(b.data() + 4);
+  v &= 0x7fffffffffffffffull;
+  return v == 0 ? 1 : static_cast<std::int64_t>(v);
+}
 
 }  // namespace
 
@@ -61,18 +76,31 @@ Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_byt
     CAIRN_TRY(auto sum, db_->prepare("SELECT drop_bytes FROM totals;"));
     CAIRN_TRY(bool row, sum.step());
     auto stored = row ? static_cast<std::uint64_t>(sum.column_int(0)) : 0;
-    CAIRN_TRY(auto insert, db_->prepare("INSERT OR IGNORE INTO drops (id, body) VALUES (?1, ?2);"));
+    CAIRN_TRY(auto have_id, db_->prepare("SELECT 1 FROM drops WHERE id = ?1;"));
+    CAIRN_TRY(auto have_rowid, db_->prepare("SELECT 1 FROM drops WHERE rowid = ?1;"));
+    CAIRN_TRY(auto insert, db_->prepare("INSERT INTO drops (rowid, id, body) VALUES (?1, ?2, ?3);"));
+    auto exists = [](db::Statement& stmt, auto key) -> Result<bool> {
+      stmt.bind(1, key);
+      auto found = stmt.step();
+      stmt.reset();
+      return found;
+    };
     std::int64_t added = 0, added_bytes = 0;
     for (auto drop : drops) {
       if (stored + drop.size() > quota_bytes)
         return make_error(Errc::quota, "the relay store is full (its configured quota is reached)");
       auto id = drop_id(drop);
-      CAIRN_CHECK(insert.bind(1, ByteView(id)).bind(2, drop).run());
-      if (db_->changes() > 0) {
-        stored += drop.size();
-        ++added;
-        added_bytes += static_cast<std::int64_t>(drop.size());
+      CAIRN_TRY(bool duplicate, exists(have_id, ByteView(id)));
+      if (duplicate) continue;
+      std::int64_t rowid = 0;
+      for (bool taken = true; taken;) {  // a collision is ~n/2^63 likely: draw again
+        rowid = random_rowid();
+        CAIRN_TRY(taken, exists(have_rowid, rowid));
       }
+      CAIRN_CHECK(insert.bind(1, rowid).bind(2, ByteView(id)).bind(3, drop).run());
+      stored += drop.size();
+      ++added;
+      added_bytes += static_cast<std::int64_t>(drop.size());
     }
     return update_totals(added, added_bytes);
   });

@@ -88,6 +88,7 @@ TEST(RelayDurability, SigtermDuringSubmissionsExitsCleanlyWithEveryAckedDropStor
   senders.stop();
   auto acked = senders.acked();
   EXPECT_GT(acked.size(), 0u) << "no drop was acknowledged before SIGTERM";
+  RecordProperty("acknowledged_drops", static_cast<int>(acked.size()));
   auto store = test::open_relay_store(r);
   EXPECT_TRUE(store->integrity_check().ok());
   expect_all_stored(*store, acked);
@@ -113,7 +114,9 @@ TEST(RelayDurability, SigkillAtRandomMomentsLosesNoAcknowledgedDrop) {
     acked.insert(acked.end(), round_acked.begin(), round_acked.end());
   }
   EXPECT_GT(acked.size(), 0u);
+  RecordProperty("acknowledged_drops", static_cast<int>(acked.size()));
   auto store = test::open_relay_store(r);
+  RecordProperty("stored_drops", static_cast<int>(store->counts()->drops));
   auto integrity = store->integrity_check();
   EXPECT_TRUE(integrity.ok()) << integrity.error().message;
   expect_all_stored(*store, acked);
