@@ -56,6 +56,13 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   CAIRN_TRY(auto bundle, fetch_key_bundle(conn, address, today));
   if (conn.relay_parameters().drop_size() != bundle.drop_size)
     return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
+  // The organisation signs the most work a source may be asked for: a relay
+  // (perhaps seized) must not make a source's laptop compute for hours.
+  if (conn.relay_parameters().pow_bits() > bundle.pow_bits)
+    return make_error(Errc::untrusted, "the relay asks for more proof of work (" +
+                                           std::to_string(conn.relay_parameters().pow_bits()) +
+                                           " bits) than the organisation allows (" + std::to_string(bundle.pow_bits) +
+                                           " bits)");
   CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
   CAIRN_TRY(auto bodies, build_drop_bodies(input, capacity));
 

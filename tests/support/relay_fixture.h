@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,8 @@ struct RelayUnderTest {
 
   void serve(std::vector<std::string> extra = {}) {
     port = free_loopback_port();
-    auto cmd = relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(port), "--pow-bits", "4"});
+    auto cmd = relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(port)});
+    if (std::find(extra.begin(), extra.end(), "--pow-bits") == extra.end()) extra.insert(extra.end(), {"--pow-bits", "4"});
     cmd.insert(cmd.end(), extra.begin(), extra.end());
     ASSERT_TRUE(process.start(cmd, log_path()));
     ASSERT_TRUE(wait_for_port(port, std::chrono::seconds(10))) << "relay did not start";
