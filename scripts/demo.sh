@@ -64,7 +64,10 @@ cat >"$work/sources/korean.txt" <<'TXT'
 동료 한 명이 추락해서 다쳤지만 병원에 가지 못했습니다.
 TXT
 head -c 5000000 /dev/urandom >"$work/sources/photo.jpg"
-run "$CAIRN" submit --to "$address" --text "$work/sources/korean.txt" --attach "$work/sources/photo.jpg"
+echo "(the source asks for a codename to read replies later; here it goes to a file, a person sees it once on screen)"
+run "$CAIRN" submit --to "$address" --text "$work/sources/korean.txt" --attach "$work/sources/photo.jpg" \
+  --reply --lang ko --codename-out-fd 4 4>"$work/sources/codename.txt"
+echo "codename (Korean): $(tr '\n' ' ' <"$work/sources/codename.txt")"
 
 step "7. Source 2: Russian testimony"
 cat >"$work/sources/russian.txt" <<'TXT'
@@ -75,7 +78,7 @@ run "$CAIRN" submit --to "$address" --text "$work/sources/russian.txt"
 
 step "8. Relay host: export every stored drop to a signed bundle for the USB stick"
 run "$RELAY" --dir "$work/relay" export --out "$usb/export.tar"
-run tar -tvf "$usb/export.tar" | head -n 4
+run tar -tvf "$usb/export.tar" | sed -n "1,4p"; echo "…"
 
 step "9. Station: import the bundle (verify, decrypt, reassemble) and read"
 station import "$usb/export.tar" --receipt "$usb/receipt.cairn"
@@ -86,11 +89,27 @@ station extract 1 --out "$work/station/extracted"
 ls -l "$work/station/extracted"
 cmp "$work/station/extracted/photo.jpg" "$work/sources/photo.jpg" && echo "the photo arrived byte for byte"
 
-step "10. Relay host: purge exactly the drops the analyst's signed receipt names"
+step "10. Station: answer the Korean source; the relay publishes the reply batch"
+cat >"$work/station/reply.txt" <<'TXT'
+증언해 주셔서 감사합니다. 어느 회사에서 일하셨는지 알려 주실 수 있나요?
+TXT
+station reply 1 --text "$work/station/reply.txt" --out "$usb/reply-batch.cairn"
+run "$RELAY" --dir "$work/relay" publish "$usb/reply-batch.cairn"
+
+step "11. Source 1: check for replies with the codename (the relay reloads within seconds)"
+for _ in $(seq 40); do
+  out=$("$CAIRN" check --to "$address" --codename-fd 3 3<"$work/sources/codename.txt" 2>/dev/null || true)
+  [[ $out == *"회사"* ]] && break
+  sleep 0.25
+done
+printf '$ cairn check --to %s --codename-fd 3\n' "$address" >&2
+"$CAIRN" check --to "$address" --codename-fd 3 3<"$work/sources/codename.txt"
+
+step "12. Relay host: purge exactly the drops the analyst's signed receipt names"
 run "$RELAY" --dir "$work/relay" purge --receipt "$usb/receipt.cairn"
 run "$RELAY" --dir "$work/relay" status
 
-step "11. Stop the relay (SIGTERM: finish in-flight work, exit 0)"
+step "13. Stop the relay (SIGTERM: finish in-flight work, exit 0)"
 kill -TERM "$relay_pid"
 wait "$relay_pid"
 relay_pid=""
