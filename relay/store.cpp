@@ -52,24 +52,12 @@ Result<std::unique_ptr<Store>> Store::create(const std::filesystem::path& path, 
 
 Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, const crypto::Secret& key) {
   CAIRN_TRY(auto db, db::Database::open(path, key, db::Database::Mode::open_existing));
-  CAIRN_TRY(auto stmt, db->prepare("PRAGMA user_version;"));
-  CAIRN_TRY(bool row, stmt.step());
-  if (!row || stmt.column_int(0) != kSchemaVersion)
-    return make_error(Errc::unsupported, "the relay store has an unknown schema version");
+  CAIRN_TRY(auto version, db->user_version());
+  if (version != kSchemaVersion) return make_error(Errc::unsupported, "the relay store has an unknown schema version");
   return std::unique_ptr<Store>(new Store(std::move(db)));
 }
 
-Status Store::transaction(const std::function<Status()>& body) {
-  CAIRN_CHECK(db_->exec("BEGIN IMMEDIATE;"));
-  auto st = body();
-  if (!st.ok()) {
-    (void)db_->exec("ROLLBACK;");  // the original error is the one worth reporting
-    return st;
-  }
-  auto commit = db_->exec("COMMIT;");
-  if (!commit.ok()) (void)db_->exec("ROLLBACK;");
-  return commit;
-}
+Status Store::transaction(const std::function<Status()>& body) { return db_->transaction(body); }
 
 Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_bytes) {
   return transaction([&]() -> Status {
@@ -169,28 +157,12 @@ Result<std::uint64_t> Store::delete_drops(std::span<const DropId> ids) {
   return deleted;
 }
 
-Status Store::put_meta(std::string_view name, ByteView value) {
-  CAIRN_TRY(auto stmt, db_->prepare("INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2);"));
-  return stmt.bind(1, name).bind(2, value).run();
-}
+Status Store::put_meta(std::string_view name, ByteView value) { return db_->put_meta(name, value); }
 
-Result<std::optional<Bytes>> Store::get_meta(std::string_view name) {
-  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
-  stmt.bind(1, name);
-  CAIRN_TRY(bool row, stmt.step());
-  if (!row) return std::optional<Bytes>{};
-  return std::optional<Bytes>(stmt.column_blob(0));
-}
+Result<std::optional<Bytes>> Store::get_meta(std::string_view name) { return db_->get_meta(name); }
 
 Result<crypto::Secret> Store::get_secret_meta(std::string_view name) {
-  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
-  stmt.bind(1, name);
-  CAIRN_TRY(bool row, stmt.step());
-  if (!row) return make_error(Errc::not_found, "the relay store has no " + std::string(name));
-  auto value = stmt.column_blob(0);
-  auto secret = crypto::Secret::copy_of(value);
-  crypto::wipe(value);
-  return secret;
+  return db_->get_secret_meta(name, "the relay store");
 }
 
 Status Store::put_replies(std::span<const ByteView> replies, std::uint32_t expires_day) {
