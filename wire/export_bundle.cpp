@@ -3,18 +3,9 @@
 #include <algorithm>
 
 #include "proto/bundle.pb.h"
+#include "wire/signed_envelope.h"
 
 namespace cairn::wire {
-namespace {
-
-template <std::size_t N>
-bool copy_exact(const std::string& field, ByteArray<N>& out) {
-  if (field.size() != N) return false;
-  std::copy(field.begin(), field.end(), out.begin());
-  return true;
-}
-
-}  // namespace
 
 bool is_strictly_ascending(const std::vector<DropId>& ids) {
   return std::adjacent_find(ids.begin(), ids.end(), [](const DropId& a, const DropId& b) { return !(a < b); }) ==
@@ -49,29 +40,16 @@ Result<Bytes> sign_export_manifest(const ExportManifest& manifest, const crypto:
   body.set_export_day(manifest.export_day);
   body.set_export_id(std::string(as_chars(manifest.export_id)));
   body.set_organisation_key(std::string(as_chars(manifest.organisation_key)));
-  std::string body_bytes;
-  if (!body.SerializeToString(&body_bytes)) return make_error(Errc::internal, "cannot serialize the export manifest");
-  auto signature = crypto::sign(relay_signing_key, crypto::sign_context::kExportManifest, as_bytes(body_bytes));
-  v1::SignedExportManifest outer;
-  outer.set_body(std::move(body_bytes));
-  outer.set_signature(std::string(as_chars(signature)));
-  std::string out;
-  if (!outer.SerializeToString(&out)) return make_error(Errc::internal, "cannot serialize the signed export manifest");
-  return to_bytes(out);
+  return seal_envelope<v1::SignedExportManifest>(body, relay_signing_key, crypto::sign_context::kExportManifest,
+                                                 "export manifest");
 }
 
 Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest) {
-  if (signed_manifest.size() > kMaxManifestBytes)
-    return make_error(Errc::too_large, "the export manifest is " + std::to_string(signed_manifest.size()) +
-                                           " bytes; the limit is " + std::to_string(kMaxManifestBytes));
-  v1::SignedExportManifest outer;
-  if (!outer.ParseFromArray(signed_manifest.data(), static_cast<int>(signed_manifest.size())))
-    return make_error(Errc::malformed, "the export manifest is damaged: it does not parse");
+  CAIRN_TRY(auto envelope, open_envelope<v1::SignedExportManifest>(signed_manifest, kMaxManifestBytes, "export manifest"));
   UnverifiedManifest out;
-  if (!copy_exact(outer.signature(), out.signature))
-    return make_error(Errc::malformed, "the export manifest's signature is not 64 bytes");
+  out.signature = envelope.signature;
   v1::ExportManifest body;
-  if (!body.ParseFromString(outer.body()))
+  if (!body.ParseFromString(envelope.body))
     return make_error(Errc::malformed, "the export manifest's body does not parse");
   if (body.version() != kExportManifestVersion)
     return make_error(Errc::unsupported, "export manifest version " + std::to_string(body.version()) +
@@ -84,17 +62,11 @@ Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest) {
     return make_error(Errc::malformed, "the export manifest's organisation key is not 32 bytes");
   if (!copy_exact(body.export_id(), m.export_id))
     return make_error(Errc::malformed, "the export manifest's export id is not 16 bytes");
-  if (static_cast<std::size_t>(body.drop_ids_size()) > kMaxExportDrops)
-    return make_error(Errc::too_large, "the export manifest lists more than " + std::to_string(kMaxExportDrops) +
-                                           " drops");
   m.export_day = body.export_day();
-  m.drop_ids.resize(static_cast<std::size_t>(body.drop_ids_size()));
-  for (int i = 0; i < body.drop_ids_size(); ++i)
-    if (!copy_exact(body.drop_ids(i), m.drop_ids[static_cast<std::size_t>(i)]))
-      return make_error(Errc::malformed, "drop id " + std::to_string(i + 1) + " in the export manifest is not 32 bytes");
+  CAIRN_TRY(m.drop_ids, read_fixed_ids<kDropIdBytes>(body.drop_ids(), kMaxExportDrops, "export manifest"));
   if (!is_strictly_ascending(m.drop_ids))
     return make_error(Errc::malformed, "the export manifest's drop ids are not sorted and distinct");
-  out.body = to_bytes(outer.body());
+  out.body = to_bytes(envelope.body);
   return out;
 }
 

@@ -3,18 +3,9 @@
 #include <algorithm>
 
 #include "proto/bundle.pb.h"
+#include "wire/signed_envelope.h"
 
 namespace cairn::wire {
-namespace {
-
-template <std::size_t N>
-bool copy_exact(const std::string& field, ByteArray<N>& out) {
-  if (field.size() != N) return false;
-  std::copy(field.begin(), field.end(), out.begin());
-  return true;
-}
-
-}  // namespace
 
 Result<Bytes> sign_import_receipt(const ImportReceipt& receipt, const crypto::Ed25519KeyPair& analyst_identity) {
   if (receipt.drop_ids.size() > kMaxExportDrops)
@@ -27,29 +18,16 @@ Result<Bytes> sign_import_receipt(const ImportReceipt& receipt, const crypto::Ed
   body.set_relay_signing_key(std::string(as_chars(receipt.relay_signing_key)));
   for (const auto& id : receipt.drop_ids) body.add_drop_ids(std::string(as_chars(id)));
   body.set_analyst_identity_key(std::string(as_chars(analyst_identity.public_key)));
-  std::string body_bytes;
-  if (!body.SerializeToString(&body_bytes)) return make_error(Errc::internal, "cannot serialize the import receipt");
-  auto signature = crypto::sign(analyst_identity, crypto::sign_context::kImportReceipt, as_bytes(body_bytes));
-  v1::SignedImportReceipt outer;
-  outer.set_body(std::move(body_bytes));
-  outer.set_signature(std::string(as_chars(signature)));
-  std::string out;
-  if (!outer.SerializeToString(&out)) return make_error(Errc::internal, "cannot serialize the signed import receipt");
-  return to_bytes(out);
+  return seal_envelope<v1::SignedImportReceipt>(body, analyst_identity, crypto::sign_context::kImportReceipt,
+                                                "import receipt");
 }
 
 Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt) {
-  if (signed_receipt.size() > kMaxReceiptBytes)
-    return make_error(Errc::too_large, "the import receipt is " + std::to_string(signed_receipt.size()) +
-                                           " bytes; the limit is " + std::to_string(kMaxReceiptBytes));
-  v1::SignedImportReceipt outer;
-  if (!outer.ParseFromArray(signed_receipt.data(), static_cast<int>(signed_receipt.size())))
-    return make_error(Errc::malformed, "the import receipt is damaged: it does not parse");
+  CAIRN_TRY(auto envelope, open_envelope<v1::SignedImportReceipt>(signed_receipt, kMaxReceiptBytes, "import receipt"));
   UnverifiedReceipt out;
-  if (!copy_exact(outer.signature(), out.signature))
-    return make_error(Errc::malformed, "the import receipt's signature is not 64 bytes");
+  out.signature = envelope.signature;
   v1::ImportReceipt body;
-  if (!body.ParseFromString(outer.body()))
+  if (!body.ParseFromString(envelope.body))
     return make_error(Errc::malformed, "the import receipt's body does not parse");
   if (body.version() != kImportReceiptVersion)
     return make_error(Errc::unsupported, "import receipt version " + std::to_string(body.version()) +
@@ -62,16 +40,10 @@ Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt) {
     return make_error(Errc::malformed, "the import receipt's relay signing key is not 32 bytes");
   if (!copy_exact(body.analyst_identity_key(), r.analyst_identity_key))
     return make_error(Errc::malformed, "the import receipt's analyst identity key is not 32 bytes");
-  if (static_cast<std::size_t>(body.drop_ids_size()) > kMaxExportDrops)
-    return make_error(Errc::too_large, "the import receipt names more than " + std::to_string(kMaxExportDrops) +
-                                           " drops");
-  r.drop_ids.resize(static_cast<std::size_t>(body.drop_ids_size()));
-  for (int i = 0; i < body.drop_ids_size(); ++i)
-    if (!copy_exact(body.drop_ids(i), r.drop_ids[static_cast<std::size_t>(i)]))
-      return make_error(Errc::malformed, "drop id " + std::to_string(i + 1) + " in the import receipt is not 32 bytes");
+  CAIRN_TRY(r.drop_ids, read_fixed_ids<kDropIdBytes>(body.drop_ids(), kMaxExportDrops, "import receipt"));
   if (!is_strictly_ascending(r.drop_ids))
     return make_error(Errc::malformed, "the import receipt's drop ids are not sorted and distinct");
-  out.body = to_bytes(outer.body());
+  out.body = to_bytes(envelope.body);
   return out;
 }
 
