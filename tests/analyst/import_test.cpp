@@ -23,13 +23,7 @@ const std::string kKorean = "저는 러시아 건설 현장에서 일했습니�
 const std::string kRussian = "Зарплату не платили три месяца.\nПаспорта забрал бригадир.";
 
 // A hand-made tar archive, for bundles the relay would never write.
-struct TarEntry {
-  std::string name;
-  Bytes content;
-  unsigned type = AE_IFREG;
-};
-
-void write_tar(const fs::path& path, const std::vector<TarEntry>& entries, bool gzip = false) {
+void write_tar(const fs::path& path, const std::vector<test::TarEntry>& entries, bool gzip = false) {
   archive* a = archive_write_new();
   archive_write_set_format_pax_restricted(a);
   if (gzip) archive_write_add_filter_gzip(a);
@@ -49,21 +43,8 @@ void write_tar(const fs::path& path, const std::vector<TarEntry>& entries, bool 
   archive_write_free(a);
 }
 
-// The entries of a real export bundle.
-std::vector<TarEntry> read_tar(const fs::path& path) {
-  std::vector<TarEntry> out;
-  archive* a = archive_read_new();
-  archive_read_support_format_tar(a);
-  if (archive_read_open_filename(a, path.c_str(), 10240) != ARCHIVE_OK) return out;
-  archive_entry* entry = nullptr;
-  while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
-    TarEntry e{archive_entry_pathname(entry), Bytes(static_cast<std::size_t>(archive_entry_size(entry)))};
-    archive_read_data(a, e.content.data(), e.content.size());
-    out.push_back(std::move(e));
-  }
-  archive_read_free(a);
-  return out;
-}
+using test::read_tar;
+using test::TarEntry;
 
 class ImportTest : public ::testing::Test {
  protected:
