@@ -60,24 +60,36 @@ Result<Bytes> sign_export_manifest(const ExportManifest& manifest, const crypto:
   return to_bytes(out);
 }
 
-Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest) {
+Result<SignedEnvelope> open_export_manifest(ByteView signed_manifest) {
   if (signed_manifest.size() > kMaxManifestBytes)
     return make_error(Errc::too_large, "the export manifest is " + std::to_string(signed_manifest.size()) +
                                            " bytes; the limit is " + std::to_string(kMaxManifestBytes));
   v1::SignedExportManifest outer;
   if (!outer.ParseFromArray(signed_manifest.data(), static_cast<int>(signed_manifest.size())))
     return make_error(Errc::malformed, "the export manifest is damaged: it does not parse");
-  UnverifiedManifest out;
+  SignedEnvelope out;
   if (!copy_exact(outer.signature(), out.signature))
     return make_error(Errc::malformed, "the export manifest's signature is not 64 bytes");
+  out.body = to_bytes(outer.body());
+  return out;
+}
+
+Status verify_export_manifest(const SignedEnvelope& envelope, const crypto::Ed25519Public& relay_signing_key) {
+  if (!crypto::verify(relay_signing_key, crypto::sign_context::kExportManifest, envelope.body, envelope.signature).ok())
+    return make_error(Errc::bad_signature,
+                      "the export manifest's signature does not verify: the bundle was altered or damaged");
+  return ok_status();
+}
+
+Result<ExportManifest> parse_export_manifest_body(ByteView bytes) {
   v1::ExportManifest body;
-  if (!body.ParseFromString(outer.body()))
+  if (!body.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return make_error(Errc::malformed, "the export manifest's body does not parse");
   if (body.version() != kExportManifestVersion)
     return make_error(Errc::unsupported, "export manifest version " + std::to_string(body.version()) +
                                              " is not supported; this Cairn reads version " +
                                              std::to_string(kExportManifestVersion));
-  auto& m = out.manifest;
+  ExportManifest m;
   if (!copy_exact(body.relay_signing_key(), m.relay_signing_key))
     return make_error(Errc::malformed, "the export manifest's relay signing key is not 32 bytes");
   if (!copy_exact(body.organisation_key(), m.organisation_key))
@@ -94,17 +106,7 @@ Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest) {
       return make_error(Errc::malformed, "drop id " + std::to_string(i + 1) + " in the export manifest is not 32 bytes");
   if (!is_strictly_ascending(m.drop_ids))
     return make_error(Errc::malformed, "the export manifest's drop ids are not sorted and distinct");
-  out.body = to_bytes(outer.body());
-  return out;
-}
-
-Status verify_export_manifest(const UnverifiedManifest& manifest) {
-  auto st = crypto::verify(manifest.manifest.relay_signing_key, crypto::sign_context::kExportManifest,
-                           manifest.body, manifest.signature);
-  if (!st.ok())
-    return make_error(Errc::bad_signature,
-                      "the export manifest's signature does not verify: the bundle was altered or damaged");
-  return ok_status();
+  return m;
 }
 
 }  // namespace cairn::wire

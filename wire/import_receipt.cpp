@@ -38,24 +38,36 @@ Result<Bytes> sign_import_receipt(const ImportReceipt& receipt, const crypto::Ed
   return to_bytes(out);
 }
 
-Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt) {
+Result<SignedEnvelope> open_import_receipt(ByteView signed_receipt) {
   if (signed_receipt.size() > kMaxReceiptBytes)
     return make_error(Errc::too_large, "the import receipt is " + std::to_string(signed_receipt.size()) +
                                            " bytes; the limit is " + std::to_string(kMaxReceiptBytes));
   v1::SignedImportReceipt outer;
   if (!outer.ParseFromArray(signed_receipt.data(), static_cast<int>(signed_receipt.size())))
     return make_error(Errc::malformed, "the import receipt is damaged: it does not parse");
-  UnverifiedReceipt out;
+  SignedEnvelope out;
   if (!copy_exact(outer.signature(), out.signature))
     return make_error(Errc::malformed, "the import receipt's signature is not 64 bytes");
+  out.body = to_bytes(outer.body());
+  return out;
+}
+
+Status verify_import_receipt(const SignedEnvelope& envelope, const crypto::Ed25519Public& analyst_identity_key) {
+  if (!crypto::verify(analyst_identity_key, crypto::sign_context::kImportReceipt, envelope.body, envelope.signature)
+           .ok())
+    return make_error(Errc::bad_signature, "the import receipt's signature does not verify: it was altered or damaged");
+  return ok_status();
+}
+
+Result<ImportReceipt> parse_import_receipt_body(ByteView bytes) {
   v1::ImportReceipt body;
-  if (!body.ParseFromString(outer.body()))
+  if (!body.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return make_error(Errc::malformed, "the import receipt's body does not parse");
   if (body.version() != kImportReceiptVersion)
     return make_error(Errc::unsupported, "import receipt version " + std::to_string(body.version()) +
                                              " is not supported; this Cairn reads version " +
                                              std::to_string(kImportReceiptVersion));
-  auto& r = out.receipt;
+  ImportReceipt r;
   if (!copy_exact(body.export_id(), r.export_id))
     return make_error(Errc::malformed, "the import receipt's export id is not 16 bytes");
   if (!copy_exact(body.relay_signing_key(), r.relay_signing_key))
@@ -71,16 +83,7 @@ Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt) {
       return make_error(Errc::malformed, "drop id " + std::to_string(i + 1) + " in the import receipt is not 32 bytes");
   if (!is_strictly_ascending(r.drop_ids))
     return make_error(Errc::malformed, "the import receipt's drop ids are not sorted and distinct");
-  out.body = to_bytes(outer.body());
-  return out;
-}
-
-Status verify_import_receipt(const UnverifiedReceipt& receipt) {
-  auto st = crypto::verify(receipt.receipt.analyst_identity_key, crypto::sign_context::kImportReceipt, receipt.body,
-                           receipt.signature);
-  if (!st.ok())
-    return make_error(Errc::bad_signature, "the import receipt's signature does not verify: it was altered or damaged");
-  return ok_status();
+  return r;
 }
 
 }  // namespace cairn::wire

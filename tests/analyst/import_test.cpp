@@ -143,13 +143,15 @@ TEST_F(ImportTest, StoresTextAndReassembledFilesDiscardsCoverAndSignsAReceipt) {
 
   // The receipt: signed by kim's identity key, for this relay and export.
   auto body = must(wire::unwrap_file(wire::FileKind::import_receipt, report->receipt_file), "receipt file");
-  auto receipt = must(wire::parse_import_receipt(body), "receipt");
-  EXPECT_TRUE(wire::verify_import_receipt(receipt).ok());
-  EXPECT_EQ(receipt.receipt.relay_signing_key, relay->keys().signing);
-  EXPECT_EQ(receipt.receipt.export_id, report->export_id);
-  EXPECT_EQ(receipt.receipt.drop_ids, relay->ids());
+  auto envelope = must(wire::open_import_receipt(body), "receipt");
   auto v = station.open();
-  EXPECT_EQ(receipt.receipt.analyst_identity_key, must(find_analyst(*v, "kim"), "kim").identity_key);
+  auto kim = must(find_analyst(*v, "kim"), "kim").identity_key;
+  EXPECT_TRUE(wire::verify_import_receipt(envelope, kim).ok());
+  auto receipt = must(wire::parse_import_receipt_body(envelope.body), "receipt body");
+  EXPECT_EQ(receipt.relay_signing_key, relay->keys().signing);
+  EXPECT_EQ(receipt.export_id, report->export_id);
+  EXPECT_EQ(receipt.drop_ids, relay->ids());
+  EXPECT_EQ(receipt.analyst_identity_key, kim);
 }
 
 TEST_F(ImportTest, ImportingTwiceChangesNothingAndGivesTheSameReceipt) {
@@ -251,12 +253,13 @@ TEST_F(ImportTest, DropsNoHeldKeyOpensAreReportedAndStayOnTheRelay) {
       << r.out;
   EXPECT_NE(r.out.find("1 drop(s) that are damaged or not drops at all"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("they stay on the relay"), std::string::npos) << r.out;
-  auto receipt = must(wire::parse_import_receipt(must(
-                          wire::unwrap_file(wire::FileKind::import_receipt, test::read_file(station.path("receipt"))),
-                          "unwrap")),
-                      "receipt");
-  ASSERT_EQ(receipt.receipt.drop_ids.size(), 1u);
-  EXPECT_EQ(receipt.receipt.drop_ids[0], relay::drop_id(drops[0]));
+  auto envelope = must(wire::open_import_receipt(must(
+                           wire::unwrap_file(wire::FileKind::import_receipt, test::read_file(station.path("receipt"))),
+                           "unwrap")),
+                       "receipt");
+  auto receipt = must(wire::parse_import_receipt_body(envelope.body), "receipt body");
+  ASSERT_EQ(receipt.drop_ids.size(), 1u);
+  EXPECT_EQ(receipt.drop_ids[0], relay::drop_id(drops[0]));
 
   // Asked to, the receipt names them too (and the vault still does not hold them).
   auto purge_all = import(bundle, true);

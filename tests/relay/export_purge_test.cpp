@@ -108,14 +108,16 @@ TEST_F(ExportPurgeTest, TheArchiveIsSignedInIdOrderAndSaysNothingAboutArrival) {
     EXPECT_EQ(e.uname, "");
     EXPECT_EQ(e.gname, "");
   }
-  auto manifest = must(wire::parse_export_manifest(entries[0].content), "manifest");
-  EXPECT_TRUE(wire::verify_export_manifest(manifest).ok());
-  EXPECT_EQ(manifest.manifest.relay_signing_key, relay_keys.signing);
-  EXPECT_EQ(manifest.manifest.organisation_key, deployment.org.public_key);
-  EXPECT_EQ(manifest.manifest.export_day, 20400u);
-  EXPECT_EQ(manifest.manifest.export_id, report.export_id);
+  auto envelope = must(wire::open_export_manifest(entries[0].content), "manifest");
+  EXPECT_TRUE(wire::verify_export_manifest(envelope, relay_keys.signing).ok());
+  EXPECT_EQ(test::code_of(wire::verify_export_manifest(envelope, deployment.org.public_key)), Errc::bad_signature);
+  auto manifest = must(wire::parse_export_manifest_body(envelope.body), "manifest body");
+  EXPECT_EQ(manifest.relay_signing_key, relay_keys.signing);
+  EXPECT_EQ(manifest.organisation_key, deployment.org.public_key);
+  EXPECT_EQ(manifest.export_day, 20400u);
+  EXPECT_EQ(manifest.export_id, report.export_id);
   auto ids = must(store->drop_ids(), "ids");
-  EXPECT_EQ(manifest.manifest.drop_ids, ids);
+  EXPECT_EQ(manifest.drop_ids, ids);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(entries[i + 1].name, wire::drop_entry_name(ids[i]));
     EXPECT_EQ(drop_id(entries[i + 1].content), ids[i]);
@@ -134,9 +136,10 @@ TEST_F(ExportPurgeTest, ALimitLeavesTheRestForTheNextExport) {
   auto report = must(export_drops(*store, dir / "export.tar", 20400, 3), "export");
   EXPECT_EQ(report.drops, 3u);
   EXPECT_EQ(report.remaining, 2u);
-  auto manifest = must(wire::parse_export_manifest(read_archive(dir / "export.tar")[0].content), "manifest");
+  auto envelope = must(wire::open_export_manifest(read_archive(dir / "export.tar")[0].content), "manifest");
+  auto manifest = must(wire::parse_export_manifest_body(envelope.body), "manifest body");
   auto ids = must(store->drop_ids(), "ids");
-  EXPECT_EQ(manifest.manifest.drop_ids, std::vector<DropId>(ids.begin(), ids.begin() + 3));
+  EXPECT_EQ(manifest.drop_ids, std::vector<DropId>(ids.begin(), ids.begin() + 3));
 }
 
 TEST_F(ExportPurgeTest, AReceiptDeletesExactlyWhatItNamesAndDropsStoredLaterStay) {
