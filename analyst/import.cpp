@@ -266,18 +266,23 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
     Importer importer(vault, options, report);
     CAIRN_CHECK(importer.load_identities());
     std::size_t count = 0;
-    for (;;) {
-      CAIRN_TRY(auto drop, reader->next_drop(sizes));
-      if (!drop) break;
-      auto it = std::lower_bound(manifest.drop_ids.begin(), manifest.drop_ids.end(), drop->id);
-      if (it == manifest.drop_ids.end() || *it != drop->id)
+    // Only ids the manifest lists, each once: so at most as many entries,
+    // each of a known drop size, are ever read.
+    auto admit = [&](const wire::DropId& id) -> Status {
+      auto it = std::lower_bound(manifest.drop_ids.begin(), manifest.drop_ids.end(), id);
+      if (it == manifest.drop_ids.end() || *it != id)
         return make_error(Errc::malformed, "the export bundle holds a drop its manifest does not list (" +
-                                               fingerprint(drop->id) + "): the bundle was altered");
+                                               fingerprint(id) + "): the bundle was altered");
       auto index = static_cast<std::size_t>(it - manifest.drop_ids.begin());
       if (seen[index])
-        return make_error(Errc::malformed, "the export bundle holds the drop " + fingerprint(drop->id) + " twice");
+        return make_error(Errc::malformed, "the export bundle holds the drop " + fingerprint(id) + " twice");
       seen[index] = true;
       ++count;
+      return ok_status();
+    };
+    for (;;) {
+      CAIRN_TRY(auto drop, reader->next_drop(sizes, admit));
+      if (!drop) break;
       CAIRN_TRY(bool before, already_imported(vault, drop->id));
       if (before) {
         ++report.already_imported;
