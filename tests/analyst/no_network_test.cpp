@@ -3,6 +3,8 @@
 // no Internet socket call in any command.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -83,9 +85,30 @@ TEST(NoNetwork, ImportListShowWorkWithNoNetworkAtAll) {
   EXPECT_TRUE(fs::exists(p.station.path("receipt")));
 }
 
+// LeakSanitizer cannot run under ptrace: in sanitizer builds, the traced
+// programs run without leak checking (other builds ignore the variable).
+class NoLeakCheckUnderTrace {
+ public:
+  NoLeakCheckUnderTrace() {
+    if (const char* old = std::getenv("ASAN_OPTIONS")) saved_ = old;
+    std::string options = saved_ ? *saved_ + ":detect_leaks=0" : "detect_leaks=0";
+    ::setenv("ASAN_OPTIONS", options.c_str(), 1);
+  }
+  NoLeakCheckUnderTrace(const NoLeakCheckUnderTrace&) = delete;
+  NoLeakCheckUnderTrace& operator=(const NoLeakCheckUnderTrace&) = delete;
+  ~NoLeakCheckUnderTrace() {
+    if (saved_) ::setenv("ASAN_OPTIONS", saved_->c_str(), 1);
+    else ::unsetenv("ASAN_OPTIONS");
+  }
+
+ private:
+  std::optional<std::string> saved_;
+};
+
 TEST(NoNetwork, NoCommandMakesAnInternetSocketCall) {
   auto strace = test::find_in_path("strace");
   ASSERT_TRUE(strace) << "strace is not installed; run scripts/bootstrap.sh";
+  NoLeakCheckUnderTrace no_leak_check;
   Prepared p;
   auto fresh = p.station.path("fresh-vault");
   auto log = p.station.path("trace.log");

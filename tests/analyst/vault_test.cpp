@@ -1,6 +1,7 @@
 // The vault: its KDF parameters file, the passphrase, and what init, analyst
 // add and relay add leave in it.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include "analyst/vault_params.h"
@@ -156,6 +157,12 @@ TerminalSession type_at_terminal(const std::vector<std::string>& argv, const std
   auto read_until = [&](const std::string& marker) {
     char buf[1024];
     while (session.output.find(marker) == std::string::npos) {
+      pollfd p{master, POLLIN, 0};
+      if (::poll(&p, 1, 20000) <= 0) {  // a program stuck waiting must not hang the test suite
+        ADD_FAILURE() << "no output from the program for 20 s; output so far: " << session.output;
+        ::kill(pid, SIGKILL);
+        return false;
+      }
       ssize_t n = ::read(master, buf, sizeof buf);
       if (n <= 0) return false;
       session.output.append(buf, static_cast<std::size_t>(n));
