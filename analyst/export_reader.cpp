@@ -80,7 +80,8 @@ Result<Bytes> ExportReader::read_manifest() {
   return read_entry_data(static_cast<std::size_t>(size), "the manifest");
 }
 
-Result<std::optional<BundleDrop>> ExportReader::next_drop(const std::set<std::uint32_t>& drop_sizes) {
+Result<std::optional<BundleDrop>> ExportReader::next_drop(const std::set<std::uint32_t>& drop_sizes,
+                                                          const Admit& admit) {
   archive_entry* entry = nullptr;
   int rc = archive_read_next_header(a_, &entry);
   if (rc == ARCHIVE_EOF) return std::optional<BundleDrop>{};
@@ -90,6 +91,7 @@ Result<std::optional<BundleDrop>> ExportReader::next_drop(const std::set<std::ui
   if (!id)
     return make_error(Errc::malformed, "the export bundle holds an entry that is not a drop: " + printable(name));
   std::string label = "drop " + to_hex(ByteView(*id).first(8)) + "…";
+  CAIRN_CHECK(admit(*id));
   if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_size_is_set(entry) == 0)
     return make_error(Errc::malformed, "the export bundle's " + label + " is not a regular file");
   auto size = archive_entry_size(entry);

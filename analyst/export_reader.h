@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -34,10 +35,14 @@ class ExportReader {
 
   // The first entry, which must be the manifest (at most wire::kMaxManifestBytes).
   [[nodiscard]] Result<Bytes> read_manifest();
-  // The next drop, or nullopt at the end of the archive. Its size must be one
-  // of drop_sizes (checked before reading), its content must hash to its
-  // name. Errc::malformed for anything else, naming the entry.
-  [[nodiscard]] Result<std::optional<BundleDrop>> next_drop(const std::set<std::uint32_t>& drop_sizes);
+  // The next drop, or nullopt at the end of the archive. Before a byte of it
+  // is read, its name must parse, `admit` must accept its id (the caller
+  // checks it against the manifest), and its size must be one of drop_sizes;
+  // after reading, its content must hash to its id. Errc::malformed for
+  // anything else, naming the entry.
+  using Admit = std::function<Status(const wire::DropId&)>;
+  [[nodiscard]] Result<std::optional<BundleDrop>> next_drop(const std::set<std::uint32_t>& drop_sizes,
+                                                            const Admit& admit);
 
  private:
   explicit ExportReader(::archive* a) : a_(a) {}

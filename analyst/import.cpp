@@ -55,24 +55,37 @@ Status record_imported(Vault& vault, const wire::DropId& id, Outcome outcome) {
   return q.bind(1, ByteView(id)).bind(2, static_cast<std::int64_t>(outcome)).run();
 }
 
-// The manifest checks, most specific first: another organisation, a relay
-// this organisation never certified, then the signature itself.
-Result<std::pair<wire::UnverifiedManifest, RelayRecord>> check_manifest(Vault& vault, ByteView bytes) {
-  CAIRN_TRY(auto manifest, wire::parse_export_manifest(bytes));
-  const auto& m = manifest.manifest;
+// The manifest must verify with the signing key of a relay this
+// organisation certified; its body is parsed only then. If no certified key
+// verifies it, the body is read, unverified, only to say why: another
+// organisation's relay, a relay never certified, or an altered manifest.
+Result<std::pair<wire::ExportManifest, RelayRecord>> check_manifest(Vault& vault, ByteView bytes) {
+  CAIRN_TRY(auto envelope, wire::open_export_manifest(bytes));
   CAIRN_TRY(auto organisation, organisation_public_key(vault));
-  if (m.organisation_key != organisation)
-    return make_error(Errc::untrusted, "this export bundle comes from a relay of another organisation (organisation key " +
-                                           fingerprint(m.organisation_key) + "), not this one (" +
-                                           fingerprint(organisation) + ")");
   CAIRN_TRY(auto known, relays(vault));
-  auto relay = std::find_if(known.begin(), known.end(),
-                            [&](const RelayRecord& r) { return r.keys.signing == m.relay_signing_key; });
-  if (relay == known.end())
+  for (const auto& relay : known) {
+    if (!wire::verify_export_manifest(envelope, relay.keys.signing).ok()) continue;
+    CAIRN_TRY(auto manifest, wire::parse_export_manifest_body(envelope.body));
+    if (manifest.relay_signing_key != relay.keys.signing)
+      return make_error(Errc::malformed, "the export manifest names another signing key than the relay that signed it");
+    if (manifest.organisation_key != organisation)
+      return make_error(Errc::untrusted, "relay '" + relay.name + "' was certified by this organisation but is now "
+                                         "pinned to another organisation key (" +
+                                             fingerprint(manifest.organisation_key) + ")");
+    return std::make_pair(std::move(manifest), relay);
+  }
+  auto claimed = wire::parse_export_manifest_body(envelope.body);
+  if (claimed.ok() && claimed->organisation_key != organisation)
+    return make_error(Errc::untrusted, "this export bundle comes from a relay of another organisation (organisation key " +
+                                           fingerprint(claimed->organisation_key) + "), not this one (" +
+                                           fingerprint(organisation) + ")");
+  if (claimed.ok() && std::none_of(known.begin(), known.end(), [&](const RelayRecord& r) {
+        return r.keys.signing == claimed->relay_signing_key;
+      }))
     return make_error(Errc::untrusted, "this export bundle is signed by a relay this organisation has not certified "
-                                       "(relay signing key " + fingerprint(m.relay_signing_key) + ")");
-  CAIRN_CHECK(wire::verify_export_manifest(manifest));
-  return std::make_pair(std::move(manifest), *relay);
+                                       "(relay signing key " + fingerprint(claimed->relay_signing_key) + ")");
+  return make_error(Errc::bad_signature,
+                    "the export manifest's signature does not verify: the bundle was altered or damaged");
 }
 
 // Tries the identities in groups (age caps identities per file).
@@ -239,7 +252,7 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
   CAIRN_TRY(auto reader, ExportReader::open(bundle));
   CAIRN_TRY(auto manifest_bytes, reader->read_manifest());
   CAIRN_TRY(auto checked, check_manifest(vault, manifest_bytes));
-  const auto& manifest = checked.first.manifest;
+  const auto& manifest = checked.first;
 
   ImportReport report;
   report.relay = checked.second.name;
@@ -253,18 +266,23 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
     Importer importer(vault, options, report);
     CAIRN_CHECK(importer.load_identities());
     std::size_t count = 0;
-    for (;;) {
-      CAIRN_TRY(auto drop, reader->next_drop(sizes));
-      if (!drop) break;
-      auto it = std::lower_bound(manifest.drop_ids.begin(), manifest.drop_ids.end(), drop->id);
-      if (it == manifest.drop_ids.end() || *it != drop->id)
+    // Only ids the manifest lists, each once: so at most as many entries,
+    // each of a known drop size, are ever read.
+    auto admit = [&](const wire::DropId& id) -> Status {
+      auto it = std::lower_bound(manifest.drop_ids.begin(), manifest.drop_ids.end(), id);
+      if (it == manifest.drop_ids.end() || *it != id)
         return make_error(Errc::malformed, "the export bundle holds a drop its manifest does not list (" +
-                                               fingerprint(drop->id) + "): the bundle was altered");
+                                               fingerprint(id) + "): the bundle was altered");
       auto index = static_cast<std::size_t>(it - manifest.drop_ids.begin());
       if (seen[index])
-        return make_error(Errc::malformed, "the export bundle holds the drop " + fingerprint(drop->id) + " twice");
+        return make_error(Errc::malformed, "the export bundle holds the drop " + fingerprint(id) + " twice");
       seen[index] = true;
       ++count;
+      return ok_status();
+    };
+    for (;;) {
+      CAIRN_TRY(auto drop, reader->next_drop(sizes, admit));
+      if (!drop) break;
       CAIRN_TRY(bool before, already_imported(vault, drop->id));
       if (before) {
         ++report.already_imported;

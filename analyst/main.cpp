@@ -370,6 +370,11 @@ int cmd_show(const Globals& g, std::int64_t id, bool raw) {
   for (const auto& a : t->attachments)
     std::fprintf(stderr, "attachment %zu: %s (%s, %s)\n", a.position + 1, sanitize_for_terminal(a.name, Lines::flatten).c_str(),
                  human_size(a.size).c_str(), sanitize_for_terminal(a.media_type, Lines::flatten).c_str());
+  if (s.state == TestimonyState::damaged) {
+    std::fprintf(stderr, "its %u parts arrived but do not fit together (altered or damaged); they are kept in the "
+                         "vault as they came\n", s.chunks_total);
+    return 0;
+  }
   if (s.state == TestimonyState::incomplete) {
     std::fprintf(stderr, "only %u of %u parts have arrived; the text and files appear when the rest is imported\n",
                  s.chunks_have, s.chunks_total);

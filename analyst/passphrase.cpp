@@ -48,7 +48,7 @@ class NoEcho {
   NoEcho(const NoEcho&) = delete;
   NoEcho& operator=(const NoEcho&) = delete;
   ~NoEcho() {
-    if (active_) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+    if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
   }
   [[nodiscard]] bool active() const { return active_; }
 
@@ -58,11 +58,13 @@ class NoEcho {
   bool active_ = false;
 };
 
+// Echo goes off (discarding anything typed before) and only then is the
+// prompt shown, so nothing typed in answer to it can be echoed or discarded.
 Result<crypto::Secret> ask(std::string_view prompt) {
-  std::fprintf(stderr, "%.*s", static_cast<int>(prompt.size()), prompt.data());
-  std::fflush(stderr);
   NoEcho quiet(STDIN_FILENO);
   if (!quiet.active()) return make_error(Errc::io, "cannot turn off the terminal's echo to read the passphrase");
+  std::fprintf(stderr, "%.*s", static_cast<int>(prompt.size()), prompt.data());
+  std::fflush(stderr);
   return read_line(STDIN_FILENO);
 }
 

@@ -129,9 +129,12 @@ Result<Testimony> load_testimony(Vault& vault, std::int64_t id) {
 
 Result<std::vector<ExtractedFile>> extract_attachments(Vault& vault, std::int64_t id, const fs::path& dir) {
   CAIRN_TRY(auto t, load_testimony(vault, id));
-  if (t.summary.state != TestimonyState::complete)
+  if (t.summary.state == TestimonyState::incomplete)
     return make_error(Errc::not_found, "testimony " + std::to_string(id) +
                                            " is not complete yet; its attachments arrive with later imports");
+  if (t.summary.state == TestimonyState::damaged)
+    return make_error(Errc::malformed, "testimony " + std::to_string(id) +
+                                           " is damaged: its parts do not fit together, so it has no attachments");
   if (t.attachments.empty())
     return make_error(Errc::not_found, "testimony " + std::to_string(id) + " has no attachments");
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)

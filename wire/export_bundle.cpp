@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "proto/bundle.pb.h"
-#include "wire/signed_envelope.h"
 
 namespace cairn::wire {
 
@@ -40,22 +39,29 @@ Result<Bytes> sign_export_manifest(const ExportManifest& manifest, const crypto:
   body.set_export_day(manifest.export_day);
   body.set_export_id(std::string(as_chars(manifest.export_id)));
   body.set_organisation_key(std::string(as_chars(manifest.organisation_key)));
-  return seal_envelope<v1::SignedExportManifest>(body, relay_signing_key, crypto::sign_context::kExportManifest,
-                                                 "export manifest");
+  return seal_envelope<v1::SignedExportManifest>(body, relay_signing_key, crypto::sign_context::kExportManifest, "export manifest");
 }
 
-Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest) {
-  CAIRN_TRY(auto envelope, open_envelope<v1::SignedExportManifest>(signed_manifest, kMaxManifestBytes, "export manifest"));
-  UnverifiedManifest out;
-  out.signature = envelope.signature;
+Result<SignedEnvelope> open_export_manifest(ByteView signed_manifest) {
+  return open_envelope<v1::SignedExportManifest>(signed_manifest, kMaxManifestBytes, "export manifest");
+}
+
+Status verify_export_manifest(const SignedEnvelope& envelope, const crypto::Ed25519Public& relay_signing_key) {
+  if (!crypto::verify(relay_signing_key, crypto::sign_context::kExportManifest, envelope.body, envelope.signature).ok())
+    return make_error(Errc::bad_signature,
+                      "the export manifest's signature does not verify: the bundle was altered or damaged");
+  return ok_status();
+}
+
+Result<ExportManifest> parse_export_manifest_body(ByteView bytes) {
   v1::ExportManifest body;
-  if (!body.ParseFromString(envelope.body))
+  if (!body.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return make_error(Errc::malformed, "the export manifest's body does not parse");
   if (body.version() != kExportManifestVersion)
     return make_error(Errc::unsupported, "export manifest version " + std::to_string(body.version()) +
                                              " is not supported; this Cairn reads version " +
                                              std::to_string(kExportManifestVersion));
-  auto& m = out.manifest;
+  ExportManifest m;
   if (!copy_exact(body.relay_signing_key(), m.relay_signing_key))
     return make_error(Errc::malformed, "the export manifest's relay signing key is not 32 bytes");
   if (!copy_exact(body.organisation_key(), m.organisation_key))
@@ -66,17 +72,7 @@ Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest) {
   CAIRN_TRY(m.drop_ids, read_fixed_ids<kDropIdBytes>(body.drop_ids(), kMaxExportDrops, "export manifest"));
   if (!is_strictly_ascending(m.drop_ids))
     return make_error(Errc::malformed, "the export manifest's drop ids are not sorted and distinct");
-  out.body = to_bytes(envelope.body);
-  return out;
-}
-
-Status verify_export_manifest(const UnverifiedManifest& manifest) {
-  auto st = crypto::verify(manifest.manifest.relay_signing_key, crypto::sign_context::kExportManifest,
-                           manifest.body, manifest.signature);
-  if (!st.ok())
-    return make_error(Errc::bad_signature,
-                      "the export manifest's signature does not verify: the bundle was altered or damaged");
-  return ok_status();
+  return m;
 }
 
 }  // namespace cairn::wire

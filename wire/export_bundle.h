@@ -21,6 +21,7 @@
 #include "common/day.h"
 #include "common/result.h"
 #include "crypto/sign.h"
+#include "wire/signed_envelope.h"
 
 namespace cairn::wire {
 
@@ -64,20 +65,15 @@ struct ExportManifest {
 [[nodiscard]] Result<Bytes> sign_export_manifest(const ExportManifest& manifest,
                                                  const crypto::Ed25519KeyPair& relay_signing_key);
 
-// A manifest parsed but not yet verified: the reader first checks that it
-// knows the organisation and the relay, then verifies the signature.
-struct UnverifiedManifest {
-  ExportManifest manifest;
-  Bytes body;  // the signed bytes
-  crypto::Ed25519Signature signature{};
-};
 
-// Structure only: size cap (Errc::too_large), parse, version (Errc::unsupported),
-// exact key and id lengths, ids strictly ascending (Errc::malformed).
-[[nodiscard]] Result<UnverifiedManifest> parse_export_manifest(ByteView signed_manifest);
-
-// Errc::bad_signature unless the relay signing key named in the manifest
-// signed it.
-[[nodiscard]] Status verify_export_manifest(const UnverifiedManifest& manifest);
+// The SignedExportManifest around the body: size cap (Errc::too_large),
+// parse and signature length (Errc::malformed).
+[[nodiscard]] Result<SignedEnvelope> open_export_manifest(ByteView signed_manifest);
+// Errc::bad_signature unless relay_signing_key signed the body.
+[[nodiscard]] Status verify_export_manifest(const SignedEnvelope& envelope,
+                                            const crypto::Ed25519Public& relay_signing_key);
+// The body's structure: parse, version (Errc::unsupported), exact key and id
+// lengths, ids strictly ascending and within the cap (Errc::malformed / too_large).
+[[nodiscard]] Result<ExportManifest> parse_export_manifest_body(ByteView body);
 
 }  // namespace cairn::wire

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "proto/bundle.pb.h"
-#include "wire/signed_envelope.h"
 
 namespace cairn::wire {
 
@@ -18,22 +17,29 @@ Result<Bytes> sign_import_receipt(const ImportReceipt& receipt, const crypto::Ed
   body.set_relay_signing_key(std::string(as_chars(receipt.relay_signing_key)));
   for (const auto& id : receipt.drop_ids) body.add_drop_ids(std::string(as_chars(id)));
   body.set_analyst_identity_key(std::string(as_chars(analyst_identity.public_key)));
-  return seal_envelope<v1::SignedImportReceipt>(body, analyst_identity, crypto::sign_context::kImportReceipt,
-                                                "import receipt");
+  return seal_envelope<v1::SignedImportReceipt>(body, analyst_identity, crypto::sign_context::kImportReceipt, "import receipt");
 }
 
-Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt) {
-  CAIRN_TRY(auto envelope, open_envelope<v1::SignedImportReceipt>(signed_receipt, kMaxReceiptBytes, "import receipt"));
-  UnverifiedReceipt out;
-  out.signature = envelope.signature;
+Result<SignedEnvelope> open_import_receipt(ByteView signed_receipt) {
+  return open_envelope<v1::SignedImportReceipt>(signed_receipt, kMaxReceiptBytes, "import receipt");
+}
+
+Status verify_import_receipt(const SignedEnvelope& envelope, const crypto::Ed25519Public& analyst_identity_key) {
+  if (!crypto::verify(analyst_identity_key, crypto::sign_context::kImportReceipt, envelope.body, envelope.signature)
+           .ok())
+    return make_error(Errc::bad_signature, "the import receipt's signature does not verify: it was altered or damaged");
+  return ok_status();
+}
+
+Result<ImportReceipt> parse_import_receipt_body(ByteView bytes) {
   v1::ImportReceipt body;
-  if (!body.ParseFromString(envelope.body))
+  if (!body.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return make_error(Errc::malformed, "the import receipt's body does not parse");
   if (body.version() != kImportReceiptVersion)
     return make_error(Errc::unsupported, "import receipt version " + std::to_string(body.version()) +
                                              " is not supported; this Cairn reads version " +
                                              std::to_string(kImportReceiptVersion));
-  auto& r = out.receipt;
+  ImportReceipt r;
   if (!copy_exact(body.export_id(), r.export_id))
     return make_error(Errc::malformed, "the import receipt's export id is not 16 bytes");
   if (!copy_exact(body.relay_signing_key(), r.relay_signing_key))
@@ -43,16 +49,7 @@ Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt) {
   CAIRN_TRY(r.drop_ids, read_fixed_ids<kDropIdBytes>(body.drop_ids(), kMaxExportDrops, "import receipt"));
   if (!is_strictly_ascending(r.drop_ids))
     return make_error(Errc::malformed, "the import receipt's drop ids are not sorted and distinct");
-  out.body = to_bytes(envelope.body);
-  return out;
-}
-
-Status verify_import_receipt(const UnverifiedReceipt& receipt) {
-  auto st = crypto::verify(receipt.receipt.analyst_identity_key, crypto::sign_context::kImportReceipt, receipt.body,
-                           receipt.signature);
-  if (!st.ok())
-    return make_error(Errc::bad_signature, "the import receipt's signature does not verify: it was altered or damaged");
-  return ok_status();
+  return r;
 }
 
 }  // namespace cairn::wire

@@ -31,18 +31,14 @@ struct ImportReceipt {
 [[nodiscard]] Result<Bytes> sign_import_receipt(const ImportReceipt& receipt,
                                                 const crypto::Ed25519KeyPair& analyst_identity);
 
-struct UnverifiedReceipt {
-  ImportReceipt receipt;
-  Bytes body;
-  crypto::Ed25519Signature signature{};
-};
-
-// Structure only: cap (Errc::too_large), parse, version (Errc::unsupported),
-// lengths and id order (Errc::malformed).
-[[nodiscard]] Result<UnverifiedReceipt> parse_import_receipt(ByteView signed_receipt);
-
-// Errc::bad_signature unless the analyst key named in the receipt signed it.
-// Whether that analyst is certified is the caller's check.
-[[nodiscard]] Status verify_import_receipt(const UnverifiedReceipt& receipt);
+// The SignedImportReceipt around the body: cap (Errc::too_large), parse and
+// signature length (Errc::malformed).
+[[nodiscard]] Result<SignedEnvelope> open_import_receipt(ByteView signed_receipt);
+// Errc::bad_signature unless analyst_identity_key signed the body.
+[[nodiscard]] Status verify_import_receipt(const SignedEnvelope& envelope,
+                                           const crypto::Ed25519Public& analyst_identity_key);
+// The body's structure: parse, version (Errc::unsupported), lengths and id
+// order (Errc::malformed / too_large).
+[[nodiscard]] Result<ImportReceipt> parse_import_receipt_body(ByteView body);
 
 }  // namespace cairn::wire

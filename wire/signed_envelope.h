@@ -41,24 +41,27 @@ template <class Signed>
   return to_bytes(out);
 }
 
-struct OpenedEnvelope {
-  std::string body;  // not yet verified: parse only to find the key that must verify it
+// A signed object as carried: the exact body bytes and the signature over them.
+// Its body is parsed only after the signature verifies (or, after every
+// candidate key failed, only to explain the failure).
+struct SignedEnvelope {
+  Bytes body;
   crypto::Ed25519Signature signature{};
 };
 
 // Checks the cap before parsing, then the signature's exact length.
 template <class Signed>
-[[nodiscard]] Result<OpenedEnvelope> open_envelope(ByteView bytes, std::size_t cap, std::string_view what) {
+[[nodiscard]] Result<SignedEnvelope> open_envelope(ByteView bytes, std::size_t cap, std::string_view what) {
   if (bytes.size() > cap)
     return make_error(Errc::too_large, "the " + std::string(what) + " is " + std::to_string(bytes.size()) +
                                            " bytes; the limit is " + std::to_string(cap));
   Signed outer;
   if (!outer.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return make_error(Errc::malformed, "the " + std::string(what) + " is damaged: it does not parse");
-  OpenedEnvelope out;
+  SignedEnvelope out;
   if (!copy_exact(outer.signature(), out.signature))
     return make_error(Errc::malformed, "the " + std::string(what) + "'s signature is not 64 bytes");
-  out.body = std::move(*outer.mutable_body());
+  out.body = to_bytes(outer.body());
   return out;
 }
 

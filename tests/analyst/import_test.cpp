@@ -23,13 +23,7 @@ const std::string kKorean = "저는 러시아 건설 현장에서 일했습니�
 const std::string kRussian = "Зарплату не платили три месяца.\nПаспорта забрал бригадир.";
 
 // A hand-made tar archive, for bundles the relay would never write.
-struct TarEntry {
-  std::string name;
-  Bytes content;
-  unsigned type = AE_IFREG;
-};
-
-void write_tar(const fs::path& path, const std::vector<TarEntry>& entries, bool gzip = false) {
+void write_tar(const fs::path& path, const std::vector<test::TarEntry>& entries, bool gzip = false) {
   archive* a = archive_write_new();
   archive_write_set_format_pax_restricted(a);
   if (gzip) archive_write_add_filter_gzip(a);
@@ -49,21 +43,8 @@ void write_tar(const fs::path& path, const std::vector<TarEntry>& entries, bool 
   archive_write_free(a);
 }
 
-// The entries of a real export bundle.
-std::vector<TarEntry> read_tar(const fs::path& path) {
-  std::vector<TarEntry> out;
-  archive* a = archive_read_new();
-  archive_read_support_format_tar(a);
-  if (archive_read_open_filename(a, path.c_str(), 10240) != ARCHIVE_OK) return out;
-  archive_entry* entry = nullptr;
-  while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
-    TarEntry e{archive_entry_pathname(entry), Bytes(static_cast<std::size_t>(archive_entry_size(entry)))};
-    archive_read_data(a, e.content.data(), e.content.size());
-    out.push_back(std::move(e));
-  }
-  archive_read_free(a);
-  return out;
-}
+using test::read_tar;
+using test::TarEntry;
 
 class ImportTest : public ::testing::Test {
  protected:
@@ -162,13 +143,15 @@ TEST_F(ImportTest, StoresTextAndReassembledFilesDiscardsCoverAndSignsAReceipt) {
 
   // The receipt: signed by kim's identity key, for this relay and export.
   auto body = must(wire::unwrap_file(wire::FileKind::import_receipt, report->receipt_file), "receipt file");
-  auto receipt = must(wire::parse_import_receipt(body), "receipt");
-  EXPECT_TRUE(wire::verify_import_receipt(receipt).ok());
-  EXPECT_EQ(receipt.receipt.relay_signing_key, relay->keys().signing);
-  EXPECT_EQ(receipt.receipt.export_id, report->export_id);
-  EXPECT_EQ(receipt.receipt.drop_ids, relay->ids());
+  auto envelope = must(wire::open_import_receipt(body), "receipt");
   auto v = station.open();
-  EXPECT_EQ(receipt.receipt.analyst_identity_key, must(find_analyst(*v, "kim"), "kim").identity_key);
+  auto kim = must(find_analyst(*v, "kim"), "kim").identity_key;
+  EXPECT_TRUE(wire::verify_import_receipt(envelope, kim).ok());
+  auto receipt = must(wire::parse_import_receipt_body(envelope.body), "receipt body");
+  EXPECT_EQ(receipt.relay_signing_key, relay->keys().signing);
+  EXPECT_EQ(receipt.export_id, report->export_id);
+  EXPECT_EQ(receipt.drop_ids, relay->ids());
+  EXPECT_EQ(receipt.analyst_identity_key, kim);
 }
 
 TEST_F(ImportTest, ImportingTwiceChangesNothingAndGivesTheSameReceipt) {
@@ -270,12 +253,13 @@ TEST_F(ImportTest, DropsNoHeldKeyOpensAreReportedAndStayOnTheRelay) {
       << r.out;
   EXPECT_NE(r.out.find("1 drop(s) that are damaged or not drops at all"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("they stay on the relay"), std::string::npos) << r.out;
-  auto receipt = must(wire::parse_import_receipt(must(
-                          wire::unwrap_file(wire::FileKind::import_receipt, test::read_file(station.path("receipt"))),
-                          "unwrap")),
-                      "receipt");
-  ASSERT_EQ(receipt.receipt.drop_ids.size(), 1u);
-  EXPECT_EQ(receipt.receipt.drop_ids[0], relay::drop_id(drops[0]));
+  auto envelope = must(wire::open_import_receipt(must(
+                           wire::unwrap_file(wire::FileKind::import_receipt, test::read_file(station.path("receipt"))),
+                           "unwrap")),
+                       "receipt");
+  auto receipt = must(wire::parse_import_receipt_body(envelope.body), "receipt body");
+  ASSERT_EQ(receipt.drop_ids.size(), 1u);
+  EXPECT_EQ(receipt.drop_ids[0], relay::drop_id(drops[0]));
 
   // Asked to, the receipt names them too (and the vault still does not hold them).
   auto purge_all = import(bundle, true);

@@ -4,6 +4,8 @@
 // export bundles, and drops sealed the way the client seals them.
 #pragma once
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <pty.h>
 
@@ -199,6 +201,31 @@ inline std::vector<Bytes> submission_bodies(const client::SubmissionInput& in,
 inline std::vector<Bytes> seal_all(const std::vector<Bytes>& bodies, const std::vector<crypto::X25519Public>& r) {
   std::vector<Bytes> out;
   for (const auto& b : bodies) out.push_back(seal(b, r));
+  return out;
+}
+
+// ---- Export bundles as archives ----
+
+struct TarEntry {
+  std::string name;
+  Bytes content;
+  unsigned type = AE_IFREG;
+};
+
+// The entries of a tar archive (a real export bundle), in order.
+inline std::vector<TarEntry> read_tar(const fs::path& path) {
+  std::vector<TarEntry> out;
+  archive* a = archive_read_new();
+  archive_read_support_format_tar(a);
+  if (archive_read_open_filename(a, path.c_str(), 10240) == ARCHIVE_OK) {
+    archive_entry* entry = nullptr;
+    while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+      TarEntry e{archive_entry_pathname(entry), Bytes(static_cast<std::size_t>(archive_entry_size(entry)))};
+      archive_read_data(a, e.content.data(), e.content.size());
+      out.push_back(std::move(e));
+    }
+  }
+  archive_read_free(a);
   return out;
 }
 

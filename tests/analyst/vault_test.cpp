@@ -1,6 +1,7 @@
 // The vault: its KDF parameters file, the passphrase, and what init, analyst
 // add and relay add leave in it.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include "analyst/vault_params.h"
@@ -12,6 +13,7 @@ namespace {
 
 using test::code_of;
 using test::Station;
+namespace fs = std::filesystem;
 
 TEST(VaultParams, RoundTripAndFreshSalt) {
   auto a = new_vault_params(false), b = new_vault_params(false);
@@ -132,6 +134,75 @@ TEST(Vault, WithoutATerminalOrDescriptorThePassphraseIsNotAsked) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("standard input is not a terminal"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--passphrase-fd"), std::string::npos) << r.err;
+}
+
+// At a terminal: asked twice at init, never echoed; two different entries are refused.
+struct TerminalSession {
+  std::string output;
+  int exit_code = -1;
+};
+
+TerminalSession type_at_terminal(const std::vector<std::string>& argv, const std::vector<std::string>& lines) {
+  TerminalSession session;
+  int master = -1;
+  pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  if (pid < 0) return session;
+  auto read_until = [&](const std::string& marker) {
+    char buf[1024];
+    while (session.output.find(marker) == std::string::npos) {
+      pollfd p{master, POLLIN, 0};
+      if (::poll(&p, 1, 20000) <= 0) {  // a program stuck waiting must not hang the test suite
+        ADD_FAILURE() << "no output from the program for 20 s; output so far: " << session.output;
+        ::kill(pid, SIGKILL);
+        return false;
+      }
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) return false;
+      session.output.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  };
+  std::size_t prompts = 0;
+  for (const auto& line : lines) {
+    if (!read_until(prompts == 0 ? "passphrase: " : "again: ")) break;
+    ++prompts;
+    auto text = line + "\n";
+    if (::write(master, text.data(), text.size()) != static_cast<ssize_t>(text.size())) break;
+  }
+  read_until("\x04never");  // drain until the program closes the terminal
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(master);
+  session.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return session;
+}
+
+TEST(Vault, AtATerminalThePassphraseIsAskedTwiceAndNeverEchoed) {
+  test::TempDir dir;
+  auto vault = (dir / "vault").string();
+  auto made = type_at_terminal({test::analyst_binary(), "--vault", vault, "init", "--name", "kim", "--insecure-fast-kdf"},
+                               {"tiger lily moon river", "tiger lily moon river"});
+  EXPECT_EQ(made.exit_code, 0) << made.output;
+  EXPECT_NE(made.output.find("New vault passphrase: "), std::string::npos) << made.output;
+  EXPECT_NE(made.output.find("cairn-org1"), std::string::npos) << made.output;
+  EXPECT_EQ(made.output.find("tiger lily"), std::string::npos) << "the passphrase was echoed";
+  auto listed = type_at_terminal({test::analyst_binary(), "--vault", vault, "list"}, {"tiger lily moon river"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("no testimony yet"), std::string::npos) << listed.output;
+
+  auto other = (dir / "other").string();
+  auto differ = type_at_terminal({test::analyst_binary(), "--vault", other, "init", "--name", "kim", "--insecure-fast-kdf"},
+                                 {"first one", "second one"});
+  EXPECT_EQ(differ.exit_code, 1);
+  EXPECT_NE(differ.output.find("the two passphrases are not the same"), std::string::npos) << differ.output;
+  EXPECT_FALSE(fs::exists(other + "/vault.db"));
 }
 
 TEST(Vault, InsecureFastKdfIsWarnedAboutOnEveryUse) {
