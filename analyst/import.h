@@ -1,5 +1,5 @@
 // `cairn-analyst import BUNDLE`: the station's side of the USB round trip
-// (docs/protocol/analyst.md, "Import"):
+// (docs/PROTOCOL.md, "Analyst station", "Import"):
 //
 //   1. read the manifest; it must name this organisation and a relay this
 //      organisation certified, and carry that relay's signature;

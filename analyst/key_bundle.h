@@ -1,4 +1,4 @@
-// What the station publishes (docs/protocol/keys.md and address.md): the
+// What the station publishes (docs/PROTOCOL.md, "Keys, certificates and the key bundle" and "Drop address"): the
 // signed key bundle for a relay, and the drop address sources are given.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The organisation's keys as the vault holds them (DESIGN.md section 3,
-// docs/protocol/keys.md): the organisation key, analysts (identity key
+// docs/PROTOCOL.md, "Keys, certificates and the key bundle"): the organisation key, analysts (identity key
 // certified by the organisation, messaging keys certified by the identity),
 // and the relays this organisation certified. Secret halves never leave the
 // vault, except a messaging key exported for emergency use with stock age.

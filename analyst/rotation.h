@@ -1,5 +1,5 @@
 // Messaging key rotation and destruction (DESIGN.md section 3; schedule in
-// analyst/keys.h; docs/protocol/analyst.md, "Rotation"):
+// analyst/keys.h; docs/PROTOCOL.md, "Analyst station", "Rotation"):
 //  - an analyst whose newest messaging key was made 7 or more days ago (or
 //    who has no key valid today) gets a new one, valid 14 days, so two keys
 //    overlap and a source with last week's bundle still reaches everyone;

@@ -1,4 +1,4 @@
-// The vault: the station's one encrypted store (docs/protocol/analyst.md,
+// The vault: the station's one encrypted store (docs/PROTOCOL.md, "Analyst station",
 // "Vault"). A directory holding
 //
 //   vault.params   the Argon2id salt and cost (analyst/vault_params.h), not secret

@@ -1,4 +1,4 @@
-// The vault's KDF parameters file (docs/protocol/analyst.md, "Vault"): the
+// The vault's KDF parameters file (docs/PROTOCOL.md, "Analyst station", "Vault"): the
 // Argon2id salt and cost, kept in plain text beside the encrypted database.
 // None of it is secret; without it the passphrase cannot be turned into the
 // database key. Changing it does not weaken the vault: a different salt or

@@ -1,5 +1,5 @@
 // `cairn check`: download the whole reply board and find the replies that
-// open with the source's reply key (docs/protocol/replies.md). Every client
+// open with the source's reply key (docs/PROTOCOL.md, "Replies and codenames"). Every client
 // sends the same request (GetReplyBoard, empty) and, at a given moment, gets
 // the same response bytes: the relay learns nothing about who is checking or
 // whether anything was found. Nothing is written to disk.

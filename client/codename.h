@@ -1,4 +1,4 @@
-// Codenames (docs/protocol/replies.md): the words a source memorises to read
+// Codenames (docs/PROTOCOL.md, "Replies and codenames"): the words a source memorises to read
 // replies. A codename is 12 word indices into the BIP-39 lists (client/
 // wordlist.h): 11 chosen uniformly at random (121 bits) and a check word that
 // catches a mistyped word that happens to be another list word. The same

@@ -1,6 +1,6 @@
 // The codename alphabet: the BIP-39 English and Korean word lists, 2048 words
 // each in the same order, so index i is "the same word" in both languages and
-// a codename can be shown in either (docs/protocol/replies.md). The lists are
+// a codename can be shown in either (docs/PROTOCOL.md, "Replies and codenames"). The lists are
 // compiled into the program (client/wordlist_data.h).
 #pragma once
 

@@ -1,4 +1,4 @@
-// Replies (docs/protocol/replies.md): what an analyst writes to a source. A
+// Replies (docs/PROTOCOL.md, "Replies and codenames"): what an analyst writes to a source. A
 // reply is a drop-formatted age file (crypto/drop.h) of exactly kReplySize
 // bytes to a single recipient, the source's reply key (derived from the
 // codename). Its body is a serialized Reply (proto/reply.proto). Every reply

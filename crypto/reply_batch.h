@@ -1,4 +1,4 @@
-// Reply batches (docs/protocol/replies.md): how replies travel from the
+// Reply batches (docs/PROTOCOL.md, "Replies and codenames"): how replies travel from the
 // air-gapped station to the relay's reply board. A batch is a list of
 // replies (crypto/reply.h), the day it was signed and the last day the relay
 // serves them, signed by the organisation key (context "cairn reply batch

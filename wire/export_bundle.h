@@ -1,4 +1,4 @@
-// The export bundle (docs/protocol/analyst.md, "Export bundle"): the tar
+// The export bundle (docs/PROTOCOL.md, "Analyst station", "Export bundle"): the tar
 // archive `cairn-relay export` writes for the USB stick and `cairn-analyst
 // import` reads on the air-gapped station.
 //

@@ -1,4 +1,4 @@
-// The import receipt (docs/protocol/analyst.md, "Import receipt"): written by
+// The import receipt (docs/PROTOCOL.md, "Analyst station", "Import receipt"): written by
 // `cairn-analyst import`, signed by the importing analyst's identity key,
 // carried by USB to the relay, where `cairn-relay purge` deletes exactly the
 // drops it names. The file is wrap_file(FileKind::import_receipt, SignedImportReceipt).
