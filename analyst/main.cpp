@@ -6,7 +6,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 
 #include "analyst/age_identity.h"
@@ -17,6 +19,7 @@
 #include "analyst/keys.h"
 #include "analyst/passphrase.h"
 #include "analyst/qr_png.h"
+#include "analyst/reply.h"
 #include "analyst/rotation.h"
 #include "analyst/testimony.h"
 #include "analyst/vault.h"
@@ -360,6 +363,10 @@ int cmd_show(const Globals& g, std::int64_t id, bool raw) {
                       (s.written_day != 0 ? format_day(s.written_day) : "on an unknown day") + ", imported " +
                       format_day(s.imported_day) + (t->has_reply_key ? ", the source can be answered" : "");
   std::fprintf(stderr, "%s\n", about.c_str());
+  if (auto sent = replies_sent(*vault, id); sent.ok())
+    for (const auto& r : *sent)
+      std::fprintf(stderr, "reply sent %s: %s\n", format_day(r.day).c_str(),
+                   sanitize_for_terminal(r.text.substr(0, 60), Lines::flatten).c_str());
   for (const auto& a : t->attachments)
     std::fprintf(stderr, "attachment %zu: %s (%s, %s)\n", a.position + 1, sanitize_for_terminal(a.name, Lines::flatten).c_str(),
                  human_size(a.size).c_str(), sanitize_for_terminal(a.media_type, Lines::flatten).c_str());
@@ -378,6 +385,31 @@ int cmd_show(const Globals& g, std::int64_t id, bool raw) {
   if (!raw && !text.empty() && text.back() != '\n') std::fputc('\n', stdout);
   crypto::wipe(text.data(), text.size());
   return std::fflush(stdout) == 0 ? 0 : cli::fail("cannot write to standard output");
+}
+
+// ---- replies (two-way contact) ----
+
+int cmd_reply(const Globals& g, std::int64_t id, const std::string& text_path, const fs::path& out, DayNumber keep) {
+  std::string text;
+  if (text_path.empty() || text_path == "-") {
+    if (::isatty(STDIN_FILENO) != 0) cli::info("type the reply, then press Ctrl-D on a new line");
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(text_path, std::ios::binary);
+    if (!in) return cli::fail("cannot read " + text_path);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  int rc = 0;
+  auto vault = open_or_report(g, rc);
+  if (!vault) return rc;
+  auto written = write_reply(*vault, id, text, g.today, keep);
+  crypto::wipe(text.data(), text.size());
+  if (!written.ok()) return cli::fail(written.error());
+  if (auto st = write_new_file(out, written->batch_file, 0644); !st.ok()) return cli::fail(st.error());
+  std::cout << "reply to testimony " << id << " written to " << out.string() << " (on the reply board until "
+            << format_day(written->expires_day) << ")\n";
+  cli::info("carry it to the relay and run: cairn-relay publish " + out.filename().string());
+  return 0;
 }
 
 int cmd_extract(const Globals& g, std::int64_t id, const fs::path& out) {
@@ -474,6 +506,15 @@ int main(int argc, char** argv) {
   extract->add_option("ID", id)->required();
   extract->add_option("--out", out, "the directory to write into (created if missing)")->required();
 
+  // Replies (two-way contact).
+  std::string reply_text;
+  DayNumber reply_days = 14;
+  auto* reply = app.add_subcommand("reply", "answer a source: writes a signed reply batch for cairn-relay publish");
+  reply->add_option("ID", id)->required();
+  reply->add_option("--text", reply_text, "a UTF-8 file with the reply (default: type it in)");
+  reply->add_option("--out", out, "the reply batch file to create")->required();
+  reply->add_option("--days", reply_days, "days the reply stays on the board")->capture_default_str()->check(CLI::Range(1, 60));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -496,5 +537,6 @@ int main(int argc, char** argv) {
   if (*list) return cmd_list(g);
   if (*show) return cmd_show(g, id, raw);
   if (*extract) return cmd_extract(g, id, out);
+  if (*reply) return cmd_reply(g, id, reply_text, out, reply_days);
   return cli::kExitUsage;
 }

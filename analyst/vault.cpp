@@ -160,48 +160,18 @@ Result<std::unique_ptr<Vault>> Vault::open(const fs::path& dir, const crypto::Se
     if (db.code() == Errc::decrypt_failed) return make_error(Errc::decrypt_failed, "the passphrase is wrong");
     return db.error();
   }
-  CAIRN_TRY(auto stmt, (*db)->prepare("PRAGMA user_version;"));
-  CAIRN_TRY(bool row, stmt.step());
-  if (!row || stmt.column_int(0) != kSchemaVersion)
-    return make_error(Errc::unsupported, "the vault has an unknown schema version");
+  CAIRN_TRY(auto version, (*db)->user_version());
+  if (version != kSchemaVersion) return make_error(Errc::unsupported, "the vault has an unknown schema version");
   return std::unique_ptr<Vault>(new Vault(std::move(db).value(), params));
 }
 
-Status Vault::transaction(const std::function<Status()>& body) {
-  CAIRN_CHECK(db_->exec("BEGIN IMMEDIATE;"));
-  auto st = body();
-  if (!st.ok()) {
-    (void)db_->exec("ROLLBACK;");  // the original error is the one worth reporting
-    return st;
-  }
-  auto commit = db_->exec("COMMIT;");
-  if (!commit.ok()) (void)db_->exec("ROLLBACK;");
-  return commit;
-}
+Status Vault::transaction(const std::function<Status()>& body) { return db_->transaction(body); }
 
-Status Vault::put_meta(std::string_view name, ByteView value) {
-  CAIRN_TRY(auto stmt, db_->prepare("INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2);"));
-  return stmt.bind(1, name).bind(2, value).run();
-}
+Status Vault::put_meta(std::string_view name, ByteView value) { return db_->put_meta(name, value); }
 
-Result<std::optional<Bytes>> Vault::get_meta(std::string_view name) {
-  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
-  stmt.bind(1, name);
-  CAIRN_TRY(bool row, stmt.step());
-  if (!row) return std::optional<Bytes>{};
-  return std::optional<Bytes>(stmt.column_blob(0));
-}
+Result<std::optional<Bytes>> Vault::get_meta(std::string_view name) { return db_->get_meta(name); }
 
-Result<crypto::Secret> Vault::get_secret_meta(std::string_view name) {
-  CAIRN_TRY(auto stmt, db_->prepare("SELECT value FROM meta WHERE name = ?1;"));
-  stmt.bind(1, name);
-  CAIRN_TRY(bool row, stmt.step());
-  if (!row) return make_error(Errc::not_found, "the vault has no " + std::string(name));
-  auto value = stmt.column_blob(0);
-  auto secret = crypto::Secret::copy_of(value);
-  crypto::wipe(value);
-  return secret;
-}
+Result<crypto::Secret> Vault::get_secret_meta(std::string_view name) { return db_->get_secret_meta(name, "the vault"); }
 
 Status Vault::flush_deleted() { return db_->exec("PRAGMA wal_checkpoint(TRUNCATE);"); }
 

@@ -3,11 +3,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 
+#include "client/check.h"
+#include "client/codename.h"
 #include "client/hardening.h"
+#include "client/secret_input.h"
 #include "client/submit.h"
 #include "common/cli.h"
 #include "crypto/drop_address.h"
@@ -67,24 +71,176 @@ Result<client::AttachmentInput> read_attachment(const std::string& path) {
   return a;
 }
 
-int cmd_submit(const std::string& to, const std::string& proxy, const std::string& text_path,
-               const std::vector<std::string>& attach) {
-  auto address = crypto::parse_drop_address(to);
-  if (!address.ok()) return cli::fail(address.error(), "copy the drop address again, exactly as published");
-  client::SubmitOptions options;
+// How to reach the relay of a drop address: directly or through Tor. 0, or
+// the exit status after printing why not.
+int connect_options_for(const crypto::DropAddress& address, const std::string& proxy,
+                        client::ConnectOptions& options) {
   if (!proxy.empty()) {
     auto p = client::parse_proxy_url(proxy);
     if (!p.ok()) return cli::fail(p.error(), "for Tor Browser use --proxy socks5h://127.0.0.1:9150; for tor, port 9050");
-    options.connect.proxy = *p;
-  } else if (address->is_onion()) {
+    options.proxy = *p;
+  } else if (address.is_onion()) {
     return cli::fail("this drop address is an onion service (.onion), which can only be reached through Tor",
                      "start Tor and add --proxy socks5h://127.0.0.1:9050 (Tor Browser: port 9150)");
   }
+  return 0;
+}
+
+// ---- Two-way contact: codenames and replies (issue: two-way contact) ----
+
+struct CodenameOptions {
+  bool reply = false;           // submit --reply: make a new codename
+  std::string lang = "en";      // its language
+  int codename_out_fd = -1;     // where to write it instead of the terminal (scripts)
+  bool reply_codename = false;  // submit --reply-codename: reuse a codename
+  int codename_fd = -1;         // where to read a codename instead of the terminal
+};
+
+constexpr std::string_view kCodenameHint =
+    "type the 12 words exactly as you were shown them, in English or in Korean, separated by spaces";
+
+// The codename from --codename-fd, else the terminal (echo off), else
+// standard input when it is not needed for the testimony.
+Result<crypto::Secret> read_codename(int codename_fd, bool stdin_is_free) {
+  if (codename_fd >= 0) return client::read_secret_from_fd(codename_fd);
+  if (::isatty(STDIN_FILENO)) return client::read_secret_from_terminal("codename (12 words; typing is not shown): ");
+  if (stdin_is_free) return client::read_secret_from_fd(STDIN_FILENO);
+  return make_error(Errc::invalid_argument,
+                    "the codename cannot come from standard input here: standard input is the testimony");
+}
+
+// Parses a typed codename and derives its reply key; 0 or the exit status.
+int codename_key(const crypto::Secret& typed, std::optional<crypto::X25519KeyPair>& key) {
+  auto codename = client::parse_codename(as_chars(typed.view()));
+  if (!codename.ok()) return cli::fail(codename.error(), kCodenameHint);
+  auto derived = client::derive_reply_key(*codename);
+  if (!derived.ok()) return cli::fail(derived.error());
+  key = std::move(derived).value();
+  return 0;
+}
+
+// Writes the codename to the terminal, indented, four words a line, with
+// write(2) from secure memory: stdio's buffer would keep a copy.
+void print_codename_block(const crypto::Secret& text) {
+  constexpr std::string_view kIndent = "\n    ";
+  std::size_t breaks = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) breaks += text.data()[i] == '\n' ? 1 : 0;
+  // Each line break grows by its indent; one indent before the first line, two newlines after.
+  crypto::Secret block(kIndent.size() + text.size() + breaks * (kIndent.size() - 1) + 2);
+  std::size_t at = 0;
+  auto put = [&](std::string_view s) {
+    std::copy(s.begin(), s.end(), block.data() + at);
+    at += s.size();
+  };
+  put(kIndent);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.data()[i] == '\n')
+      put(kIndent);  // the newline and the next line's indent
+    else
+      block.data()[at++] = text.data()[i];
+  }
+  put("\n\n");
+  std::fflush(stdout);
+  (void)client::write_secret_to_fd(STDOUT_FILENO, block);  // a terminal: nothing useful to do on failure
+}
+
+// submit --reply: a new codename, shown once. 0 or the exit status.
+int new_codename(const CodenameOptions& o, std::optional<crypto::X25519KeyPair>& key) {
+  auto language = client::parse_language(o.lang);
+  if (!language.ok()) return cli::fail(language.error());
+  if (o.codename_out_fd < 0 && !::isatty(STDOUT_FILENO))
+    return cli::fail("refusing to print the codename: standard output is not a terminal, so it could end up in a file or a log",
+                     "run cairn in a terminal window (scripts: --codename-out-fd N)");
+  auto codename = client::generate_codename();
+  auto derived = client::derive_reply_key(codename);
+  if (!derived.ok()) return cli::fail(derived.error());
+  key = std::move(derived).value();
+  if (o.codename_out_fd >= 0) {
+    auto text = client::format_codename(codename, *language);
+    crypto::Secret line(text.size() + 1);  // the codename and a newline, written at once
+    std::copy(text.data(), text.data() + text.size(), line.data());
+    line.data()[text.size()] = '\n';
+    auto st = client::write_secret_to_fd(o.codename_out_fd, line);
+    return st.ok() ? 0 : cli::fail(st.error());
+  }
+  std::fputs("Your codename. Replies from the analysts can be read only with these 12 words:\n", stdout);
+  print_codename_block(client::format_codename(codename, *language, 4));
+  std::fputs("Memorise them, or hide them somewhere only you can find. They are shown only\n"
+             "this once and are saved nowhere: without them nobody can read the replies to\n"
+             "you, and anyone who has them can. Clear or close this window when you are done.\n"
+             "To read replies later: cairn check --to <the same drop address>\n",
+             stdout);
+  if (*language == client::Language::korean)
+    std::fputs("이 12개 단어를 외우거나, 나만 찾을 수 있는 곳에 숨기십시오. 지금 한 번만 보여 주며\n"
+               "어디에도 저장하지 않습니다. 이 단어가 없으면 누구도 답장을 읽을 수 없고, 이 단어를\n"
+               "가진 사람은 누구나 읽을 수 있습니다. 다 외운 뒤에는 이 창을 지우거나 닫으십시오.\n",
+               stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+  return 0;
+}
+
+// The reply key of a submission: a new codename (--reply), a codename typed
+// again (--reply-codename), or none. 0 or the exit status.
+int submission_reply_key(const CodenameOptions& o, const std::string& text_path,
+                         std::optional<crypto::X25519KeyPair>& key) {
+  if (o.reply) return new_codename(o, key);
+  if (!o.reply_codename) return 0;
+  const bool text_from_file = !text_path.empty() && text_path != "-";
+  auto typed = read_codename(o.codename_fd, text_from_file);
+  if (!typed.ok())
+    return cli::fail(typed.error(), "give the testimony with --text FILE, or the codename with --codename-fd N");
+  return codename_key(*typed, key);
+}
+
+int cmd_check(const std::string& to, const std::string& proxy, int codename_fd) {
+  auto address = crypto::parse_drop_address(to);
+  if (!address.ok()) return cli::fail(address.error(), "copy the drop address again, exactly as published");
+  client::ConnectOptions connect;
+  if (int rc = connect_options_for(*address, proxy, connect); rc != 0) return rc;
+  auto typed = read_codename(codename_fd, /*stdin_is_free=*/true);
+  if (!typed.ok()) return cli::fail(typed.error());
+  std::optional<crypto::X25519KeyPair> key;
+  if (int rc = codename_key(*typed, key); rc != 0) return rc;
+  auto board = client::fetch_reply_board(*address, connect);
+  if (!board.ok()) {
+    std::string hint;
+    if (board.code() == Errc::io || board.code() == Errc::timeout) hint = "check your connection and try again";
+    return cli::fail(board.error(), hint);
+  }
+  auto found = client::find_replies(board->replies, *key);
+  // The same words whether the codename is wrong or simply has no replies yet.
+  if (found.replies.empty()) std::cout << "no replies for this codename\n";
+  for (std::size_t i = 0; i < found.replies.size(); ++i) {
+    const auto& r = found.replies[i];
+    std::cout << "reply " << (i + 1) << " of " << found.replies.size();
+    if (r.day != 0) std::cout << ", written " << format_day(r.day);
+    if (r.in_reply_to_day != 0) std::cout << ", answering your message of " << format_day(r.in_reply_to_day);
+    std::cout << ":\n" << client::printable_reply_text(r.text) << "\n\n";
+  }
+  std::cout.flush();
+  if (found.unreadable > 0)
+    cli::warn(std::to_string(found.unreadable) +
+              " reply(ies) for this codename could not be read: damaged, or written by a newer Cairn (update cairn)");
+  return 0;
+}
+
+// ---- end of two-way contact ----
+
+int cmd_submit(const std::string& to, const std::string& proxy, const std::string& text_path,
+               const std::vector<std::string>& attach, const CodenameOptions& codename) {
+  auto address = crypto::parse_drop_address(to);
+  if (!address.ok()) return cli::fail(address.error(), "copy the drop address again, exactly as published");
+  client::SubmitOptions options;
+  if (int rc = connect_options_for(*address, proxy, options.connect); rc != 0) return rc;
+  std::optional<crypto::X25519KeyPair> reply_key;
+  if (int rc = submission_reply_key(codename, text_path, reply_key); rc != 0) return rc;
   auto text = read_text(text_path);
   if (!text.ok()) return cli::fail(text.error());
   client::SubmissionInput input;
   input.text = std::move(text).value();
   input.day = today_utc();
+  if (reply_key) input.reply_key = reply_key->public_key;
   for (const auto& path : attach) {
     auto a = read_attachment(path);
     if (!a.ok()) return cli::fail(a.error());
@@ -92,11 +248,27 @@ int cmd_submit(const std::string& to, const std::string& proxy, const std::strin
   }
   if (!input.attachments.empty())
     cli::warn("files can carry hidden details (camera, place, author); remove them if they could identify you");
-  options.progress = [](std::string_view line) { cli::info(line); };
+  // On a terminal, one line updated in place; otherwise (logs, scripts) about ten lines.
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  options.progress = [tty, last_tenth = std::size_t{0}](std::size_t done, std::size_t total) mutable {
+    if (tty) {
+      std::fprintf(stderr, "\rcairn: sending… %zu of %zu drops", done, total);
+      if (done == total) std::fprintf(stderr, "\n");
+      return;
+    }
+    std::size_t tenth = done * 10 / total;
+    if (tenth != last_tenth || done == total) {
+      last_tenth = tenth;
+      cli::info("sent " + std::to_string(done) + " of " + std::to_string(total) + " drops");
+    }
+  };
   auto report = client::submit(*address, input, options, today_utc());
   if (!report.ok()) {
     std::string hint;
-    if (report.code() == Errc::io || report.code() == Errc::timeout)
+    if ((report.code() == Errc::io || report.code() == Errc::timeout) && codename.reply)
+      hint = "check your connection and run the command again with --reply-codename instead of --reply, typing "
+             "the codename you were just shown: drops already sent are then not duplicated";
+    else if (report.code() == Errc::io || report.code() == Errc::timeout)
       hint = "check your connection and run the same command again: drops already sent are not duplicated";
     return cli::fail(report.error(), hint);
   }
@@ -119,12 +291,37 @@ int main(int argc, char** argv) {
   submit->add_option("--proxy", proxy, "route through Tor: socks5h://127.0.0.1:9050");
   submit->add_option("--text", text_path, "a UTF-8 text file with the testimony (default: type it in)");
   submit->add_option("--attach", attach, "a file to send (repeat for more)");
+  // Two-way contact.
+  CodenameOptions codename;
+  auto* reply = submit->add_flag("--reply", codename.reply, "make a codename for reading replies (shown once)");
+  submit->add_option("--lang", codename.lang, "language of the new codename: en or ko")
+      ->capture_default_str()
+      ->needs(reply);
+  submit->add_option("--codename-out-fd", codename.codename_out_fd,
+                     "write the new codename to this file descriptor instead of the terminal (scripts)")
+      ->needs(reply)
+      ->check(CLI::NonNegativeNumber);
+  auto* reuse = submit->add_flag("--reply-codename", codename.reply_codename,
+                                 "link this testimony to a codename you already have (asked for, never an argument)");
+  reuse->excludes(reply);
+  submit->add_option("--codename-fd", codename.codename_fd, "read the codename from this file descriptor (scripts)")
+      ->needs(reuse)
+      ->check(CLI::NonNegativeNumber);
+
+  std::string check_to, check_proxy;
+  int check_codename_fd = -1;
+  auto* check = app.add_subcommand("check", "read the replies to your codename (asks for the codename)");
+  check->add_option("--to", check_to, "the drop address (cairn1…)")->required();
+  check->add_option("--proxy", check_proxy, "route through Tor: socks5h://127.0.0.1:9050");
+  check->add_option("--codename-fd", check_codename_fd, "read the codename from this file descriptor (scripts)")
+      ->check(CLI::NonNegativeNumber);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : cli::kExitUsage;
   }
-  if (*submit) return cmd_submit(to, proxy, text_path, attach);
+  if (*submit) return cmd_submit(to, proxy, text_path, attach, codename);
+  if (*check) return cmd_check(check_to, check_proxy, check_codename_fd);
   return cli::kExitUsage;
 }

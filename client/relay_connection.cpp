@@ -18,13 +18,20 @@ Result<RelayConnection> RelayConnection::open(const crypto::DropAddress& address
   // -> e, es
   CAIRN_TRY(auto m1, hs.write_message({}));
   CAIRN_TRY(auto f1, crypto::frame_noise_message(m1));
-  CAIRN_CHECK(conn.socket_.write_all(f1, options.io_timeout));
+  // A relay closes the connection when it cannot decrypt message 1 (wrong key)
+  // and also when it is at its connection limit; the source can't tell which,
+  // so the message names both. A relay that is merely slow is a timeout.
+  auto closed_in_handshake = [](const Error& e) -> Error {
+    if (e.code == Errc::timeout) return e;
+    return make_error(Errc::protocol, "the relay closed the connection during the handshake: it may be busy "
+                                      "(try again in a few minutes), or the relay key in the drop address may be "
+                                      "wrong (copy the address again)");
+  };
+  if (auto sent = conn.socket_.write_all(f1, options.io_timeout); !sent.ok()) return closed_in_handshake(sent.error());
   // <- e, ee
   ByteArray<crypto::kFrameLengthBytes> header{};
-  auto read = conn.socket_.read_exact(header, options.io_timeout);
-  if (!read.ok())
-    return make_error(Errc::protocol, "the relay closed the connection during the handshake: "
-                                      "the relay key in the drop address may be wrong, or this is not a Cairn relay");
+  if (auto read = conn.socket_.read_exact(header, options.io_timeout); !read.ok())
+    return closed_in_handshake(read.error());
   if (get_u16be(header.data()) != wire::kMessage2Bytes)
     return make_error(Errc::protocol, "the relay's handshake reply has the wrong size: this is not a Cairn relay");
   Bytes m2(wire::kMessage2Bytes);

@@ -21,11 +21,22 @@ v1::DropBody base_body(const SubmissionInput& input) {
 
 }  // namespace
 
-Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity) {
+Status check_submission(const SubmissionInput& input) {
   if (!is_valid_utf8(input.text))
     return make_error(Errc::malformed, "the testimony text is not valid UTF-8 (save it as UTF-8 and try again)");
   if (input.text.empty() && input.attachments.empty())
     return make_error(Errc::invalid_argument, "there is nothing to send: the testimony is empty and no file is attached");
+  std::size_t total_bytes = input.text.size();
+  for (const auto& a : input.attachments) {
+    total_bytes += a.content.size() + a.name.size();
+    if (total_bytes > kMaxSubmissionBytes)
+      return make_error(Errc::too_large, "the submission is larger than 512 MiB; send the files separately");
+  }
+  return ok_status();
+}
+
+Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity) {
+  CAIRN_CHECK(check_submission(input));
 
   // Text alone that fits: one Testimony drop.
   if (input.attachments.empty()) {
@@ -36,11 +47,7 @@ Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::
 
   v1::Submission submission;
   submission.set_text(input.text);
-  std::size_t total_bytes = input.text.size();
   for (const auto& a : input.attachments) {
-    total_bytes += a.content.size() + a.name.size();
-    if (total_bytes > kMaxSubmissionBytes)
-      return make_error(Errc::too_large, "the submission is larger than 512 MiB; send the files separately");
     auto* att = submission.add_attachments();
     att->set_name(a.name);
     att->set_media_type(a.media_type);

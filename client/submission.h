@@ -35,6 +35,11 @@ struct SubmissionInput {
 inline constexpr std::size_t kSubmissionIdBytes = 16;
 inline constexpr std::size_t kMaxSubmissionBytes = std::size_t{512} << 20;  // 512 MiB
 
+// The checks on the source's input that need no relay: valid UTF-8 text,
+// something to send, within kMaxSubmissionBytes. submit() runs them before it
+// connects, so a mistake is reported without touching the network.
+[[nodiscard]] Status check_submission(const SubmissionInput& input);
+
 // The serialized DropBody of every drop of this submission, each at most
 // capacity bytes (crypto::drop_body_capacity for the deployment).
 [[nodiscard]] Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity);

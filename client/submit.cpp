@@ -43,13 +43,26 @@ Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn, const 
 
 Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
                             const SubmitOptions& options, DayNumber today) {
-  auto say = [&](std::string_view s) {
-    if (options.progress) options.progress(s);
+  CAIRN_CHECK(check_submission(input));  // before any connection: input mistakes need no network
+  // Every connection must take at least one drop, or the loop below would
+  // reconnect for ever.
+  auto open_for_drops = [&]() -> Result<RelayConnection> {
+    CAIRN_TRY(auto c, RelayConnection::open(address, options.connect));
+    if (c.relay_parameters().max_drops_per_connection() == 0)
+      return make_error(Errc::protocol, "the relay takes no drops (it allows 0 per connection); try again later");
+    return c;
   };
-  CAIRN_TRY(auto conn, RelayConnection::open(address, options.connect));
+  CAIRN_TRY(auto conn, open_for_drops());
   CAIRN_TRY(auto bundle, fetch_key_bundle(conn, address, today));
   if (conn.relay_parameters().drop_size() != bundle.drop_size)
     return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
+  // The organisation signs the most work a source may be asked for: a relay
+  // (perhaps seized) must not make a source's laptop compute for hours.
+  if (conn.relay_parameters().pow_bits() > bundle.pow_bits)
+    return make_error(Errc::untrusted, "the relay asks for more proof of work (" +
+                                           std::to_string(conn.relay_parameters().pow_bits()) +
+                                           " bits) than the organisation allows (" + std::to_string(bundle.pow_bits) +
+                                           " bits)");
   CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
   CAIRN_TRY(auto bodies, build_drop_bodies(input, capacity));
 
@@ -57,7 +70,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   std::uint32_t sent_on_connection = 0;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (sent_on_connection >= conn.relay_parameters().max_drops_per_connection()) {
-      CAIRN_TRY(auto fresh, RelayConnection::open(address, options.connect));
+      CAIRN_TRY(auto fresh, open_for_drops());
       conn = std::move(fresh);
       sent_on_connection = 0;
     }
@@ -76,7 +89,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
     if (resp.has_error()) return relay_refused(resp.error());
     if (!resp.has_ack()) return make_error(Errc::protocol, "the relay did not acknowledge the drop");
     ++report.drops_acknowledged;
-    if (bodies.size() > 1) say("sent " + std::to_string(i + 1) + " of " + std::to_string(bodies.size()) + " drops");
+    if (bodies.size() > 1 && options.progress) options.progress(i + 1, bodies.size());
   }
   return report;
 }

@@ -15,8 +15,8 @@ namespace cairn::client {
 
 struct SubmitOptions {
   ConnectOptions connect;
-  // Called with a short line of progress ("sent 12 of 160 drops").
-  std::function<void(std::string_view)> progress;
+  // Called after each acknowledged drop of a multi-drop submission.
+  std::function<void(std::size_t acknowledged, std::size_t total)> progress;
 };
 
 struct SubmitReport {

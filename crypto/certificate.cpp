@@ -7,7 +7,7 @@
 namespace cairn::crypto {
 namespace {
 
-// Byte offsets of the layout in docs/protocol/keys.md.
+// Byte offsets of the layout in docs/PROTOCOL.md, "Keys, certificates and the key bundle".
 constexpr std::size_t kOffVersion = 0;
 constexpr std::size_t kOffRole = 1;
 constexpr std::size_t kOffSubject = 2;

@@ -1,5 +1,5 @@
 // Certificates: one key vouching for another, in a fixed binary layout (not
-// protobuf, so the signed bytes are canonical). docs/protocol/keys.md has the
+// protobuf, so the signed bytes are canonical). docs/PROTOCOL.md, "Keys, certificates and the key bundle" has the
 // byte layout and rules. The chains are
 //   organisation --> analyst identity --> analyst messaging key
 //   organisation --> relay Noise key

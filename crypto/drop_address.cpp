@@ -9,7 +9,7 @@
 namespace cairn::crypto {
 namespace {
 
-// Byte offsets of the payload layout in docs/protocol/address.md.
+// Byte offsets of the payload layout in docs/PROTOCOL.md, "Drop address".
 constexpr std::size_t kOffVersion = 0;
 constexpr std::size_t kOffRelayKey = 1;
 constexpr std::size_t kOffOrganisationKey = 33;

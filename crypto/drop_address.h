@@ -1,4 +1,4 @@
-// The drop address (docs/protocol/address.md): the one short string a source
+// The drop address (docs/PROTOCOL.md, "Drop address"): the one short string a source
 // is given (website, flyer, QR code). It holds the relay's host and port (or
 // .onion name), the relay's Noise static key and the organisation key the
 // client pins. Bech32 with the prefix "cairn", so a typo is caught, not obeyed.

@@ -210,34 +210,31 @@ Result<Bytes> HandshakeState::read_tokens(ByteView message) {
   return symmetric_->decrypt_and_hash(rest);
 }
 
-Result<Bytes> HandshakeState::write_message(ByteView payload) {
-  Status turn = check_turn(role_);
+// Every message, written or read, goes through here: a wrong turn or any
+// failure inside ends the handshake for good (see the header's failure rule).
+template <class Step>
+Result<Bytes> HandshakeState::run_step(Role sender, Step&& step) {
+  Status turn = check_turn(sender);
   if (!turn.ok()) {
     fail();
     return turn.error();
   }
-  auto message = write_tokens(payload);
-  if (!message.ok()) {
+  auto result = step();
+  if (!result.ok()) {
     fail();
-    return message;
+    return result;
   }
   advance();
-  return message;
+  return result;
+}
+
+Result<Bytes> HandshakeState::write_message(ByteView payload) {
+  return run_step(role_, [&] { return write_tokens(payload); });
 }
 
 Result<Bytes> HandshakeState::read_message(ByteView message) {
-  Status turn = check_turn(role_ == Role::initiator ? Role::responder : Role::initiator);
-  if (!turn.ok()) {
-    fail();
-    return turn.error();
-  }
-  auto payload = read_tokens(message);
-  if (!payload.ok()) {
-    fail();
-    return payload;
-  }
-  advance();
-  return payload;
+  return run_step(role_ == Role::initiator ? Role::responder : Role::initiator,
+                  [&] { return read_tokens(message); });
 }
 
 Result<TransportCiphers> HandshakeState::split() {

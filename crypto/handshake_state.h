@@ -102,6 +102,8 @@ class HandshakeState {
   [[nodiscard]] Result<Bytes> write_tokens(ByteView payload);
   [[nodiscard]] Result<Bytes> read_tokens(ByteView message);
   [[nodiscard]] Status check_turn(Role sender) const;
+  template <class Step>
+  [[nodiscard]] Result<Bytes> run_step(Role sender, Step&& step);
   [[nodiscard]] Status mix_dh(Token token);
   void advance();
   void fail();

@@ -1,4 +1,4 @@
-// The key bundle (docs/protocol/keys.md): the organisation-signed set of
+// The key bundle (docs/PROTOCOL.md, "Keys, certificates and the key bundle"): the organisation-signed set of
 // current public keys and deployment parameters. Built on the analyst
 // station, installed on the relay, served to clients, and verified by every
 // client (and by the relay on publish) back to the pinned organisation key.

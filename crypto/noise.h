@@ -20,7 +20,7 @@
 
 namespace cairn::crypto::noise {
 
-// Specification constants (docs/protocol/noise.md).
+// Specification constants (docs/PROTOCOL.md, "Transport").
 inline constexpr std::string_view kCairnProtocolName = "Noise_NK_25519_ChaChaPoly_BLAKE2b";
 inline constexpr std::size_t kNkMessage1Overhead = kDhBytes + kTagBytes;  // e, es, encrypted payload
 inline constexpr std::size_t kNkMessage2Overhead = kDhBytes + kTagBytes;  // e, ee, encrypted payload

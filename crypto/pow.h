@@ -1,4 +1,4 @@
-// Proof of work for PutDrop (docs/protocol/pow.md). The relay's handshake
+// Proof of work for PutDrop (docs/PROTOCOL.md, "Proof of work"). The relay's handshake
 // reply carries a fresh 32-byte challenge and a difficulty in bits; for each
 // drop the client finds an 8-byte nonce such that
 //   BLAKE2b-256("cairn pow v1" || challenge || context || nonce)

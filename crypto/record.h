@@ -1,4 +1,4 @@
-// Cairn's transport records (docs/protocol/noise.md, "Records"): after the
+// Cairn's transport records (docs/PROTOCOL.md, "Records"): after the
 // Noise handshake every frame on the wire, in either direction, has the same
 // size, so an observer learns only how many records flowed.
 //

@@ -6,7 +6,7 @@
 // prefix makes the encoding prefix-free, so a signature made for one purpose
 // can never verify for another, whatever the message bytes are. Every context
 // in use is listed in sign_context below so their distinctness is visible in
-// one place. See docs/protocol/keys.md.
+// one place. See docs/PROTOCOL.md, "Keys, certificates and the key bundle".
 #pragma once
 
 #include <cstddef>

@@ -111,6 +111,49 @@ Status Database::set_max_page_count(std::int64_t pages) {
 
 std::int64_t Database::changes() const { return sqlite3_changes(db_); }
 
+Status Database::transaction(const std::function<Status()>& body) {
+  CAIRN_CHECK(exec("BEGIN IMMEDIATE;"));
+  auto st = body();
+  if (!st.ok()) {
+    (void)exec("ROLLBACK;");  // the original error is the one worth reporting
+    return st;
+  }
+  auto commit = exec("COMMIT;");
+  if (!commit.ok()) (void)exec("ROLLBACK;");
+  return commit;
+}
+
+Result<std::int64_t> Database::user_version() {
+  CAIRN_TRY(auto stmt, prepare("PRAGMA user_version;"));
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return make_error(Errc::storage, "the database has no user_version");
+  return stmt.column_int(0);
+}
+
+Status Database::put_meta(std::string_view name, ByteView value) {
+  CAIRN_TRY(auto stmt, prepare("INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2);"));
+  return stmt.bind(1, name).bind(2, value).run();
+}
+
+Result<std::optional<Bytes>> Database::get_meta(std::string_view name) {
+  CAIRN_TRY(auto stmt, prepare("SELECT value FROM meta WHERE name = ?1;"));
+  stmt.bind(1, name);
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return std::optional<Bytes>{};
+  return std::optional<Bytes>(stmt.column_blob(0));
+}
+
+Result<crypto::Secret> Database::get_secret_meta(std::string_view name, std::string_view owner) {
+  CAIRN_TRY(auto stmt, prepare("SELECT value FROM meta WHERE name = ?1;"));
+  stmt.bind(1, name);
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return make_error(Errc::not_found, std::string(owner) + " has no " + std::string(name));
+  auto value = stmt.column_blob(0);
+  auto secret = crypto::Secret::copy_of(value);
+  crypto::wipe(value);
+  return secret;
+}
+
 Statement::Statement(Statement&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,20 @@ class Database {
   [[nodiscard]] Status set_max_page_count(std::int64_t pages);
 
   [[nodiscard]] std::int64_t changes() const;
+
+  // Runs body inside BEGIN IMMEDIATE … COMMIT; any failure rolls back, so a
+  // failed operation leaves stored data as it was.
+  [[nodiscard]] Status transaction(const std::function<Status()>& body);
+  // PRAGMA user_version: the schema version the program that made it wrote.
+  [[nodiscard]] Result<std::int64_t> user_version();
+
+  // Small named values in a table `meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)`
+  // (both the relay store and the vault have one). get_secret_meta copies the
+  // value straight into a Secret and wipes the intermediate copy;
+  // Errc::not_found names `owner` ("the vault has no …").
+  [[nodiscard]] Status put_meta(std::string_view name, ByteView value);
+  [[nodiscard]] Result<std::optional<Bytes>> get_meta(std::string_view name);
+  [[nodiscard]] Result<crypto::Secret> get_secret_meta(std::string_view name, std::string_view owner);
   [[nodiscard]] sqlite3* handle() const { return db_; }
 
  private:

@@ -28,6 +28,9 @@ struct ServeConfig {
   Limits limits;
   std::chrono::seconds report_interval{3600};  // counters are logged this often, never per event
   std::chrono::seconds shutdown_grace{10};     // SIGTERM: time for in-flight work to finish
+  // Tests only: caps the store at this many pages (0: no cap) so that a full
+  // disk can be emulated without root privileges. Hidden from --help.
+  std::int64_t test_max_page_count = 0;
 };
 
 }  // namespace cairn::relay

@@ -73,7 +73,28 @@ int cmd_init(const Paths& paths, const std::string& org_text) {
   return 0;
 }
 
-int cmd_publish(const Paths& paths, const fs::path& file) {
+// --- Reply batches (issue: two-way contact) ---
+int publish_replies(relay::Store& store, ByteView file, std::uint32_t reply_days) {
+  auto body = wire::unwrap_file(wire::FileKind::reply_batch, file);
+  if (!body.ok()) return cli::fail(body.error());
+  auto published = relay::publish_reply_batch(store, *body, today_utc(), reply_days);
+  if (!published.ok()) {
+    std::string hint;
+    if (published.code() == Errc::bad_signature || published.code() == Errc::malformed)
+      hint = "copy the reply batch from the analyst station again; nothing was added to the board";
+    else if (published.code() == Errc::untrusted)
+      hint = "this relay only publishes what its own organisation signed; nothing was added to the board";
+    else if (published.code() == Errc::quota)
+      hint = "nothing was added; ask the station for a batch within the limit (or raise --reply-days)";
+    return cli::fail(published.error(), hint);
+  }
+  std::cout << "published reply batch: " << published->in_batch << " reply(ies), " << published->added
+            << " new; the board now holds " << published->on_board << "; served until "
+            << describe_day(published->expires_day) << "\n";
+  return 0;
+}
+
+int cmd_publish(const Paths& paths, const fs::path& file, std::uint32_t reply_days) {
   auto bytes = read_small_file(file);
   if (!bytes.ok()) return cli::fail(bytes.error());
   auto kind = wire::detect_file_kind(*bytes);
@@ -89,6 +110,7 @@ int cmd_publish(const Paths& paths, const fs::path& file) {
               << verified->drop_size << " bytes, valid until " << describe_day(verified->expires_day) << "\n";
     return 0;
   }
+  if (*kind == wire::FileKind::reply_batch) return publish_replies(**store, *bytes, reply_days);
   return cli::fail("cairn-relay cannot publish " + std::string(wire::describe(*kind)));
 }
 
@@ -160,22 +182,29 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", config.listen_address, "address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "TCP port (0: any free port)")->capture_default_str();
   auto& L = config.limits;
-  serve->add_option("--max-connections", L.max_connections)->capture_default_str();
+  serve->add_option("--max-connections", L.max_connections)->capture_default_str()->check(CLI::PositiveNumber);
   std::int64_t handshake_ms = L.handshake_timeout.count(), idle_ms = L.idle_timeout.count(),
                op_ms = L.operation_timeout.count(), report_s = config.report_interval.count(),
                grace_s = config.shutdown_grace.count();
   serve->add_option("--handshake-timeout-ms", handshake_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--idle-timeout-ms", idle_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--operation-timeout-ms", op_ms)->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str();
+  // At least 1: a relay announcing 0 would send clients into a reconnect loop.
+  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
   serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
   serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
+  // For tests only (emulates a full disk): hidden from --help.
+  serve->add_option("--test-max-pages", config.test_max_page_count)->group("");
 
   fs::path publish_file;
   auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");
   publish->add_option("FILE", publish_file)->required();
+  std::uint32_t reply_days = crypto::kDefaultReplyDays;
+  publish->add_option("--reply-days", reply_days, "refuse reply batches kept longer than this many days")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
 
   auto* status = app.add_subcommand("status", "show counts (nothing per source)");
 
@@ -196,7 +225,7 @@ int main(int argc, char** argv) {
   }
 
   if (*init) return cmd_init(paths, org_text);
-  if (*publish) return cmd_publish(paths, publish_file);
+  if (*publish) return cmd_publish(paths, publish_file, reply_days);
   if (*status) return cmd_status(paths);
   if (*export_cmd) return cmd_export(paths, export_out, export_max);
   if (*purge_cmd) return cmd_purge(paths, purge_receipt);

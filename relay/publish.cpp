@@ -1,5 +1,7 @@
 #include "relay/publish.h"
 
+#include <set>
+
 #include "crypto/key_text.h"
 #include "relay/relay_keys.h"
 
@@ -20,6 +22,34 @@ Result<crypto::VerifiedKeyBundle> publish_key_bundle(Store& store, ByteView sign
   CAIRN_CHECK(store.put_meta(meta::kKeyBundle, signed_bundle));
   CAIRN_CHECK(store.put_meta(meta::kDropSize, size));
   return verified;
+}
+
+// --- Reply batches (issue: two-way contact) ---
+
+Result<PublishedReplies> publish_reply_batch(Store& store, ByteView signed_batch, DayNumber today,
+                                             std::uint32_t max_reply_days) {
+  CAIRN_TRY(auto org, load_organisation_key(store));
+  CAIRN_TRY(auto batch, crypto::verify_reply_batch(signed_batch, org, today));
+  const DayNumber last_allowed = today + max_reply_days;
+  if (batch.expires_day > last_allowed)
+    return make_error(Errc::quota, "the reply batch keeps its replies until " + describe_day(batch.expires_day) +
+                                       ", but this relay keeps replies for at most " +
+                                       std::to_string(max_reply_days) + " days (until " +
+                                       describe_day(last_allowed) + ")");
+  CAIRN_TRY(auto current, store.replies(today));
+  std::set<DropId> on_board;
+  for (const auto& r : current) on_board.insert(drop_id(r));
+  std::size_t added = 0;
+  for (const auto& r : batch.replies) added += on_board.count(drop_id(r)) == 0 ? 1 : 0;
+  if (on_board.size() + added > crypto::kMaxBoardReplies)
+    return make_error(Errc::quota, "the reply board holds " + std::to_string(on_board.size()) + " replies and " +
+                                       "this batch adds " + std::to_string(added) + "; a board holds at most " +
+                                       std::to_string(crypto::kMaxBoardReplies) +
+                                       " (publish again after older replies expire, or in smaller batches)");
+  std::vector<ByteView> views(batch.replies.begin(), batch.replies.end());
+  CAIRN_CHECK(store.put_replies(views, batch.expires_day));
+  (void)store.expire_replies(today);  // housekeeping only; serve also does it
+  return PublishedReplies{batch.replies.size(), added, on_board.size() + added, batch.expires_day};
 }
 
 }  // namespace cairn::relay

@@ -13,6 +13,7 @@
 
 #include "common/day.h"
 #include "crypto/key_bundle.h"
+#include "crypto/reply_batch.h"
 #include "relay/key_file.h"
 #include "relay/relay_keys.h"
 #include "relay/session.h"
@@ -27,6 +28,8 @@ using asio::awaitable;
 using asio::use_awaitable;
 
 constexpr std::chrono::seconds kReloadInterval{5};
+// After a failed accept (out of descriptors), wait this long before the next.
+constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 // Reads what `cairn-relay publish` installed (possibly while we run).
 void reload(Store& store, RelayState& state) {
@@ -42,8 +45,16 @@ void reload(Store& store, RelayState& state) {
   }
   auto replies = store.replies(today_utc());
   if (replies.ok()) {
+    // The same bytes for every client until the next reload. Publish checks
+    // sizes and the board cap; they are enforced again here so the response
+    // always fits one transport message.
     v1::Response r;
-    for (const auto& reply : *replies) r.mutable_reply_board()->add_replies(reply.data(), reply.size());
+    std::size_t served = 0;
+    for (const auto& reply : *replies) {
+      if (reply.size() != crypto::kReplySize || served == crypto::kMaxBoardReplies) continue;
+      r.mutable_reply_board()->add_replies(reply.data(), reply.size());
+      ++served;
+    }
     (void)r.mutable_reply_board();
     state.board_response = std::make_shared<const Bytes>(wire::encode(r));
   }
@@ -53,7 +64,7 @@ class Server {
  public:
   Server(asio::io_context& io, const ServeConfig& config, RelayState& state, Store& reader)
       : io_(io), config_(config), state_(state), reader_(reader), acceptor_(io), signals_(io, SIGTERM, SIGINT),
-        report_timer_(io), reload_timer_(io), grace_timer_(io) {}
+        report_timer_(io), reload_timer_(io), grace_timer_(io), accept_backoff_(io) {}
 
   Status listen() {
     boost::system::error_code ec;
@@ -86,7 +97,11 @@ class Server {
       auto socket = co_await acceptor_.async_accept(asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (!acceptor_.is_open()) co_return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // e.g. EMFILE: keep serving the connections we have. The pending
+        // connection stays in the backlog, so retrying at once would spin.
+        accept_backoff_.expires_after(kAcceptBackoff);
+        co_await accept_backoff_.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
       }
       if (state_.open_sessions >= config_.limits.max_connections || state_.draining) {
         ++state_.counters.refused_busy;
@@ -100,6 +115,7 @@ class Server {
 
   awaitable<void> periodic_reload() {
     while (!stopping_) {
+      expire_replies();
       reload(reader_, state_);
       reload_timer_.expires_after(kReloadInterval);
       boost::system::error_code ec;
@@ -116,6 +132,17 @@ class Server {
     }
   }
 
+  // Replies past their last day are deleted from the store (not only left
+  // unserved), at start-up and once each new day.
+  void expire_replies() {
+    const DayNumber today = today_utc();
+    if (today == replies_expired_on_) return;
+    auto expired = reader_.expire_replies(today);
+    if (!expired.ok()) return;  // retried at the next reload
+    replies_expired_on_ = today;
+    if (*expired > 0) log_line("removed " + std::to_string(*expired) + " expired replies from the board");
+  }
+
   void begin_shutdown() {
     log_line("shutting down: no new connections; finishing requests in flight");
     stopping_ = true;
@@ -124,6 +151,7 @@ class Server {
     acceptor_.close(ec);
     report_timer_.cancel();
     reload_timer_.cancel();
+    accept_backoff_.cancel();
     close_idle_sessions();
     // Stage 2: after the grace period, or at a second signal, close everything.
     grace_timer_.expires_after(config_.shutdown_grace);
@@ -154,8 +182,9 @@ class Server {
   Store& reader_;
   asio::ip::tcp::acceptor acceptor_;
   asio::signal_set signals_;
-  asio::steady_timer report_timer_, reload_timer_, grace_timer_;
+  asio::steady_timer report_timer_, reload_timer_, grace_timer_, accept_backoff_;
   bool stopping_ = false;
+  DayNumber replies_expired_on_ = 0;
 };
 
 }  // namespace
@@ -166,6 +195,7 @@ Status serve(const ServeConfig& config) {
   CAIRN_TRY(auto writer, Store::open(config.store_path, key));
   CAIRN_TRY(auto reader, Store::open(config.store_path, key));
   CAIRN_CHECK(writer->integrity_check());
+  if (config.test_max_page_count > 0) CAIRN_CHECK(writer->database().set_max_page_count(config.test_max_page_count));
   CAIRN_TRY(auto keys, load_relay_keys(*reader));
 
   Counters counters;

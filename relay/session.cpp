@@ -13,6 +13,7 @@
 #include <list>
 #include <memory>
 
+#include "crypto/drop.h"
 #include "crypto/pow.h"
 #include "wire/protocol.h"
 
@@ -87,8 +88,12 @@ awaitable<Status> commit_drop(Committer& committer, Bytes drop) {
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
       [&committer, ex](auto handler, Bytes d) {
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        committer.submit(std::move(d), [h, ex](Status st) {
-          asio::post(ex, [h, st = std::move(st)]() mutable { (*h)(std::move(st)); });
+        // A tracked executor counts as outstanding work, so io_context::run()
+        // cannot return (and the context cannot be destroyed) while a commit
+        // is still on its way back to this session.
+        auto tracked = asio::prefer(ex, asio::execution::outstanding_work.tracked);
+        committer.submit(std::move(d), [h, tracked](Status st) {
+          asio::post(tracked, [h, st = std::move(st)]() mutable { (*h)(std::move(st)); });
         });
       },
       use_awaitable, std::move(drop));
@@ -145,7 +150,9 @@ class Session {
 
     auto ciphers = hs->split();
     if (!ciphers.ok()) throw Closed{Closed::Why::handshake};
-    std::size_t cap = wire::max_request_bytes(state_.bundle ? state_.bundle->drop_size : 0);
+    // Without a bundle there is no drop size yet; a drop of the default size
+    // still gets its specific answer (NO_KEY_BUNDLE) rather than a closed connection.
+    std::size_t cap = wire::max_request_bytes(state_.bundle ? state_.bundle->drop_size : crypto::kDefaultDropSize);
     reader_.emplace(std::move(ciphers->receive), cap);
     writer_.emplace(std::move(ciphers->send));
   }
@@ -189,7 +196,11 @@ class Session {
       case v1::Request::kGetReplyBoard:
         ++state_.counters.boards_served;
         if (state_.board_response) co_return *state_.board_response;
-        co_return wire::encode(v1::Response{});
+        {
+          v1::Response empty_board;  // the store could not be read yet: an empty board, never a different shape
+          empty_board.mutable_reply_board();
+          co_return wire::encode(empty_board);
+        }
       default: break;
     }
     throw Closed{Closed::Why::protocol};

@@ -1,8 +1,8 @@
 // The relay store: a SQLCipher database holding drops (ciphertext only), the
 // published key bundle, the reply board, and the relay's own keys. Rows hold
 // nothing that identifies or times a source: a drop row is (id, bytes), where
-// id = BLAKE2b-256(bytes), in a WITHOUT ROWID table ordered by id, so neither
-// row order nor any column reveals when a drop arrived.
+// id = BLAKE2b-256(bytes), under a random rowid, so neither row order nor any
+// column reveals when a drop arrived.
 #pragma once
 
 #include <cstdint>

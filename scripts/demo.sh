@@ -1,12 +1,118 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Cairn, and runs the end-to-end demo.
-# Until the relay and analyst tools exist, this builds and runs what exists:
-# the crypto core's self-checks against the reference vectors.
+# The whole Cairn flow on one machine, on loopback, printing each step:
+# the analyst station creates the organisation, a relay comes up on 127.0.0.1,
+# two sources submit (Korean text with a 5 MB photo; Russian text), the relay
+# exports a bundle for the USB stick, the analyst imports and reads it, and
+# the relay purges what the analyst's receipt names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
-echo "cairn: demo: the relay, client and analyst tools are not built yet;"
-echo "cairn: demo: running the crypto core against the reference vectors instead."
-ctest --preset release -L crypto
+cmake --build --preset release >/dev/null
+
+bin=build/release
+ANALYST=$bin/analyst/cairn-analyst
+RELAY=$bin/relay/cairn-relay
+CAIRN=$bin/client/cairn
+
+work=$(mktemp -d -t cairn-demo-XXXXXX)
+relay_pid=""
+cleanup() {
+  if [[ -n $relay_pid ]] && kill -0 "$relay_pid" 2>/dev/null; then kill -TERM "$relay_pid"; wait "$relay_pid" || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*" | sed "s#$work#\$DEMO#g; s#$bin/[a-z]*/##g" >&2; "$@"; }
+
+# The vault passphrase comes from a file descriptor here; a person types it.
+pass="correct horse battery staple demo"
+station() { run "$ANALYST" --vault "$work/station/vault" --passphrase-fd 3 "$@" 3<<<"$pass"; }
+usb="$work/usb"
+mkdir -p "$work/station" "$usb" "$work/sources"
+
+step "1. Air-gapped station: create the organisation vault with two analysts"
+org_key=$(station init --name kim | tail -n 1)
+station analyst add lee
+echo "organisation key: $org_key"
+
+step "2. Relay host: initialise the relay, pinned to the organisation key"
+relay_keys=$(run "$RELAY" --dir "$work/relay" init --organisation-key "$org_key" | head -n 1)
+
+step "3. Station: certify the relay, write the key bundle to the USB stick"
+station relay add demo-relay "$relay_keys"
+station keys bundle --out "$usb/key-bundle.cairn" --pow-bits 12
+
+step "4. Relay host: publish the key bundle and start serving on 127.0.0.1"
+run "$RELAY" --dir "$work/relay" publish "$usb/key-bundle.cairn"
+"$RELAY" --dir "$work/relay" serve --listen 127.0.0.1 --port 0 2>"$work/relay.log" &
+relay_pid=$!
+for _ in $(seq 100); do grep -q "listening on port" "$work/relay.log" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/relay.log")
+[[ -n $port ]] || { cat "$work/relay.log"; echo "the relay did not start"; exit 1; }
+echo "relay listening on 127.0.0.1:$port"
+
+step "5. Station: make the drop address sources will use (and a QR code for flyers)"
+address=$(station keys address --relay demo-relay --host 127.0.0.1 --port "$port" --qr "$usb/address.png" | tail -n 1)
+echo "drop address: $address"
+
+step "6. Source 1: Korean testimony with a 5 MB photo"
+cat >"$work/sources/korean.txt" <<'TXT'
+저는 2023년부터 러시아 연해주의 건설 현장에서 일했습니다.
+월급은 보위부 담당자가 가져가고, 우리는 한 달에 한 번 밖에 쉬지 못했습니다.
+동료 한 명이 추락해서 다쳤지만 병원에 가지 못했습니다.
+TXT
+head -c 5000000 /dev/urandom >"$work/sources/photo.jpg"
+echo "(the source asks for a codename to read replies later; here it goes to a file, a person sees it once on screen)"
+run "$CAIRN" submit --to "$address" --text "$work/sources/korean.txt" --attach "$work/sources/photo.jpg" \
+  --reply --lang ko --codename-out-fd 4 4>"$work/sources/codename.txt"
+echo "codename (Korean): $(tr '\n' ' ' <"$work/sources/codename.txt")"
+
+step "7. Source 2: Russian testimony"
+cat >"$work/sources/russian.txt" <<'TXT'
+Я работал прорабом на стройке во Владивостоке. Северокорейских рабочих
+держали в общежитии без документов, паспорта забирал их надзиратель.
+TXT
+run "$CAIRN" submit --to "$address" --text "$work/sources/russian.txt"
+
+step "8. Relay host: export every stored drop to a signed bundle for the USB stick"
+run "$RELAY" --dir "$work/relay" export --out "$usb/export.tar"
+run tar -tvf "$usb/export.tar" | sed -n "1,4p"; echo "…"
+
+step "9. Station: import the bundle (verify, decrypt, reassemble) and read"
+station import "$usb/export.tar" --receipt "$usb/receipt.cairn"
+station list
+station show 1
+station show 2
+station extract 1 --out "$work/station/extracted"
+ls -l "$work/station/extracted"
+cmp "$work/station/extracted/photo.jpg" "$work/sources/photo.jpg" && echo "the photo arrived byte for byte"
+
+step "10. Station: answer the Korean source; the relay publishes the reply batch"
+cat >"$work/station/reply.txt" <<'TXT'
+증언해 주셔서 감사합니다. 어느 회사에서 일하셨는지 알려 주실 수 있나요?
+TXT
+station reply 1 --text "$work/station/reply.txt" --out "$usb/reply-batch.cairn"
+run "$RELAY" --dir "$work/relay" publish "$usb/reply-batch.cairn"
+
+step "11. Source 1: check for replies with the codename (the relay reloads within seconds)"
+for _ in $(seq 40); do
+  out=$("$CAIRN" check --to "$address" --codename-fd 3 3<"$work/sources/codename.txt" 2>/dev/null || true)
+  [[ $out == *"회사"* ]] && break
+  sleep 0.25
+done
+printf '$ cairn check --to %s --codename-fd 3\n' "$address" >&2
+"$CAIRN" check --to "$address" --codename-fd 3 3<"$work/sources/codename.txt"
+
+step "12. Relay host: purge exactly the drops the analyst's signed receipt names"
+run "$RELAY" --dir "$work/relay" purge --receipt "$usb/receipt.cairn"
+run "$RELAY" --dir "$work/relay" status
+
+step "13. Stop the relay (SIGTERM: finish in-flight work, exit 0)"
+kill -TERM "$relay_pid"
+wait "$relay_pid"
+relay_pid=""
+echo "relay stopped cleanly"
+echo
+echo "demo complete."

@@ -107,19 +107,6 @@ std::vector<Vector> load_all() {
   return out;
 }
 
-std::string observed_name(Failure f) {
-  switch (f) {
-    case Failure::none: return "success";
-    case Failure::header: return "header failure";
-    case Failure::hmac: return "HMAC failure";
-    case Failure::payload: return "payload failure";
-    case Failure::no_match: return "no match";
-    case Failure::armor: return "armor (unsupported)";
-    case Failure::unsupported: return "unsupported";
-    case Failure::usage: return "usage";
-  }
-  return "?";
-}
 
 bool contains(ByteView hay, std::string_view needle) {
   const auto n = as_bytes(needle);
@@ -157,7 +144,7 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
     const bool armored = v.get("armored") == "yes";
 
     auto result = decrypt_detailed(v.file, identities);
-    const std::string observed = observed_name(result.failure);
+    const std::string observed = std::string(to_string(result.failure));
     if (std::getenv("CAIRN_AGE_VECTORS_VERBOSE") != nullptr)
       std::printf("%-45s expect %-16s got %-20s %s\n", v.name.c_str(), expect.c_str(), observed.c_str(),
                   result.plaintext.ok() ? "" : result.plaintext.error().message.c_str());
@@ -168,7 +155,7 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
 
     if (armored) {
       const Failure want = begins_with_pem(v.file) ? Failure::armor : Failure::header;  // rule 2
-      EXPECT_EQ(observed, observed_name(want));
+      EXPECT_EQ(observed, std::string(to_string(want)));
       if (result.failure == Failure::armor) {
         EXPECT_EQ(result.plaintext.code(), Errc::unsupported);
         ++unsupported;

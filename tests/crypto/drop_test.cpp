@@ -73,7 +73,7 @@ TEST(Drop, CapacityIsExact) {
 }
 
 TEST(Drop, WorkedExampleFromTheProtocolDoc) {
-  // docs/protocol/age.md: 32768 - (70 + 98 N) - 16 (nonce) - 16 (tag) - 4 (length).
+  // docs/PROTOCOL.md, "age files and drops": 32768 - (70 + 98 N) - 16 (nonce) - 16 (tag) - 4 (length).
   EXPECT_EQ(drop_body_capacity(32768, 1).value(), 32564u);
   EXPECT_EQ(drop_body_capacity(32768, 2).value(), 32466u);
   EXPECT_EQ(drop_body_capacity(32768, 32).value(), 29526u);

@@ -64,7 +64,7 @@ TEST(Sign, SignsTheDocumentedDomainSeparatedEncoding) {
   auto kp = ed25519_generate();
   Bytes message = to_bytes("hello");
   auto sig = sign(kp, sign_context::kKeyBundle, message);
-  // u8(len(context)) || context || message, per docs/protocol/keys.md.
+  // u8(len(context)) || context || message, per docs/PROTOCOL.md, "Keys, certificates and the key bundle".
   Bytes encoded = to_bytes(std::string(1, static_cast<char>(sign_context::kKeyBundle.size())) +
                            std::string(sign_context::kKeyBundle) + "hello");
   EXPECT_TRUE(detail::ed25519_verify_raw(kp.public_key, encoded, sig).ok());

@@ -80,3 +80,27 @@ TEST(RelayEndToEnd, LargeAttachmentBecomesARunOfEqualDrops) {
 
 }  // namespace
 }  // namespace cairn
+
+namespace cairn {
+namespace {
+
+// A seized relay must not make a source's laptop grind: the organisation's
+// signed bundle caps the proof of work a relay may ask for.
+TEST(RelayEndToEnd, ProofOfWorkAboveTheOrganisationsCapIsRefused) {
+  test::RelayUnderTest r;
+  r.init();  // the test bundle allows 8 bits
+  r.serve({"--pow-bits", "20"});
+  client::SubmissionInput in;
+  in.text = "test";
+  client::SubmitOptions o;
+  o.connect.connect_timeout = std::chrono::seconds(5);
+  o.connect.io_timeout = std::chrono::seconds(10);
+  auto report = client::submit(r.parsed_address(), in, o, today_utc());
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.code(), Errc::untrusted);
+  EXPECT_NE(report.error().message.find("proof of work"), std::string::npos);
+  EXPECT_EQ(r.stop(), 0);
+}
+
+}  // namespace
+}  // namespace cairn

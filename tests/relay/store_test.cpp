@@ -149,3 +149,38 @@ TEST_F(StoreFixture, ReopenWithWrongKeyFails) {
 
 }  // namespace
 }  // namespace cairn::relay
+
+namespace cairn::relay {
+namespace {
+
+// The physical row order must not give away the order in which drops arrived
+// (chunks of one submission arrive one after another).
+TEST_F(StoreFixture, RowOrderRevealsNoArrivalOrder) {
+  std::vector<DropId> arrival;
+  for (int i = 0; i < 40; ++i) {
+    auto d = drop_of(static_cast<std::uint8_t>(i));
+    arrival.push_back(drop_id(d));
+    ASSERT_TRUE(store->put_drops(std::vector<ByteView>{d}, 1 << 30).ok());
+  }
+  auto stmt = store->database().prepare("SELECT id FROM drops ORDER BY rowid;");
+  ASSERT_TRUE(stmt.ok());
+  std::vector<DropId> by_rowid;
+  for (;;) {
+    auto row = stmt->step();
+    ASSERT_TRUE(row.ok());
+    if (!*row) break;
+    auto b = stmt->column_blob(0);
+    DropId id{};
+    std::copy(b.begin(), b.end(), id.begin());
+    by_rowid.push_back(id);
+  }
+  ASSERT_EQ(by_rowid.size(), arrival.size());
+  // 40 drops in arrival order by chance: probability 1/40!.
+  EXPECT_NE(by_rowid, arrival);
+  // And not reversed either.
+  std::reverse(by_rowid.begin(), by_rowid.end());
+  EXPECT_NE(by_rowid, arrival);
+}
+
+}  // namespace
+}  // namespace cairn::relay

@@ -42,7 +42,7 @@ struct TestDeployment {
   std::string org_text() const { return crypto::encode_organisation_key(org.public_key); }
 
   Bytes bundle(const crypto::RelayPublicKeys& relay, std::uint32_t drop_size = 32768,
-               std::uint32_t pow_bits = 0) const {
+               std::uint32_t pow_bits = 8) const {
     crypto::KeyBundleParams p;
     p.issued_day = today;
     p.expires_day = today + 14;

@@ -2,12 +2,14 @@
 // microsocks) on loopback for tests.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,11 +26,19 @@ class Process {
   Process& operator=(const Process&) = delete;
   ~Process() { kill_and_wait(SIGKILL); }
 
-  bool start(const std::vector<std::string>& argv) {
+  // stderr_file: if not empty, the program's stderr is appended to it (so a
+  // test can read what a daemon logged, across restarts).
+  bool start(const std::vector<std::string>& argv, const std::string& stderr_file = {}) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    return ::posix_spawn(&pid_, args[0], nullptr, nullptr, args.data(), environ) == 0;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (!stderr_file.empty())
+      posix_spawn_file_actions_addopen(&fa, 2, stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    bool ok = ::posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) == 0;
+    posix_spawn_file_actions_destroy(&fa);
+    return ok;
   }
   pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
@@ -38,6 +48,21 @@ class Process {
     if (pid_ <= 0) return -1;
     ::kill(pid_, sig);
     return wait();
+  }
+  // Waits at most timeout for the program to exit on its own; its status as
+  // from waitpid, or nothing if it is still running.
+  std::optional<int> wait_for(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pid_ > 0) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return status;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
   }
   int wait() {
     int status = 0;

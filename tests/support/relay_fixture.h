@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -51,9 +54,10 @@ struct RelayUnderTest {
 
   void serve(std::vector<std::string> extra = {}) {
     port = free_loopback_port();
-    auto cmd = relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(port), "--pow-bits", "4"});
+    auto cmd = relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(port)});
+    if (std::find(extra.begin(), extra.end(), "--pow-bits") == extra.end()) extra.insert(extra.end(), {"--pow-bits", "4"});
     cmd.insert(cmd.end(), extra.begin(), extra.end());
-    ASSERT_TRUE(process.start(cmd));
+    ASSERT_TRUE(process.start(cmd, log_path()));
     ASSERT_TRUE(wait_for_port(port, std::chrono::seconds(10))) << "relay did not start";
   }
 
@@ -61,6 +65,13 @@ struct RelayUnderTest {
   int stop() {
     int status = process.kill_and_wait(SIGTERM);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  // Everything the relay wrote to stderr (all its runs in this test).
+  std::string log_path() const { return (dir / "relay.log").string(); }
+  std::string log() const {
+    std::ifstream f(log_path(), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
   }
 
   std::string address() const { return deployment.address(relay_keys.noise, "127.0.0.1", port); }

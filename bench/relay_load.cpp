@@ -1,0 +1,289 @@
+// Load on a real cairn-relay over loopback: N client threads, each opening
+// connections (a fresh Noise NK handshake each, through the real client's
+// RelayConnection) and putting K drops per connection, for a fixed duration.
+// Reports sustained acknowledged drops/s, latency per drop (request sent to
+// ack received), the relay's CPU time per drop, and the relay's peak RSS.
+//
+//   cairn_bench_relay_load [--threads N] [--drops-per-connection K] [--seconds S]
+//                          [--warmup S] [--pow-bits B] [--relay PATH]
+//
+// It starts its own relay in a temporary directory (init, publish a key
+// bundle, serve on a free loopback port). Drops are distinct random bytes of
+// the drop size: the relay checks size and work, not content, and sealing real
+// age files here would only take CPU away from the relay under test.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "bench_support.h"
+#include "client/relay_connection.h"
+#include "crypto/pow.h"
+#include "crypto/random.h"
+#include "support/deployment.h"
+#include "wire/file_kind.h"
+
+extern char** environ;
+
+namespace cairn {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Options {
+  int threads = 16;
+  int drops_per_connection = 16;
+  double seconds = 10;
+  double warmup = 1;
+  int pow_bits = 0;
+  std::string relay = CAIRN_RELAY_BINARY;
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) bench::die("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--threads") o.threads = std::stoi(next());
+    else if (a == "--drops-per-connection") o.drops_per_connection = std::stoi(next());
+    else if (a == "--seconds") o.seconds = std::stod(next());
+    else if (a == "--warmup") o.warmup = std::stod(next());
+    else if (a == "--pow-bits") o.pow_bits = std::stoi(next());
+    else if (a == "--relay") o.relay = next();
+    else bench::die("unknown option " + a);
+  }
+  if (o.threads < 1 || o.drops_per_connection < 1 || o.seconds <= 0) bench::die("bad options");
+  return o;
+}
+
+// Runs a program to completion; stdout goes to out_file, stderr to err_file.
+int run(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<char*> args;
+  for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int status = -1;
+  if (::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) == 0) ::waitpid(pid, &status, 0);
+  posix_spawn_file_actions_destroy(&fa);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool port_open(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A line of /proc/<pid>/status, in kB.
+long proc_status_kb(pid_t pid, const std::string& key) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
+  return -1;
+}
+
+// utime + stime of a process, in seconds.
+double cpu_seconds(pid_t pid) {
+  std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  long ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i == 14 || i == 15) ticks += std::stol(field);
+  return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+struct Relay {
+  pid_t pid = -1;
+  std::uint16_t port = 0;
+  crypto::DropAddress address;
+};
+
+Relay start_relay(const Options& o, const bench::TempDir& dir, const test::TestDeployment& d) {
+  auto rdir = (dir.path() / "relay").string();
+  auto out = (dir.path() / "init.out").string();
+  auto err = (dir.path() / "init.err").string();
+  if (run({o.relay, "--dir", rdir, "init", "--organisation-key", d.org_text()}, out, err) != 0)
+    bench::die("relay init failed: " + slurp(err));
+  auto text = slurp(out);
+  auto keys = crypto::parse_relay_keys(text.substr(0, text.find('\n')));
+  if (!keys.ok()) bench::die("cannot read the relay keys: " + keys.error().message);
+  auto bundle_file = (dir.path() / "bundle.cairn").string();
+  {
+    auto bytes = wire::wrap_file(wire::FileKind::key_bundle, d.bundle(*keys, 32768, 0));
+    std::ofstream(bundle_file, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  if (run({o.relay, "--dir", rdir, "publish", bundle_file}, out, err) != 0)
+    bench::die("relay publish failed: " + slurp(err));
+
+  Relay r;
+  r.port = free_port();
+  std::vector<std::string> argv{o.relay, "--dir", rdir, "serve", "--listen", "127.0.0.1", "--port",
+                                std::to_string(r.port), "--pow-bits", std::to_string(o.pow_bits),
+                                "--max-connections", std::to_string(o.threads * 2 + 16),
+                                "--drops-per-connection", std::to_string(o.drops_per_connection),
+                                "--quota-bytes", std::to_string(std::uint64_t{64} << 30)};
+  auto log = (dir.path() / "relay.log").string();
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<char*> args;
+  for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
+  args.push_back(nullptr);
+  if (::posix_spawn(&r.pid, args[0], &fa, nullptr, args.data(), environ) != 0) bench::die("cannot start the relay");
+  posix_spawn_file_actions_destroy(&fa);
+  for (int i = 0; i < 500 && !port_open(r.port); ++i) std::this_thread::sleep_for(20ms);
+  if (!port_open(r.port)) bench::die("the relay did not start: " + slurp(log));
+  crypto::DropAddress a;
+  a.relay_noise_key = keys->noise;
+  a.organisation_key = d.org.public_key;
+  a.host = "127.0.0.1";
+  a.port = r.port;
+  r.address = a;
+  return r;
+}
+
+struct Shared {
+  bench::Clock::time_point measure_from, measure_to;
+  std::mutex mu;
+  std::vector<double> latencies_us;  // acks inside the measurement window
+  std::atomic<std::uint64_t> acked_in_window{0}, errors{0}, connections{0};
+};
+
+void client_thread(const Options& o, const crypto::DropAddress& address, Shared& shared, int index) {
+  client::ConnectOptions copts;
+  copts.connect_timeout = 10s;
+  copts.io_timeout = 30s;
+  Bytes drop = crypto::random_bytes(32768);
+  put_u32be(drop.data(), static_cast<std::uint32_t>(index));
+  std::uint32_t counter = 0;
+  std::vector<double> latencies;
+  while (bench::Clock::now() < shared.measure_to) {
+    auto conn = client::RelayConnection::open(address, copts);
+    if (!conn.ok()) {
+      ++shared.errors;
+      std::this_thread::sleep_for(10ms);
+      continue;
+    }
+    ++shared.connections;
+    const auto& p = conn->relay_parameters();
+    crypto::pow::Challenge challenge{};
+    std::copy(p.pow_challenge().begin(), p.pow_challenge().end(), challenge.begin());
+    for (int k = 0; k < o.drops_per_connection && bench::Clock::now() < shared.measure_to; ++k) {
+      put_u32be(drop.data() + 4, ++counter);  // every drop distinct
+      auto nonce = crypto::pow::solve(challenge, crypto::pow::context_for_drop(drop), p.pow_bits(), 1ull << 40);
+      if (!nonce.ok()) bench::die("proof of work: " + nonce.error().message);
+      v1::Request req;
+      req.mutable_put_drop()->set_drop(drop.data(), drop.size());
+      req.mutable_put_drop()->set_pow_nonce(nonce->data(), nonce->size());
+      auto t0 = bench::Clock::now();
+      auto resp = conn->call(req);
+      auto t1 = bench::Clock::now();
+      if (!resp.ok() || !resp->has_ack()) {
+        ++shared.errors;
+        break;
+      }
+      if (t1 >= shared.measure_from && t1 < shared.measure_to) {
+        ++shared.acked_in_window;
+        latencies.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+      }
+    }
+  }
+  std::lock_guard lock(shared.mu);
+  shared.latencies_us.insert(shared.latencies_us.end(), latencies.begin(), latencies.end());
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+  return v[i];
+}
+
+}  // namespace
+}  // namespace cairn
+
+int main(int argc, char** argv) {
+  using namespace cairn;
+  auto o = parse(argc, argv);
+  bench::TempDir dir;
+  test::TestDeployment deployment(2);
+  auto relay = start_relay(o, dir, deployment);
+
+  Shared shared;
+  shared.measure_from = bench::Clock::now() + std::chrono::duration_cast<bench::Clock::duration>(
+                                                  std::chrono::duration<double>(o.warmup));
+  shared.measure_to = shared.measure_from + std::chrono::duration_cast<bench::Clock::duration>(
+                                                std::chrono::duration<double>(o.seconds));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < o.threads; ++i)
+    threads.emplace_back([&, i] { client_thread(o, relay.address, shared, i); });
+  std::this_thread::sleep_until(shared.measure_from);
+  double cpu0 = cpu_seconds(relay.pid);
+  std::this_thread::sleep_until(shared.measure_to);
+  double cpu1 = cpu_seconds(relay.pid);
+  for (auto& t : threads) t.join();
+  long peak_rss_kb = proc_status_kb(relay.pid, "VmHWM");
+  ::kill(relay.pid, SIGTERM);
+  int status = 0;
+  ::waitpid(relay.pid, &status, 0);
+
+  auto acked = shared.acked_in_window.load();
+  std::printf("# relay load: %d client threads, %d drops per connection, %.0f s (after %.0f s warm-up), pow bits %d\n",
+              o.threads, o.drops_per_connection, o.seconds, o.warmup, o.pow_bits);
+  bench::report("drops_per_s", static_cast<double>(acked) / o.seconds, "drop/s");
+  bench::report("latency_p50_ms", percentile(shared.latencies_us, 0.50) / 1000, "ms");
+  bench::report("latency_p99_ms", percentile(shared.latencies_us, 0.99) / 1000, "ms");
+  bench::report("relay_cpu_us_per_drop", acked ? (cpu1 - cpu0) * 1e6 / static_cast<double>(acked) : 0, "us");
+  bench::report("relay_cpu_cores_used", (cpu1 - cpu0) / o.seconds, "cores");
+  bench::report("relay_peak_rss_mib", static_cast<double>(peak_rss_kb) / 1024, "MiB");
+  bench::report("connections", static_cast<double>(shared.connections.load()), "");
+  bench::report("errors", static_cast<double>(shared.errors.load()), "");
+  bench::report("relay_exit_status", WIFEXITED(status) ? WEXITSTATUS(status) : -1, "");
+  return 0;
+}

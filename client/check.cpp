@@ -1,0 +1,79 @@
+#include "client/check.h"
+
+#include <algorithm>
+
+#include "common/utf8.h"
+#include "crypto/age.h"
+#include "crypto/reply_batch.h"
+#include "wire/protocol.h"
+
+namespace cairn::client {
+
+Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address, const ConnectOptions& options) {
+  CAIRN_TRY(auto conn, RelayConnection::open(address, options));
+  v1::Request request;
+  request.mutable_get_reply_board();
+  CAIRN_TRY(auto response, conn.call(request));
+  if (response.has_error())
+    return make_error(Errc::protocol, "the relay refused to send the reply board: " + response.error().detail());
+  if (!response.has_reply_board())
+    return make_error(Errc::protocol, "the relay answered with something other than the reply board");
+  const auto& board = response.reply_board();
+  if (static_cast<std::size_t>(board.replies_size()) > crypto::kMaxBoardReplies)
+    return make_error(Errc::too_large, "the relay's reply board has " + std::to_string(board.replies_size()) +
+                                           " replies; a board holds at most " +
+                                           std::to_string(crypto::kMaxBoardReplies));
+  ReplyBoardDownload out;
+  out.response_bytes = response.ByteSizeLong();
+  out.replies.reserve(static_cast<std::size_t>(board.replies_size()));
+  for (const auto& r : board.replies()) out.replies.push_back(to_bytes(r));
+  return out;
+}
+
+FoundReplies find_replies(std::span<const Bytes> board, const crypto::X25519KeyPair& reply_key) {
+  FoundReplies found;
+  found.board_size = board.size();
+  for (const auto& reply : board) {
+    // Only a well-formed reply can be meant for anyone: skip anything else
+    // before trying the key, so damage elsewhere on the board is not
+    // mistaken for a reply to us.
+    if (reply.size() != crypto::kReplySize) continue;
+    auto file = crypto::age::parse_file(reply);
+    if (!file.ok() || file->header.stanzas.size() != 1 ||
+        file->header.stanzas[0].type() != crypto::age::kX25519StanzaType)
+      continue;
+    auto opened = crypto::open_reply(reply, reply_key);
+    if (opened.ok())
+      found.replies.push_back(std::move(opened).value());
+    else if (opened.code() != Errc::no_identity_match)
+      ++found.unreadable;  // our key opened its header: it was for us, but is damaged or too new
+  }
+  std::stable_sort(found.replies.begin(), found.replies.end(),
+                   [](const auto& a, const auto& b) { return a.day < b.day; });
+  return found;
+}
+
+std::string printable_reply_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t cp = 0;
+    std::size_t n = utf8_detail::decode(text, i, cp);
+    if (n == 0) {  // open_reply only returns UTF-8; be safe anyway
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    bool control = (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f);
+    bool reorders = (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+                    cp == 0x2029;
+    if (control || reorders)
+      out += "\xEF\xBF\xBD";
+    else
+      out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace cairn::client

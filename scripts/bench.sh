@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Builds the release preset, runs the benchmarks with fixed parameters and
+# writes docs/BENCHMARKS.md: the primitives' cost on this machine (the
+# reference, DESIGN.md section 10) and a real relay under load on loopback,
+# with the ratio between the two.
+#
+#   scripts/bench.sh            # 10 s per load run
+#   RUN_SECONDS=30 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUN_SECONDS=${RUN_SECONDS:-10}
+BENCH=build/release/bench
+OUT=docs/BENCHMARKS.md
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+cmake --preset release >/dev/null
+cmake --build --preset release --target cairn_bench_primitives cairn_bench_relay_load cairn-relay
+
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+echo "== primitives"
+"$BENCH/cairn_bench_primitives" | tee "$WORK/primitives"
+
+# "clients drops-per-connection" for each load run.
+CONFIGS=("16 16" "64 16" "16 1" "64 1")
+for cfg in "${CONFIGS[@]}"; do
+  read -r clients k <<<"$cfg"
+  echo "== relay load: $clients clients, $k drops per connection"
+  "$BENCH/cairn_bench_relay_load" --threads "$clients" --drops-per-connection "$k" --seconds "$RUN_SECONDS" \
+    | tee "$WORK/load_${clients}_${k}"
+done
+
+LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+val() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
+P="$WORK/primitives"
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`scripts/bench.sh\` (do not edit by hand; run it again). Figures are"
+  echo "from one run on the machine below; the reference is the cost of the primitives"
+  echo "themselves, measured in the same run (DESIGN.md section 10)."
+  echo
+  echo "## Machine"
+  echo
+  echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc = $(nproc)"
+  echo "- Kernel: $(uname -sr); store on $(df -T "${TMPDIR:-/tmp}" | awk 'NR==2 {print $2}') (${TMPDIR:-/tmp})"
+  echo "- Load average (1/5/15 min) at start: $LOAD_AT_START; at end: $LOAD_AT_END."
+  echo "  The machine is shared: a high load average means other work competed for the cores."
+  echo
+  echo "## Commands"
+  echo
+  echo '```'
+  echo "scripts/bench.sh   # RUN_SECONDS=$RUN_SECONDS"
+  echo "$BENCH/cairn_bench_primitives"
+  for cfg in "${CONFIGS[@]}"; do
+    read -r clients k <<<"$cfg"
+    echo "$BENCH/cairn_bench_relay_load --threads $clients --drops-per-connection $k --seconds $RUN_SECONDS"
+  done
+  echo '```'
+  echo
+  echo "## Primitives (one thread)"
+  echo
+  echo "Wall time, and the CPU time of the measuring thread (user + system; steadier"
+  echo "on a shared machine, and for the inserts it leaves out the wait for the disk)."
+  echo
+  echo "| primitive | wall | CPU |"
+  echo "|---|---|---|"
+  row() { echo "| $1 | $(val "${2}_us" "$P") µs | $(val "${2}_cpu_us" "$P") µs |"; }
+  row "Noise NK handshake, initiator side" nk_initiator
+  row "Noise NK handshake, responder (relay) side" nk_responder
+  row "seal_drop, 2 recipients, 32 KiB (the client's cost)" seal_drop_2_recipients_32k
+  row "record decryption + parsing of one PutDrop (9 records)" record_decrypt_putdrop
+  row "BLAKE2b-256 of a 32 KiB drop" blake2b_256_32k
+  row "proof-of-work verification" pow_verify
+  row "relay open/verify of one PutDrop (the three above)" relay_open_verify
+  row "durable insert of a 32 KiB drop, 1 per commit (synchronous=FULL)" insert_durable_single
+  row "durable insert, per drop, 16 drops per commit" insert_durable_batch16
+  row "durable insert, per drop, 64 drops per commit" insert_durable_batch64
+  echo
+  echo "For scale: X25519 $(val x25519_ops_per_s "$P") op/s, BLAKE2b $(val blake2b_MB_per_s "$P") MB/s,"
+  echo "NK handshakes (both sides) $(val nk_handshakes_per_s "$P")/s, durable commits of one drop"
+  echo "$(val insert_durable_single_per_s "$P")/s, drops in commits of 16: $(val insert_durable_batch16_per_s "$P")/s,"
+  echo "of 64: $(val insert_durable_batch64_per_s "$P")/s (all on one core)."
+  echo
+  echo "**Primitive bound** for drops/s = 1 / (the relay's share of the handshake ÷ drops"
+  echo "per connection + record decryption of a PutDrop + durable insert per drop in a"
+  echo "batch of as many drops as there are clients, 16 or 64), in wall time."
+  echo "**Primitive CPU per drop** = the relay's handshake share ÷ drops per connection +"
+  echo "open/verify + insert, in CPU time: what the relay could not avoid spending."
+  echo
+  echo "## Relay under load (loopback, real cairn-relay process)"
+  echo
+  echo "Each client thread opens connections with the real client's RelayConnection (a"
+  echo "fresh Noise NK handshake each) and puts K distinct 32 KiB drops per connection;"
+  echo "proof of work is 0 bits (the relay still verifies it). The load generator runs"
+  echo "on the same cores as the relay. Latency is from sending a PutDrop to its ack"
+  echo "(which the relay sends only after the commit is durable). Relay CPU is the relay"
+  echo "process's user + system time (both its threads) over the measured interval."
+  echo
+  echo "| clients | drops/connection | acked drops/s | p50 latency | p99 latency | relay peak RSS | primitive bound | achieved / bound | relay CPU per drop | primitive CPU per drop | primitive / relay CPU |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  for cfg in "${CONFIGS[@]}"; do
+    read -r clients k <<<"$cfg"
+    L="$WORK/load_${clients}_${k}"
+    rate=$(val drops_per_s "$L")
+    bound=$(val "bound_c${clients}_k${k}" "$P")
+    ratio=$(awk -v a="$rate" -v b="$bound" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    relay_cpu=$(val relay_cpu_us_per_drop "$L")
+    prim_cpu=$(val "primitive_cpu_per_drop_c${clients}_k${k}" "$P")
+    eff=$(awk -v a="$prim_cpu" -v b="$relay_cpu" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    echo "| $clients | $k | $rate | $(val latency_p50_ms "$L") ms | $(val latency_p99_ms "$L") ms |" \
+         "$(val relay_peak_rss_mib "$L") MiB | $bound | $ratio | $relay_cpu µs | $prim_cpu µs | $eff |"
+  done
+  echo
+  if [[ -f docs/BENCHMARKS.notes.md ]]; then cat docs/BENCHMARKS.notes.md; fi
+} >"$OUT"
+
+echo "wrote $OUT"

@@ -1,0 +1,232 @@
+// The source client against a relay that holds the right key but misbehaves
+// (a compromised or misconfigured relay): every deviation ends the submission
+// with a specific error, in bounded time and a bounded number of connections.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include "client/submit.h"
+#include "crypto/pow.h"
+#include "support/deployment.h"
+#include "support/loopback.h"
+#include "wire/protocol.h"
+
+namespace cairn {
+namespace {
+
+using namespace std::chrono_literals;
+
+// An in-process relay on loopback built from the crypto API: it completes the
+// NK handshake with its own key and answers requests as `answer` says.
+class FakeRelay {
+ public:
+  using Answer = std::function<v1::Response(const v1::Request&)>;
+
+  FakeRelay(v1::HandshakePayload params, Answer answer, int max_connections = 4)
+      : params_(std::move(params)), answer_(std::move(answer)) {
+    listener_ = test::listen_loopback(port_);
+    thread_ = std::thread([this, max_connections] {
+      for (int i = 0; i < max_connections; ++i) {
+        pollfd p{listener_, POLLIN, 0};
+        if (::poll(&p, 1, 3000) <= 0) return;
+        int fd = ::accept(listener_, nullptr, nullptr);
+        if (fd < 0) return;
+        ++connections_;
+        serve(client::Socket(fd));
+      }
+    });
+  }
+  ~FakeRelay() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+  }
+
+  crypto::X25519KeyPair noise = crypto::x25519_generate();
+  crypto::Ed25519KeyPair signing = crypto::ed25519_generate();
+  crypto::RelayPublicKeys public_keys() const { return {noise.public_key, signing.public_key}; }
+  std::uint16_t port() const { return port_; }
+  int connections() const { return connections_; }
+
+ private:
+  void serve(client::Socket s) {
+    auto hs = test::must(crypto::noise::make_nk_responder(wire::prologue(), noise), "responder");
+    Bytes m1(2 + wire::kMessage1Bytes);
+    if (!s.read_exact(m1, 5s).ok()) return;
+    if (!hs.read_message(ByteView(m1).subspan(2)).ok()) return;
+    auto params = params_;
+    auto challenge = crypto::pow::new_challenge();
+    params.set_pow_challenge(challenge.data(), challenge.size());
+    auto m2 = test::must(hs.write_message(test::must(wire::encode_handshake_payload(params), "payload")), "m2");
+    if (!s.write_all(test::must(crypto::frame_noise_message(m2), "frame"), 5s).ok()) return;
+    auto ciphers = test::must(hs.split(), "split");
+    crypto::RecordReader reader(std::move(ciphers.receive));
+    crypto::RecordWriter writer(std::move(ciphers.send));
+    ByteArray<crypto::kRecordFrameBytes> frame{};
+    for (;;) {
+      if (!s.read_exact(frame, 5s).ok()) return;
+      auto message = reader.open_frame(frame);
+      if (!message.ok()) return;
+      if (!message->has_value()) continue;
+      auto request = wire::decode_request(**message);
+      if (!request.ok()) return;
+      auto out = writer.seal_message(wire::encode(answer_(*request)));
+      if (!out.ok() || !s.write_all(*out, 5s).ok()) return;
+    }
+  }
+
+  v1::HandshakePayload params_;
+  Answer answer_;
+  std::uint16_t port_ = 0;
+  int listener_ = -1;
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+v1::HandshakePayload normal_params() {
+  v1::HandshakePayload p;
+  p.set_version(wire::kProtocolVersion);
+  p.set_pow_bits(0);
+  p.set_drop_size(32768);
+  p.set_max_drops_per_connection(4);
+  return p;
+}
+
+// Answers like a real relay: the bundle for GetKeyBundle, an ack for PutDrop.
+FakeRelay::Answer honest(const Bytes& bundle) {
+  return [bundle](const v1::Request& r) {
+    v1::Response resp;
+    if (r.has_get_key_bundle()) resp.mutable_key_bundle()->set_signed_key_bundle(bundle.data(), bundle.size());
+    else resp.mutable_ack()->set_stored(1);
+    return resp;
+  };
+}
+
+Result<client::SubmitReport> submit_to(const test::TestDeployment& d, const FakeRelay& relay,
+                                       const std::string& text = "testimony") {
+  auto address = test::must(crypto::parse_drop_address(d.address(relay.noise.public_key, "127.0.0.1", relay.port())),
+                            "address");
+  client::SubmissionInput in;
+  in.text = text;
+  client::SubmitOptions o;
+  o.connect.connect_timeout = 2s;
+  o.connect.io_timeout = 2s;
+  return client::submit(address, in, o, today_utc());
+}
+
+// A stand-in relay whose bundle is filled in after construction (the bundle
+// certifies the fake relay's own keys).
+struct Scenario {
+  test::TestDeployment d;
+  Bytes bundle;
+  std::unique_ptr<FakeRelay> relay;
+  Scenario(v1::HandshakePayload params, std::function<FakeRelay::Answer(const Bytes&)> make_answer,
+           int max_connections = 4) {
+    // The answer reads `bundle` through this pointer once it is set below.
+    auto* self = this;
+    relay = std::make_unique<FakeRelay>(
+        std::move(params), [self, make_answer](const v1::Request& r) { return make_answer(self->bundle)(r); },
+        max_connections);
+    bundle = d.bundle(relay->public_keys());
+  }
+};
+
+TEST(HostileRelay, HonestFakeRelayIsServed) {
+  Scenario s(normal_params(), honest);
+  auto report = submit_to(s.d, *s.relay);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->drops_acknowledged, 1u);
+}
+
+// Caught a client bug: a relay announcing 0 drops per connection made the
+// client reconnect for ever.
+TEST(HostileRelay, ZeroDropsPerConnectionEndsTheSubmission) {
+  auto params = normal_params();
+  params.set_max_drops_per_connection(0);
+  Scenario s(params, honest, 8);
+  auto report = submit_to(s.d, *s.relay);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.code(), Errc::protocol);
+  EXPECT_NE(report.error().message.find("takes no drops"), std::string::npos) << report.error().message;
+  EXPECT_LE(s.relay->connections(), 1);
+}
+
+TEST(HostileRelay, DeviationsGetSpecificErrors) {
+  struct Case {
+    const char* name;
+    std::function<void(v1::HandshakePayload&)> params;
+    std::function<FakeRelay::Answer(const Bytes&)> answer;
+    std::string expected;
+  };
+  auto same = [](v1::HandshakePayload&) {};
+  const Case cases[] = {
+      {"drop size differs from the bundle's", [](auto& p) { p.set_drop_size(65536); }, honest,
+       "disagree about the drop size"},
+      {"unknown protocol version", [](auto& p) { p.set_version(2); }, honest, "protocol version 2"},
+      {"no acknowledgement",
+       same,
+       [](const Bytes& b) {
+         return [b](const v1::Request& r) {
+           v1::Response resp;
+           if (r.has_get_key_bundle()) resp.mutable_key_bundle()->set_signed_key_bundle(b.data(), b.size());
+           else resp.mutable_reply_board();
+           return resp;
+         };
+       },
+       "did not acknowledge"},
+      {"an empty response", same, [](const Bytes&) { return [](const v1::Request&) { return v1::Response{}; }; },
+       "response is empty"},
+      {"a bundle that does not verify",
+       same,
+       [](const Bytes& b) {
+         return [b](const v1::Request&) {
+           Bytes bad = b;
+           bad[bad.size() / 2] ^= 1;
+           v1::Response resp;
+           resp.mutable_key_bundle()->set_signed_key_bundle(bad.data(), bad.size());
+           return resp;
+         };
+       },
+       ""},
+      {"refusal with a detail", same,
+       [](const Bytes& b) {
+         return [b](const v1::Request& r) {
+           v1::Response resp;
+           if (r.has_get_key_bundle()) resp.mutable_key_bundle()->set_signed_key_bundle(b.data(), b.size());
+           else *resp.mutable_error() = wire::error_response(v1::ERROR_CODE_POW_INSUFFICIENT, "no work").error();
+           return resp;
+         };
+       },
+       "the relay refused the drop: no work"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto params = normal_params();
+    c.params(params);
+    Scenario s(params, c.answer);
+    auto report = submit_to(s.d, *s.relay);
+    ASSERT_FALSE(report.ok());
+    EXPECT_FALSE(report.error().message.empty());
+    if (!c.expected.empty()) {
+      EXPECT_NE(report.error().message.find(c.expected), std::string::npos) << report.error().message;
+    }
+  }
+}
+
+// A bundle certified for another relay key is refused, even when it verifies.
+TEST(HostileRelay, BundleForAnotherRelayIsUntrusted) {
+  test::TestDeployment d;
+  crypto::RelayPublicKeys other{crypto::x25519_generate().public_key, crypto::ed25519_generate().public_key};
+  Bytes bundle = d.bundle(other);
+  FakeRelay relay(normal_params(), honest(bundle));
+  auto report = submit_to(d, relay);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.code(), Errc::untrusted);
+}
+
+}  // namespace
+}  // namespace cairn

@@ -1,0 +1,256 @@
+// The relay's limits against a real process: deadlines (slowloris), the
+// connection cap, drops per connection, the byte quota, a full disk and
+// running out of file descriptors. Each limit refuses the one peer it is about
+// and keeps serving the others; refused work stores nothing.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "relay_peer.h"
+
+namespace cairn {
+namespace {
+
+using test::RelayPeer;
+using test::RelayUnderTest;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// Sends `bytes` one byte per second until the relay closes the connection;
+// returns how long that took (or nothing if it never did within `give_up`).
+std::optional<std::chrono::milliseconds> trickle(RelayPeer& peer, ByteView bytes,
+                                                 std::chrono::seconds give_up = 6s) {
+  auto start = Clock::now();
+  for (std::size_t i = 0; Clock::now() - start < give_up; ++i) {
+    int fd = peer.socket().fd();
+    std::uint8_t b = i < bytes.size() ? bytes[i] : 0;
+    if (::send(fd, &b, 1, MSG_NOSIGNAL) < 0)
+      return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 1000) > 0) {
+      std::uint8_t buf[4096];
+      auto n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(RelayLimits, SlowlorisIsClosedAtTheDeadlineWhileOthersAreServed) {
+  RelayUnderTest r;
+  r.init();
+  r.serve({"--handshake-timeout-ms", "1000", "--idle-timeout-ms", "1000", "--operation-timeout-ms", "1000"});
+  const auto key = r.relay_keys.noise;
+
+  std::atomic<int> closed_in_time{0};
+  std::vector<std::thread> slow;
+  auto expect_closed = [&](RelayPeer& p, ByteView bytes, const char* what) {
+    auto took = trickle(p, bytes);
+    EXPECT_TRUE(took.has_value()) << what << ": never closed";
+    if (took && *took < 4s) ++closed_in_time;
+    else if (took) ADD_FAILURE() << what << ": closed only after " << took->count() << " ms";
+  };
+  // 1. During the handshake.
+  slow.emplace_back([&] {
+    auto p = RelayPeer::connect(r.port);
+    expect_closed(p, crypto::random_bytes(50), "handshake");
+  });
+  // 2. While waiting for a request.
+  slow.emplace_back([&] {
+    auto p = test::must(RelayPeer::open(r.port, key), "handshake");
+    v1::Request req;
+    req.mutable_get_key_bundle();
+    expect_closed(p, test::must(p.seal(req), "seal"), "first record");
+  });
+  // 3. In the middle of a PutDrop: the first record arrives whole, the rest trickles.
+  slow.emplace_back([&] {
+    auto p = test::must(RelayPeer::open(r.port, key), "handshake");
+    auto frames = test::must(p.seal(p.put_drop(test::random_drop())), "seal");
+    ASSERT_TRUE(p.send_raw(ByteView(frames).first(crypto::kRecordFrameBytes)).ok());
+    expect_closed(p, ByteView(frames).subspan(crypto::kRecordFrameBytes), "rest of a drop");
+  });
+  int good = 0;
+  for (int i = 0; i < 3; ++i) {
+    test::expect_good_client_served(r, "while slow clients trickle");
+    ++good;
+    std::this_thread::sleep_for(300ms);
+  }
+  for (auto& t : slow) t.join();
+  EXPECT_EQ(closed_in_time.load(), 3);
+  test::expect_good_client_served(r, "after the slow clients");
+  ++good;
+  EXPECT_EQ(r.stop(), 0);
+  EXPECT_EQ(test::stored_drops(r), static_cast<std::uint64_t>(good));
+}
+
+TEST(RelayLimits, ConnectionsOverTheCapAreClosed) {
+  constexpr int kMax = 4, kExtra = 3;
+  RelayUnderTest r;
+  r.init();
+  r.serve({"--max-connections", std::to_string(kMax), "--handshake-timeout-ms", "5000"});
+  std::this_thread::sleep_for(200ms);  // let the fixture's port probe end
+  std::vector<RelayPeer> held;
+  for (int i = 0; i < kMax; ++i) held.push_back(RelayPeer::connect(r.port));
+  std::this_thread::sleep_for(200ms);
+  std::vector<RelayPeer> excess;
+  for (int i = 0; i < kExtra; ++i) excess.push_back(RelayPeer::connect(r.port));
+  for (auto& p : excess) EXPECT_TRUE(p.closed_by_relay(2s)) << "a connection over the cap was kept";
+  for (auto& p : held) EXPECT_FALSE(p.closed_by_relay(100ms)) << "a connection under the cap was closed";
+  // At the cap a real client is turned away, with an error rather than a hang.
+  auto busy = test::submit_text(r, "while full");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_NE(busy.error().message.find("may be busy"), std::string::npos) << busy.error().message;
+  // Once the idle connections go away, clients are served again.
+  held.clear();
+  excess.clear();
+  std::this_thread::sleep_for(300ms);
+  test::expect_good_client_served(r, "after the idle connections closed");
+  EXPECT_EQ(r.stop(), 0);
+  EXPECT_EQ(test::stored_drops(r), 1u);
+}
+
+TEST(RelayLimits, DropsPerConnectionAreCappedAndTheClientReconnects) {
+  RelayUnderTest r;
+  r.init();
+  r.serve({"--drops-per-connection", "2"});
+  auto peer = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+  EXPECT_EQ(peer.params().max_drops_per_connection(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    auto resp = peer.call(peer.put_drop(test::random_drop()));
+    ASSERT_TRUE(resp.ok()) << resp.error().message;
+    EXPECT_TRUE(resp->has_ack());
+  }
+  auto over = peer.call(peer.put_drop(test::random_drop()));
+  ASSERT_TRUE(over.ok()) << over.error().message;
+  ASSERT_TRUE(over->has_error());
+  EXPECT_EQ(over->error().code(), v1::ERROR_CODE_TOO_MANY_DROPS);
+  EXPECT_TRUE(peer.closed_by_relay(2s));
+
+  // A submission of several drops reconnects on its own every 2 drops.
+  client::SubmissionInput in;
+  in.text = "photos";
+  in.attachments.push_back({"photo.jpg", "image/jpeg", crypto::random_bytes(150 * 1024)});
+  auto report = client::submit(r.parsed_address(), in, test::quick_submit_options(), today_utc());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_GT(report->drops_total, 4u);
+  EXPECT_EQ(report->drops_acknowledged, report->drops_total);
+  EXPECT_EQ(r.stop(), 0);
+  EXPECT_EQ(test::stored_drops(r), 2u + report->drops_total);
+}
+
+// A relay that would take no drops at all would send clients into an endless
+// reconnect loop: the setting is refused at startup.
+TEST(RelayLimits, ZeroDropsPerConnectionIsRefusedAtStartup) {
+  RelayUnderTest r;
+  r.init();
+  test::Process p;
+  ASSERT_TRUE(p.start(r.relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(test::free_loopback_port()),
+                                   "--drops-per-connection", "0"}),
+                      r.log_path()));
+  auto status = p.wait_for(5s);
+  ASSERT_TRUE(status.has_value()) << "the relay started with --drops-per-connection 0";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) != 0);
+}
+
+TEST(RelayLimits, QuotaRefusesDropsButKeepsServingKeys) {
+  RelayUnderTest r;
+  r.init();
+  r.serve({"--quota-bytes", "40000"});  // room for one 32 KiB drop
+  auto peer = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+  auto first = peer.call(peer.put_drop(test::random_drop()));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(first->has_ack());
+  auto second = peer.call(peer.put_drop(test::random_drop()));
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  ASSERT_TRUE(second->has_error());
+  EXPECT_EQ(second->error().code(), v1::ERROR_CODE_QUOTA_EXCEEDED);
+  v1::Request get_bundle;
+  get_bundle.mutable_get_key_bundle();
+  auto bundle = peer.call(get_bundle);
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  EXPECT_TRUE(bundle->has_key_bundle());
+  // The real client fetches keys, then is told the relay is full.
+  auto report = test::submit_text(r, "to a full relay");
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.code(), Errc::quota);
+  EXPECT_EQ(r.stop(), 0);
+  EXPECT_EQ(test::stored_drops(r), 1u);
+}
+
+TEST(RelayLimits, FullDiskRefusesDropsButKeepsServingKeys) {
+  RelayUnderTest r;
+  r.init();
+  // The store may not grow past its current size (SQLITE_FULL), as on a full disk.
+  r.serve({"--test-max-pages", "1"});
+  auto peer = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+  std::uint64_t acked = 0;
+  std::optional<v1::ErrorCode> refused;
+  for (int i = 0; i < 40 && !refused; ++i) {
+    auto resp = peer.call(peer.put_drop(test::random_drop()));
+    ASSERT_TRUE(resp.ok()) << resp.error().message;
+    if (resp->has_ack()) ++acked;
+    else if (resp->has_error()) refused = resp->error().code();
+  }
+  ASSERT_TRUE(refused.has_value()) << "the store never filled up";
+  EXPECT_TRUE(*refused == v1::ERROR_CODE_STORAGE_UNAVAILABLE || *refused == v1::ERROR_CODE_QUOTA_EXCEEDED)
+      << v1::ErrorCode_Name(*refused);
+  v1::Request get_bundle;
+  get_bundle.mutable_get_key_bundle();
+  auto bundle = peer.call(get_bundle);
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  EXPECT_TRUE(bundle->has_key_bundle());
+  auto fresh = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake after disk full");
+  auto again = fresh.call(get_bundle);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->has_key_bundle());
+  EXPECT_EQ(r.stop(), 0);
+  auto store = test::open_relay_store(r);
+  EXPECT_TRUE(store->integrity_check().ok());
+  EXPECT_EQ(store->counts()->drops, acked);
+}
+
+// CPU time (user + system) a process has used so far.
+std::chrono::milliseconds cpu_time(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  long ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i == 14 || i == 15) ticks += std::stol(field);  // utime, stime
+  return std::chrono::milliseconds(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
+}
+
+// Out of file descriptors (EMFILE on accept): the relay neither spins on the
+// pending connection nor stops accepting once descriptors are free again.
+TEST(RelayLimits, RunningOutOfDescriptorsNeitherSpinsNorStopsTheRelay) {
+  auto prlimit = test::find_in_path("prlimit");
+  ASSERT_TRUE(prlimit.has_value()) << "prlimit (util-linux) is missing";
+  RelayUnderTest r;
+  r.init();
+  r.port = test::free_loopback_port();
+  auto cmd = r.relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(r.port), "--pow-bits", "4"});
+  cmd.insert(cmd.begin(), {prlimit->string(), "--nofile=40:40"});
+  ASSERT_TRUE(r.process.start(cmd, r.log_path()));
+  ASSERT_TRUE(test::wait_for_port(r.port, 10s));
+  std::vector<RelayPeer> held;
+  for (int i = 0; i < 60; ++i) held.push_back(RelayPeer::connect(r.port));  // more than the relay can hold
+  std::this_thread::sleep_for(300ms);
+  auto before = cpu_time(r.process.pid());
+  std::this_thread::sleep_for(1500ms);
+  auto used = cpu_time(r.process.pid()) - before;
+  EXPECT_LT(used.count(), 300) << "the relay busy-loops while it cannot accept";
+  held.clear();
+  std::this_thread::sleep_for(500ms);
+  test::expect_good_client_served(r, "after descriptors were freed");
+  EXPECT_EQ(r.stop(), 0);
+  EXPECT_EQ(test::stored_drops(r), 1u);
+}
+
+}  // namespace
+}  // namespace cairn
