@@ -83,9 +83,12 @@ run tar -tvf "$usb/export.tar" | sed -n "1,4p"; echo "…"
 step "9. Station: import the bundle (verify, decrypt, reassemble) and read"
 station import "$usb/export.tar" --receipt "$usb/receipt.cairn"
 station list
-station show 1
-station show 2
-station extract 1 --out "$work/station/extracted"
+# Ids follow the (random) order of drop ids, so find each testimony by its kind.
+korean_id=$("$ANALYST" --vault "$work/station/vault" --passphrase-fd 3 list 3<<<"$pass" 2>/dev/null | awk '$3 ~ /^files/ {print $1; exit}')
+russian_id=$("$ANALYST" --vault "$work/station/vault" --passphrase-fd 3 list 3<<<"$pass" 2>/dev/null | awk '$3 == "text" {print $1; exit}')
+station show "$korean_id"
+station show "$russian_id"
+station extract "$korean_id" --out "$work/station/extracted"
 ls -l "$work/station/extracted"
 cmp "$work/station/extracted/photo.jpg" "$work/sources/photo.jpg" && echo "the photo arrived byte for byte"
 
@@ -93,7 +96,7 @@ step "10. Station: answer the Korean source; the relay publishes the reply batch
 cat >"$work/station/reply.txt" <<'TXT'
 증언해 주셔서 감사합니다. 어느 회사에서 일하셨는지 알려 주실 수 있나요?
 TXT
-station reply 1 --text "$work/station/reply.txt" --out "$usb/reply-batch.cairn"
+station reply "$korean_id" --text "$work/station/reply.txt" --out "$usb/reply-batch.cairn"
 run "$RELAY" --dir "$work/relay" publish "$usb/reply-batch.cairn"
 
 step "11. Source 1: check for replies with the codename (the relay reloads within seconds)"
