@@ -17,10 +17,7 @@ const std::string kKorean = "저는 러시아 건설 현장에서 일했습니�
 class AgeIdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    station.init("kim");
-    station.ok({"analyst", "add", "lee"});
-    relay = std::make_unique<test::LocalRelay>(station.org());
-    station.ok({"relay", "add", "relay-1", relay->keys_text()});
+    relay = test::two_analysts_and_a_relay(station);
     station.ok({"keys", "bundle", "--out", station.path("keys.cairn").string()});
   }
 

@@ -49,10 +49,7 @@ using test::TarEntry;
 class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    station.init("kim");
-    station.ok({"analyst", "add", "lee"});
-    relay = std::make_unique<test::LocalRelay>(station.org());
-    station.ok({"relay", "add", "relay-1", relay->keys_text()});
+    relay = test::two_analysts_and_a_relay(station);
     station.ok({"keys", "bundle", "--out", station.path("keys.cairn").string()});
     recipients = station.recipients(today);
     ASSERT_EQ(recipients.size(), 2u);

@@ -19,10 +19,7 @@ namespace fs = std::filesystem;
 class KeyBundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    station.init("kim");
-    station.ok({"analyst", "add", "lee"});
-    relay = std::make_unique<test::LocalRelay>(station.org());
-    station.ok({"relay", "add", "relay-1", relay->keys_text()});
+    relay = test::two_analysts_and_a_relay(station);
   }
   test::Station station;
   std::unique_ptr<test::LocalRelay> relay;

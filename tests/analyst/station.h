@@ -162,6 +162,16 @@ class LocalRelay {
   crypto::RelayPublicKeys public_keys_;
 };
 
+// The usual station for a test: analysts kim and lee, and an in-process relay
+// certified as "relay-1".
+inline std::unique_ptr<LocalRelay> two_analysts_and_a_relay(Station& station) {
+  station.init("kim");
+  station.ok({"analyst", "add", "lee"});
+  auto relay = std::make_unique<LocalRelay>(station.org());
+  station.ok({"relay", "add", "relay-1", relay->keys_text()});
+  return relay;
+}
+
 // ---- Drops as the client makes them ----
 
 inline Bytes encode(const google::protobuf::MessageLite& m) {

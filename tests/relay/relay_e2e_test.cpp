@@ -20,14 +20,6 @@ client::SubmitOptions quick_options() {
   return o;
 }
 
-std::unique_ptr<relay::Store> open_store(const RelayUnderTest& r) {
-  auto key = relay::read_key_file(r.dir / "relay/store.key");
-  EXPECT_TRUE(key.ok());
-  auto store = relay::Store::open(r.dir / "relay/store.db", *key);
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  return std::move(store).value();
-}
-
 TEST(RelayEndToEnd, KoreanTextIsDeliveredAndOpensForTheAnalyst) {
   RelayUnderTest r;
   r.init();
@@ -41,7 +33,7 @@ TEST(RelayEndToEnd, KoreanTextIsDeliveredAndOpensForTheAnalyst) {
   EXPECT_EQ(report->drops_acknowledged, 1u);
   EXPECT_EQ(r.stop(), 0);
 
-  auto store = open_store(r);
+  auto store = r.open_store();
   auto ids = store->drop_ids();
   ASSERT_TRUE(ids.ok());
   ASSERT_EQ(ids->size(), 1u);
@@ -71,7 +63,7 @@ TEST(RelayEndToEnd, LargeAttachmentBecomesARunOfEqualDrops) {
   // Sending the same submission again adds drops but no new submission:
   // the analyst side deduplicates by (submission id, index).
   EXPECT_EQ(r.stop(), 0);
-  auto store = open_store(r);
+  auto store = r.open_store();
   auto counts = store->counts();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->drops, report->drops_total);

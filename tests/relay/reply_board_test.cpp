@@ -41,14 +41,6 @@ client::ConnectOptions quick() {
   return o;
 }
 
-std::unique_ptr<relay::Store> open_store(const RelayUnderTest& r) {
-  auto key = relay::read_key_file(r.dir / "relay/store.key");
-  EXPECT_TRUE(key.ok());
-  auto store = relay::Store::open(r.dir / "relay/store.db", *key);
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  return std::move(store).value();
-}
-
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 std::filesystem::path write_text(const RelayUnderTest& r, const std::string& name, const std::string& text) {
@@ -81,7 +73,7 @@ struct OpenedDrop {
 };
 
 std::vector<OpenedDrop> analyst_opens_drops(const RelayUnderTest& r) {
-  auto store = open_store(r);
+  auto store = r.open_store();
   auto ids = store->drop_ids();
   EXPECT_TRUE(ids.ok());
   std::vector<crypto::age::Identity> identities;
@@ -136,7 +128,7 @@ test::RunResult publish(const RelayUnderTest& r, const std::filesystem::path& fi
 }
 
 std::uint64_t replies_in_store(const RelayUnderTest& r) {
-  auto counts = open_store(r)->counts();
+  auto counts = r.open_store()->counts();
   EXPECT_TRUE(counts.ok());
   return counts->replies;
 }
@@ -389,7 +381,7 @@ TEST(ReplyBoard, ExpiredRepliesAreNotServedAndAreDeleted) {
   ASSERT_TRUE(old_reply.ok() && fresh_reply.ok());
   {
     // Published earlier with a last day of yesterday, and one still current.
-    auto store = open_store(r);
+    auto store = r.open_store();
     ASSERT_TRUE(store->put_replies(std::vector<ByteView>{*old_reply}, today_utc() - 1).ok());
     ASSERT_TRUE(store->put_replies(std::vector<ByteView>{*fresh_reply}, today_utc() + 2).ok());
   }
@@ -475,7 +467,7 @@ TEST(ReplyBoard, PublishRefusesBadBatchesAndLeavesTheBoardAsItWas) {
 TEST(ReplyBoard, TheBoardNeverGrowsPastOneResponse) {
   RelayUnderTest r;
   r.init();
-  auto store = open_store(r);
+  auto store = r.open_store();
   auto key = crypto::x25519_generate();
   std::vector<Bytes> first, second;
   for (std::size_t i = 0; i < crypto::kMaxBoardReplies; ++i) {

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "crypto/key_text.h"
+#include "relay/key_file.h"
+#include "relay/store.h"
 #include "support/deployment.h"
 #include "support/loopback.h"
 #include "support/process.h"
@@ -72,6 +74,12 @@ struct RelayUnderTest {
   std::string log() const {
     std::ifstream f(log_path(), std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  }
+
+  // The relay's store, opened in this process (stop the relay first).
+  std::unique_ptr<relay::Store> open_store() const {
+    auto key = must(relay::read_key_file(dir / "relay/store.key"), "relay store key");
+    return must(relay::Store::open(dir / "relay/store.db", key), "relay store");
   }
 
   std::string address() const { return deployment.address(relay_keys.noise, "127.0.0.1", port); }
