@@ -6,9 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
 
 #include "analyst/age_identity.h"
@@ -27,6 +25,7 @@
 #include "common/day.h"
 #include "crypto/age_x25519.h"
 #include "crypto/key_text.h"
+#include "crypto/reply.h"
 
 namespace {
 
@@ -390,14 +389,22 @@ int cmd_show(const Globals& g, std::int64_t id, bool raw) {
 // ---- replies (two-way contact) ----
 
 int cmd_reply(const Globals& g, std::int64_t id, const std::string& text_path, const fs::path& out, DayNumber keep) {
+  // Read at most one byte past what a reply holds: enough for write_reply to
+  // refuse an over-long text with its size message, never an unbounded read.
+  const std::size_t cap = crypto::reply_text_capacity() + 1;
   std::string text;
   if (text_path.empty() || text_path == "-") {
     if (::isatty(STDIN_FILENO) != 0) cli::info("type the reply, then press Ctrl-D on a new line");
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    text.resize(cap);
+    std::cin.read(text.data(), static_cast<std::streamsize>(cap));
+    text.resize(static_cast<std::size_t>(std::cin.gcount()));
   } else {
-    std::ifstream in(text_path, std::ios::binary);
-    if (!in) return cli::fail("cannot read " + text_path);
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    auto bytes = read_file_capped(text_path, cap, "the reply");
+    if (!bytes.ok()) return cli::fail(bytes.error(), "a reply holds at most " +
+                                                        std::to_string(crypto::reply_text_capacity()) +
+                                                        " bytes of UTF-8; split it into several replies");
+    text.assign(as_chars(*bytes));
+    crypto::wipe(*bytes);
   }
   int rc = 0;
   auto vault = open_or_report(g, rc);

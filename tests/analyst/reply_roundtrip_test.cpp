@@ -9,6 +9,7 @@
 
 #include "client/codename.h"
 #include "client/submit.h"
+#include "crypto/reply.h"
 #include "station.h"
 #include "support/loopback.h"
 
@@ -132,6 +133,13 @@ TEST(AnalystReply, RefusedForASourceWithoutCodenameAndForAnUnknownTestimony) {
   r = d.station.run({"reply", "7", "--text", text.string(), "--out", (d.dir / "b2").string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("no testimony 7"), std::string::npos) << r.err;
+  // A text longer than a reply holds is refused from its size, before it is read.
+  auto long_text = d.dir / "long.txt";
+  write_file(long_text, Bytes(crypto::reply_text_capacity() + 100, 'a'));
+  r = d.station.run({"reply", "1", "--text", long_text.string(), "--out", (d.dir / "b3").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("the limit is"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d.dir / "b3"));
   d.relay.kill_and_wait(SIGTERM);
 }
 
