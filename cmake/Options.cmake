@@ -15,10 +15,20 @@ if(CAIRN_SANITIZE)
   target_link_options(cairn_options INTERFACE -fsanitize=address,undefined)
 endif()
 
+# libFuzzer builds (scripts/fuzz.sh, clang): every library is instrumented for
+# coverage, not only the harnesses, or the fuzzer would be blind to the code
+# under test. The harness executables add -fsanitize=fuzzer (fuzz/CMakeLists.txt).
+if(CAIRN_LIBFUZZER)
+  target_compile_options(cairn_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 # Generated code (protobuf) gets the options without the warnings.
 add_library(cairn_generated_options INTERFACE)
 target_compile_features(cairn_generated_options INTERFACE cxx_std_20)
 if(CAIRN_SANITIZE)
   target_compile_options(cairn_generated_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
   target_link_options(cairn_generated_options INTERFACE -fsanitize=address,undefined)
+endif()
+if(CAIRN_LIBFUZZER)
+  target_compile_options(cairn_generated_options INTERFACE -fsanitize=fuzzer-no-link)
 endif()

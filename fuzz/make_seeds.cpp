@@ -89,5 +89,35 @@ int main(int argc, char** argv) {
   Bytes frames(3 * kRecordFrameBytes, 0);
   for (std::size_t i = 0; i < 3; ++i) put_u16be(frames.data() + i * kRecordFrameBytes, kRecordCiphertextBytes);
   write(out / "transport/frames", frames);
+
+  // relay_session: record plaintexts (length prefix, message, zeros), one
+  // request of each kind, the drop at the deployment's exact size.
+  auto plaintexts = [](const v1::Request& r) {
+    Bytes m = wire::encode(r);
+    Bytes plain(records_for_message(m.size()) * kRecordPlaintextBytes, 0);
+    put_u32be(plain.data(), static_cast<std::uint32_t>(m.size()));
+    std::copy(m.begin(), m.end(), plain.begin() + kMessageLengthBytes);
+    return plain;
+  };
+  v1::Request get_bundle;
+  get_bundle.mutable_get_key_bundle();
+  write(out / "relay_session/get_key_bundle", plaintexts(get_bundle));
+  v1::Request get_board;
+  get_board.mutable_get_reply_board();
+  write(out / "relay_session/get_reply_board", plaintexts(get_board));
+  v1::Request put;
+  put.mutable_put_drop()->set_drop(std::string(32768, 'd'));
+  put.mutable_put_drop()->set_pow_nonce(std::string(8, 'n'));
+  write(out / "relay_session/put_drop", plaintexts(put));
+
+  // socks5: a proxy's method choice and CONNECT replies (IPv4, domain, refused).
+  write(out / "socks5/ok_ipv4", Bytes{5, 0, 5, 0, 0, 1, 127, 0, 0, 1, 0x1d, 0x1b});
+  write(out / "socks5/ok_domain", Bytes{5, 0, 5, 0, 0, 3, 4, 'a', '.', 'b', 'c', 0x1d, 0x1b});
+  write(out / "socks5/refused", Bytes{5, 0, 5, 5, 0, 1, 0, 0, 0, 0, 0, 0});
+
+  // codename: what a source types, in both word lists.
+  write(out / "codename/english", std::string("abandon ability able about above absent absorb abstract absurd "
+                                              "abuse access accident"));
+  write(out / "codename/korean_nfc", std::string("가격 가끔 가난 가능 가득 가르침 가뭄 가방 가상 가슴 가운데 가을"));
   return 0;
 }

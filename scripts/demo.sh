@@ -7,8 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
-cmake --preset release >/dev/null
-cmake --build --preset release >/dev/null
+./scripts/build.sh
 
 bin=build/release
 ANALYST=$bin/analyst/cairn-analyst

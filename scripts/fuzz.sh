@@ -1,22 +1,65 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing with libFuzzer (clang 19 from Debian), ASan+UBSan.
-# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
-# CI does not run this (it runs each target's bounded driver through CTest);
-# run it after changing a parser. New crashing inputs land in build/fuzz/.
+# Coverage-guided fuzzing campaigns with libFuzzer (clang 19 from Debian),
+# ASan+UBSan, every library instrumented (-fsanitize=fuzzer-no-link).
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60 s, every target)
+#
+# Each target starts from its corpus in fuzz/corpus/<target> (what CI replays)
+# and, when its run ends, the corpus is minimised back into that folder with
+# -merge=1, so the next CI run starts where the campaign ended. A line per
+# target goes to build/fuzz/report.tsv: CPU seconds, executions, cov, ft,
+# crashes. Crashing inputs are kept in build/fuzz/crashes/. Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+shift || true
 ./scripts/bootstrap.sh
 if ! command -v clang++-19 >/dev/null; then
   sudo_cmd=(); [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get install -y -qq clang-19 libclang-rt-19-dev >/dev/null
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends clang-19 libclang-rt-19-dev >/dev/null
 fi
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-19 \
   -DCAIRN_LIBFUZZER=ON -DCAIRN_SANITIZE=ON -DCAIRN_BUILD_TESTS=OFF >/dev/null
-cmake --build build/fuzz --target cairn_fuzz_age_file cairn_fuzz_text_formats cairn_fuzz_signed_formats cairn_fuzz_transport
-for t in age_file text_formats signed_formats transport; do
-  mkdir -p "build/fuzz/corpus/$t"
-  echo "cairn: fuzz: $t for ${seconds}s"
-  (cd build/fuzz && "./fuzz/cairn_fuzz_$t" -max_total_time="$seconds" -max_len=70000 \
-     "corpus/$t" "../../fuzz/corpus/$t")
+all=(age_file text_formats signed_formats transport relay_session export_bundle socks5 codename)
+targets=("$@")
+((${#targets[@]})) || targets=("${all[@]}")
+cmake --build build/fuzz --target "${targets[@]/#/cairn_fuzz_}"
+
+max_len() {
+  case $1 in
+    age_file) echo 70000 ;;
+    relay_session) echo 65536 ;;
+    export_bundle) echo 300000 ;;
+    *) echo 8192 ;;
+  esac
+}
+
+mkdir -p build/fuzz/crashes build/fuzz/logs
+report=build/fuzz/report.tsv
+[[ -f $report ]] || printf 'target\tcpu_s\texecs\tcov\tft\tcorpus_files\tcrashes\n' >"$report"
+for t in "${targets[@]}"; do
+  bin=build/fuzz/fuzz/cairn_fuzz_$t
+  work=build/fuzz/corpus/$t
+  mkdir -p "$work" "fuzz/corpus/$t"
+  log=build/fuzz/logs/$t.log
+  echo "cairn: fuzz: $t for ${seconds} s"
+  before=$(ls build/fuzz/crashes | wc -l)
+  # Crashes stop a run; keep going (each crash is saved) until the time is used.
+  start_cpu=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 "$bin" -max_total_time="$seconds" -max_len="$(max_len "$t")" \
+    -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="build/fuzz/crashes/$t-" \
+    "$work" "fuzz/corpus/$t" >"$log" 2>&1 || echo "cairn: fuzz: $t stopped with a finding (see $log)"
+  # CPU seconds of the run (children's user+system ticks, which include it).
+  cpu=$(awk -v s="$start_cpu" '{printf "%.0f", ($14+$15+$16+$17-s)/100}' /proc/$$/stat)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  covline=$(grep -E '^#[0-9]+' "$log" | grep -o 'cov: [0-9]* ft: [0-9]*' | tail -1)
+  # Minimise what the campaign found back into the repository's corpus.
+  fresh=$(mktemp -d build/fuzz/merge-XXXXXX)
+  ASAN_OPTIONS=detect_leaks=0 "$bin" -merge=1 -max_len="$(max_len "$t")" "$fresh" "fuzz/corpus/$t" "$work" \
+    >"build/fuzz/logs/$t.merge.log" 2>&1 || true
+  if [[ -n $(ls -A "$fresh") ]]; then rm -rf "fuzz/corpus/$t"; mv "$fresh" "fuzz/corpus/$t"; else rm -rf "$fresh"; fi
+  crashes=$(($(ls build/fuzz/crashes | wc -l) - before))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$cpu" "${execs:-?}" "$(awk '{print $2}' <<<"$covline")" \
+    "$(awk '{print $4}' <<<"$covline")" "$(ls "fuzz/corpus/$t" | wc -l)" "$crashes" >>"$report"
+  tail -1 "$report"
 done

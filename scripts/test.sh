@@ -3,6 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
-cmake --preset release >/dev/null
-cmake --build --preset release
+./scripts/build.sh
 ctest --preset release

@@ -70,9 +70,13 @@ TEST_F(EndToEnd, FromSourceToAnalystAndBackToAnEmptyRelay) {
   EXPECT_NE(published.out.find("2 messaging key(s)"), std::string::npos) << published.out;
 
   // Serving on loopback; the address sources are given.
-  auto port = test::free_loopback_port();
-  test::Process serve({test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen",
-                       "127.0.0.1", "--port", std::to_string(port), "--pow-bits", "4"});
+  test::Process serve;
+  const std::string log = (relay_dir / "serve.log").string();
+  ASSERT_TRUE(serve.start({test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen",
+                           "127.0.0.1", "--port", "0", "--pow-bits", "4"},
+                          log));
+  auto port = test::wait_for_logged_port(log, 0, std::chrono::seconds(10));
+  ASSERT_NE(port, 0) << "the relay did not start";
   ASSERT_TRUE(test::wait_for_port(port, std::chrono::seconds(10))) << "the relay did not start";
   address = test::first_line(
       station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port", std::to_string(port)}).out);

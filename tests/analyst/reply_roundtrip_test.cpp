@@ -42,10 +42,11 @@ struct Deployment {
     station.ok({"relay", "add", "main", keys});
     station.ok({"keys", "bundle", "--out", (dir / "bundle.cairn").string(), "--pow-bits", "8"});
     relay_ok({"publish", (dir / "bundle.cairn").string()});
-    port = free_loopback_port();
-    ASSERT_TRUE(relay.start(relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(port),
-                                       "--pow-bits", "4"}),
-                            dir / "relay.log"));
+    const std::string log = (dir / "relay.log").string();
+    auto offset = log_size(log);
+    ASSERT_TRUE(relay.start(relay_cmd({"serve", "--listen", "127.0.0.1", "--port", "0", "--pow-bits", "4"}), log));
+    port = wait_for_logged_port(log, offset, 10s);
+    ASSERT_NE(port, 0) << "the relay did not start";
     ASSERT_TRUE(wait_for_port(port, 10s));
     auto out = station.ok({"keys", "address", "--relay", "main", "--host", "127.0.0.1", "--port", std::to_string(port)}).out;
     address = first_line(out);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "support/loopback.h"
+#include "support/microsocks.h"
 #include "support/process.h"
 #include "support/relay_fixture.h"
 
@@ -31,14 +32,12 @@ std::string stored_drops_line(const RelayUnderTest& r) {
 }
 
 TEST(CairnCli, SubmitsThroughARealSocks5Proxy) {
-  auto microsocks = test::find_in_path("microsocks");
-  ASSERT_TRUE(microsocks.has_value()) << "microsocks is missing: run scripts/bootstrap.sh";
   RelayUnderTest r;
   r.init();
   r.serve();
-  auto proxy_port = test::free_loopback_port();
-  test::Process proxy({microsocks->string(), "-i", "127.0.0.1", "-p", std::to_string(proxy_port)});
-  ASSERT_TRUE(test::wait_for_port(proxy_port, 5s));
+  test::Process proxy;
+  auto proxy_port = test::start_microsocks(proxy);
+  ASSERT_NE(proxy_port, 0) << "microsocks is missing or would not start: run scripts/bootstrap.sh";
   auto run = cairn_submit({"--to", r.address(), "--proxy", "socks5h://127.0.0.1:" + std::to_string(proxy_port)},
                           "Мне не платили зарплату три месяца.\n");
   EXPECT_EQ(run.exit_code, 0) << run.err;

@@ -149,8 +149,7 @@ TEST(RelayLimits, ZeroDropsPerConnectionIsRefusedAtStartup) {
   RelayUnderTest r;
   r.init();
   test::Process p;
-  ASSERT_TRUE(p.start(r.relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(test::free_loopback_port()),
-                                   "--drops-per-connection", "0"}),
+  ASSERT_TRUE(p.start(r.relay_cmd({"serve", "--listen", "127.0.0.1", "--port", "0", "--drops-per-connection", "0"}),
                       r.log_path()));
   auto status = p.wait_for(5s);
   ASSERT_TRUE(status.has_value()) << "the relay started with --drops-per-connection 0";
@@ -233,10 +232,12 @@ TEST(RelayLimits, RunningOutOfDescriptorsNeitherSpinsNorStopsTheRelay) {
   ASSERT_TRUE(prlimit.has_value()) << "prlimit (util-linux) is missing";
   RelayUnderTest r;
   r.init();
-  r.port = test::free_loopback_port();
-  auto cmd = r.relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(r.port), "--pow-bits", "4"});
+  auto cmd = r.relay_cmd({"serve", "--listen", "127.0.0.1", "--port", "0", "--pow-bits", "4"});
   cmd.insert(cmd.begin(), {prlimit->string(), "--nofile=40:40"});
+  auto offset = test::log_size(r.log_path());
   ASSERT_TRUE(r.process.start(cmd, r.log_path()));
+  r.port = test::wait_for_logged_port(r.log_path(), offset, 10s);
+  ASSERT_NE(r.port, 0) << r.log();
   ASSERT_TRUE(test::wait_for_port(r.port, 10s));
   std::vector<RelayPeer> held;
   for (int i = 0; i < 60; ++i) held.push_back(RelayPeer::connect(r.port));  // more than the relay can hold

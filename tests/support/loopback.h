@@ -8,6 +8,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <cstdint>
 #include <stdexcept>
 #include <thread>
@@ -27,7 +31,37 @@ inline int listen_loopback(std::uint16_t& port) {
   return fd;
 }
 
-// A port that was free a moment ago (for programs that take --port).
+// The port a program started with `--port 0` reports with a line
+// "listening on port N" in its log, written after byte `offset` (the log's
+// size before the start); 0 if no such line came within the timeout. Unlike a
+// port picked here and handed over, it cannot be taken by another process.
+inline std::uint16_t wait_for_logged_port(const std::string& log_path, std::uintmax_t offset,
+                                          std::chrono::milliseconds timeout) {
+  const std::string marker = "listening on port ";
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream f(log_path, std::ios::binary);
+    std::string log((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (offset < log.size()) {
+      auto at = log.find(marker, offset);
+      if (at != std::string::npos && log.find('\n', at) != std::string::npos)
+        return static_cast<std::uint16_t>(std::stoul(log.substr(at + marker.size())));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return 0;
+}
+
+// The size of a log before a program appends to it (0 when it does not exist yet).
+inline std::uintmax_t log_size(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+// A port that was free a moment ago. Only for a program that cannot report
+// the port it bound (use --port 0 and wait_for_logged_port where it can), or
+// for an address where nothing is meant to listen.
 inline std::uint16_t free_loopback_port() {
   std::uint16_t port = 0;
   int fd = listen_loopback(port);

@@ -33,7 +33,10 @@ struct RelayUnderTest {
 
   std::string relay_dir() const { return (dir / "relay").string(); }
   std::vector<std::string> relay_cmd(std::initializer_list<std::string> rest) const {
-    std::vector<std::string> v{binary("relay/cairn-relay"), "--dir", relay_dir()};
+    // The key file is named, so a $CREDENTIALS_DIRECTORY in the test's
+    // environment (a CI job run by systemd) cannot swap in another key.
+    std::vector<std::string> v{binary("relay/cairn-relay"), "--dir", relay_dir(), "--key-file",
+                               (dir / "relay" / "store.key").string()};
     v.insert(v.end(), rest);
     return v;
   }
@@ -54,12 +57,18 @@ struct RelayUnderTest {
     ASSERT_EQ(p.exit_code, 0) << p.err;
   }
 
+  // Starts `serve` on a port the kernel picks (--port 0) and reads the port
+  // from the relay's "listening on port N" line: a port picked here and
+  // handed over could be taken by another process in between.
   void serve(std::vector<std::string> extra = {}) {
-    port = free_loopback_port();
-    auto cmd = relay_cmd({"serve", "--listen", "127.0.0.1", "--port", std::to_string(port)});
+    port = 0;
+    auto cmd = relay_cmd({"serve", "--listen", "127.0.0.1", "--port", "0"});
     if (std::find(extra.begin(), extra.end(), "--pow-bits") == extra.end()) extra.insert(extra.end(), {"--pow-bits", "4"});
     cmd.insert(cmd.end(), extra.begin(), extra.end());
+    auto offset = log_size(log_path());
     ASSERT_TRUE(process.start(cmd, log_path()));
+    port = wait_for_logged_port(log_path(), offset, std::chrono::seconds(10));
+    ASSERT_NE(port, 0) << "relay did not start: " << log();
     ASSERT_TRUE(wait_for_port(port, std::chrono::seconds(10))) << "relay did not start";
   }
 
