@@ -14,6 +14,8 @@
 #include "common/day.h"
 #include "crypto/key_bundle.h"
 #include "crypto/reply_batch.h"
+#include "db/wal_index.h"
+#include "relay/disk_space.h"
 #include "relay/key_file.h"
 #include "relay/relay_keys.h"
 #include "relay/session.h"
@@ -30,6 +32,9 @@ using asio::use_awaitable;
 constexpr std::chrono::seconds kReloadInterval{5};
 // After a failed accept (out of descriptors), wait this long before the next.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
+// WAL index preallocated at start: 8 regions index 32768 frames (about 128 MiB
+// of WAL), far more than the relay's checkpoints let the WAL grow to.
+constexpr std::uint64_t kWalIndexPreallocBytes = 8 * db::kWalIndexRegionBytes;
 
 // Reads what `cairn-relay publish` installed (possibly while we run).
 void reload(Store& store, RelayState& state) {
@@ -191,15 +196,28 @@ class Server {
 
 Status serve(const ServeConfig& config) {
   CAIRN_TRY(auto key, read_key_file(config.key_file));
+  // Before SQLite maps anything: on a full disk, rebuilding the WAL index can
+  // die of SIGBUS (relay/disk_space.h).
+  CAIRN_CHECK(check_free_space_to_start(config.store_path, config.limits.min_free_bytes));
   // Two connections to the store: the committer writes, the network thread reads.
   CAIRN_TRY(auto writer, Store::open(config.store_path, key));
   CAIRN_TRY(auto reader, Store::open(config.store_path, key));
   CAIRN_CHECK(writer->integrity_check());
+  // Opening rebuilt the WAL index, which on small-block file systems has holes
+  // that a full disk turns into SIGBUS later: give it real blocks while there is room.
+  if (auto st = db::preallocate_wal_index(config.store_path, kWalIndexPreallocBytes); !st.ok()) {
+    if (st.code() != Errc::unsupported) return st.error();
+    log_line(st.error().message);
+  }
   if (config.test_max_page_count > 0) CAIRN_CHECK(writer->database().set_max_page_count(config.test_max_page_count));
   CAIRN_TRY(auto keys, load_relay_keys(*reader));
 
   Counters counters;
-  Committer committer(*writer, {.quota_bytes = config.limits.quota_bytes, .max_batch = config.limits.max_batch});
+  FreeSpaceGuard free_space([dir = config.store_path.parent_path()] { return available_bytes(dir); },
+                            config.limits.min_free_bytes);
+  Committer committer(*writer, {.quota_bytes = config.limits.quota_bytes,
+                                .max_batch = config.limits.max_batch,
+                                .free_space = &free_space});
   {
     asio::io_context io(1);
     RelayState state{config, keys.noise, committer, counters, nullptr, nullptr};
