@@ -24,6 +24,10 @@
 
 namespace cairn::relay {
 
+// The WAL index preallocated at start (db/wal_index.h): 8 regions index 32768
+// frames (about 128 MiB of WAL), far more than checkpoints let the WAL grow to.
+inline constexpr std::uint64_t kWalIndexPreallocBytes = 8 * 32 * 1024;
+
 // A drop's bytes are written about twice, with page overhead: into the
 // write-ahead log at commit and into the database at the checkpoint.
 inline constexpr std::uint64_t kDiskBytesPerDropByte = 3;

@@ -32,9 +32,6 @@ using asio::use_awaitable;
 constexpr std::chrono::seconds kReloadInterval{5};
 // After a failed accept (out of descriptors), wait this long before the next.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
-// WAL index preallocated at start: 8 regions index 32768 frames (about 128 MiB
-// of WAL), far more than the relay's checkpoints let the WAL grow to.
-constexpr std::uint64_t kWalIndexPreallocBytes = 8 * db::kWalIndexRegionBytes;
 
 // Reads what `cairn-relay publish` installed (possibly while we run).
 void reload(Store& store, RelayState& state) {
@@ -199,13 +196,20 @@ Status serve(const ServeConfig& config) {
   // Before SQLite maps anything: on a full disk, rebuilding the WAL index can
   // die of SIGBUS (relay/disk_space.h).
   CAIRN_CHECK(check_free_space_to_start(config.store_path, config.limits.min_free_bytes));
+  // Declared first so that it outlives both connections (db/wal_index.h).
+  std::optional<db::WalIndexReservation> wal_index;
   // Two connections to the store: the committer writes, the network thread reads.
   CAIRN_TRY(auto writer, Store::open(config.store_path, key));
   CAIRN_TRY(auto reader, Store::open(config.store_path, key));
   CAIRN_CHECK(writer->integrity_check());
   // Opening rebuilt the WAL index, which on small-block file systems has holes
   // that a full disk turns into SIGBUS later: give it real blocks while there is room.
-  if (auto st = db::preallocate_wal_index(config.store_path, kWalIndexPreallocBytes); !st.ok()) {
+  {
+    auto held = db::WalIndexReservation::open(config.store_path);
+    if (!held.ok()) return held.error();
+    wal_index.emplace(std::move(held).value());
+  }
+  if (auto st = wal_index->preallocate(kWalIndexPreallocBytes); !st.ok()) {
     if (st.code() != Errc::unsupported) return st.error();
     log_line(st.error().message);
   }

@@ -9,9 +9,11 @@
 #     CYCLES       default 1000
 #     MAX_SECONDS  default 3600
 #     MODE         plain (default): the store in $TMPDIR
-#                  ext4:  the store on a 32 MiB loop-mounted ext4 with 1 KiB
+#                  ext4:  the store on a 64 MiB loop-mounted ext4 with 1 KiB
 #                         blocks, filled to ENOSPC by another file during the load
-#                  tmpfs: the same on a 32 MiB tmpfs (size=32m)
+#                  tmpfs: the same on a 64 MiB tmpfs (size=64m)
+#                  (add --fill drops to let the relay's own drops fill it
+#                  instead, nothing deleted, restarts on a full disk)
 #     battery options: passed on (tests/relay/crash_battery.cpp), e.g.
 #                  --seed N, --threads N, --min-free-bytes B, --relay PATH
 #
@@ -52,19 +54,19 @@ case $mode in
     cleanup() { umount "$mnt" 2>/dev/null || true; rm -rf "$work"; }
     trap cleanup EXIT
     if [[ $mode == ext4 ]]; then
-      truncate -s 32M "$work/fs.img"
+      truncate -s 64M "$work/fs.img"
       # 1 KiB blocks: smaller than a memory page, as in the SIGBUS report;
       # -m 0: no blocks reserved for root, so "full" is full for the relay too.
       mkfs.ext4 -q -b 1024 -m 0 "$work/fs.img"
       mount -o loop "$work/fs.img" "$mnt"
     else
-      mount -t tmpfs -o size=32m,mode=0700 tmpfs "$mnt"
+      mount -t tmpfs -o size=64m,mode=0700 tmpfs "$mnt"
     fi
     echo "# store file system: $(findmnt -n -o FSTYPE,SIZE,OPTIONS "$mnt")"
-    # A 32 MiB disk cannot keep the relay's default 64 MiB free; 2 MiB unless told otherwise.
+    # A 64 MiB disk cannot keep the relay's default 64 MiB free; 2 MiB unless told otherwise.
     margin=(--min-free-bytes 2097152)
     for a in "$@"; do [[ $a == --min-free-bytes ]] && margin=(); done
-    run --store-dir "$mnt" --fill "${margin[@]}" "$@"
+    run --store-dir "$mnt" --fill file "${margin[@]}" "$@"
     ;;
   *)
     echo "crash-battery: unknown mode $mode (plain, ext4, tmpfs)" >&2

@@ -1,7 +1,9 @@
 // db/wal_index.h: preallocating the WAL index of an open database gives it
 // real blocks and leaves the database as it was (the mapping SQLite holds is
 // not disturbed: later commits, a second connection and a reopen all see the
-// same rows, and integrity_check stays ok).
+// same rows, and integrity_check stays ok). That holding the descriptor keeps
+// SQLite's locks (another process must not truncate the index) is tested
+// against a real relay and a second process in tests/relay/disk_space_test.cpp.
 #include "db/wal_index.h"
 
 #include <gtest/gtest.h>
@@ -34,7 +36,9 @@ TEST(WalIndex, PreallocationGivesTheIndexBlocksAndChangesNoData) {
   ASSERT_TRUE(std::filesystem::exists(shm)) << "the database is not in WAL mode";
 
   constexpr std::uint64_t kBytes = 8 * kWalIndexRegionBytes;
-  auto st = preallocate_wal_index(dir / "s.db", kBytes);
+  auto held = WalIndexReservation::open(dir / "s.db");
+  ASSERT_TRUE(held.ok()) << held.error().message;
+  auto st = held->preallocate(kBytes);
   ASSERT_TRUE(st.ok()) << st.error().message;
   struct stat s {};
   ASSERT_EQ(::stat(shm.c_str(), &s), 0);
@@ -48,7 +52,7 @@ TEST(WalIndex, PreallocationGivesTheIndexBlocksAndChangesNoData) {
   EXPECT_EQ(count_rows(**other), 51);
   EXPECT_TRUE((*other)->integrity_check().ok());
   other->reset();
-  db->reset();
+  db->reset();  // the last connection closes while the reservation still holds its descriptor
   auto reopened = Database::open(dir / "s.db", key, Database::Mode::open_existing);
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ(count_rows(**reopened), 51);
@@ -57,7 +61,7 @@ TEST(WalIndex, PreallocationGivesTheIndexBlocksAndChangesNoData) {
 
 TEST(WalIndex, NoIndexFileIsNotFoundAndNothingIsCreated) {
   test::TempDir dir;
-  EXPECT_EQ(code_of(preallocate_wal_index(dir / "absent.db", kWalIndexRegionBytes)), Errc::not_found);
+  EXPECT_EQ(code_of(WalIndexReservation::open(dir / "absent.db")), Errc::not_found);
   EXPECT_FALSE(std::filesystem::exists(dir / "absent.db-shm"));
 }
 

@@ -7,15 +7,17 @@
 // the store, and a new drop is acknowledged. The checked drops are then
 // deleted (as a purge would), so the store stays small over 1,000 cycles.
 //
-// With --fill, the file system holding the store (--store-dir: a small loop
-// mount or tmpfs) is filled to ENOSPC by another file during the load. The
-// relay must not acknowledge a drop it did not store, must not die, and must
-// take drops again, without a restart, once the file is removed; a relay
+// With --fill file, the file system holding the store (--store-dir: a small
+// loop mount or tmpfs) is filled to ENOSPC by another file during the load.
+// The relay must not acknowledge a drop it did not store, must not die, and
+// must take drops again, without a restart, once the file is removed; a relay
 // restarted while the disk is full must refuse to start with a clear message
-// (not crash).
+// (not crash). With --fill drops, nothing is deleted: the relay's own drops
+// fill the file system and it is killed and restarted on a full disk, cycle
+// after cycle (the checks become cumulative: every ack since the start).
 //
 //   cairn_crash_battery [--cycles N] [--max-seconds S] [--threads N]
-//                       [--store-dir DIR] [--fill] [--min-free-bytes B]
+//                       [--store-dir DIR] [--fill file|drops] [--min-free-bytes B|none]
 //                       [--relay PATH] [--seed N]
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -24,6 +26,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
@@ -47,7 +50,7 @@ struct Options {
   double max_seconds = 3600;
   int threads = 3;
   std::string store_dir;  // empty: the relay directory is in the temporary directory
-  bool fill = false;
+  enum class Fill { none, file, drops } fill = Fill::none;
   std::optional<std::uint64_t> min_free_bytes;  // passed to serve when given
   std::string relay = test::binary("relay/cairn-relay");
   unsigned seed = std::random_device{}();
@@ -108,6 +111,8 @@ struct Totals {
   int started_on_full_disk = 0;
   int resumed_without_restart = 0;
   int resume_failures = 0;
+  // --fill drops only
+  int refused_while_full = 0;           // the after-restart drop refused: the disk is full
 };
 
 enum class Started { up, exited, died, timeout };
@@ -135,6 +140,16 @@ Started start_relay(RelayUnderTest& r, int& status) {
   return Started::timeout;
 }
 
+// Free space and the store's files, for the report of a failed restart.
+std::string describe_disk(const RelayUnderTest& r) {
+  std::error_code ec;
+  auto dir = std::filesystem::canonical(r.dir / "relay", ec);
+  std::string out = "free " + std::to_string(std::filesystem::space(dir, ec).available >> 10) + " KiB;";
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    out += " " + e.path().filename().string() + "=" + std::to_string(e.is_regular_file() ? e.file_size() >> 10 : 0) + "KiB";
+  return out;
+}
+
 std::string last_log_line(const RelayUnderTest& r) {
   auto log = r.log();
   while (!log.empty() && log.back() == '\n') log.pop_back();
@@ -154,28 +169,39 @@ void check_store(const RelayUnderTest& r, const std::vector<relay::DropId>& acke
   ASSERT_TRUE(ids.ok()) << ids.error().message;
   std::set<relay::DropId> stored(ids->begin(), ids->end());
   std::set<relay::DropId> acked_set(acked.begin(), acked.end());
-  t.acked += acked_set.size();
-  std::uint64_t missing = 0;
+  std::uint64_t missing = 0, not_acked = 0;
   for (const auto& id : acked_set) missing += stored.count(id) == 0;
-  t.lost += missing;
+  for (const auto& id : stored) not_acked += acked_set.count(id) == 0;
   EXPECT_EQ(missing, 0u) << "cycle " << t.cycles << ": acknowledged drops missing after the restart";
-  for (const auto& id : stored) t.stored_not_acked += acked_set.count(id) == 0;
+  if (g_options.fill == Options::Fill::drops) {
+    // `acked` is every ack since the start and the store keeps every drop.
+    t.acked = acked_set.size();
+    t.lost = std::max(t.lost, missing);
+    t.stored_not_acked = not_acked;
+    return;
+  }
+  t.acked += acked_set.size();
+  t.lost += missing;
+  t.stored_not_acked += not_acked;
   auto deleted = store->delete_drops(*ids);
   EXPECT_TRUE(deleted.ok()) << (deleted.ok() ? "" : deleted.error().message);
 }
 
-// One drop on a fresh connection; true if acknowledged (and its id kept).
-bool one_drop_acked(const RelayUnderTest& r, std::vector<relay::DropId>& acked) {
+enum class Answer { acked, refused, none };
+
+// One drop on a fresh connection (the id of an acknowledged one is kept).
+Answer one_drop(const RelayUnderTest& r, std::vector<relay::DropId>& acked) {
   try {
     auto peer = RelayPeer::open(r.port, r.relay_keys.noise);
-    if (!peer.ok()) return false;
+    if (!peer.ok()) return Answer::none;
     auto drop = test::random_drop();
     auto resp = peer->call(peer->put_drop(drop));
-    if (!resp.ok() || !resp->has_ack()) return false;
+    if (!resp.ok()) return Answer::none;
+    if (!resp->has_ack()) return Answer::refused;
     acked.push_back(relay::drop_id(drop));
-    return true;
+    return Answer::acked;
   } catch (const std::exception&) {
-    return false;
+    return Answer::none;
   }
 }
 
@@ -199,10 +225,10 @@ bool restart(RelayUnderTest& r, DiskFiller* filler, Totals& t) {
     }
     ++t.restart_failures;
     if (how == Started::died) ++t.death_signals[WTERMSIG(status)];
-    std::fprintf(stderr, "cycle %d: the relay did not start (%s); its log ends: %s\n", t.cycles,
+    std::fprintf(stderr, "cycle %d: the relay did not start (%s); its log ends: %s; %s\n", t.cycles,
                  how == Started::died ? ("signal " + std::to_string(WTERMSIG(status))).c_str()
                  : how == Started::timeout ? "timeout" : "exited",
-                 last_log_line(r).c_str());
+                 last_log_line(r).c_str(), describe_disk(r).c_str());
     if (filler != nullptr) filler->release();
   }
   return false;
@@ -223,7 +249,7 @@ TEST(CrashBattery, SigkillUnderLoadLosesNoAcknowledgedDrop) {
     auto target = std::filesystem::path(o.store_dir) / ("cairn-battery-" + std::to_string(::getpid()));
     std::filesystem::create_directories(target);
     std::filesystem::create_directory_symlink(target, r.relay_dir());
-    if (o.fill) filler.emplace(std::filesystem::path(o.store_dir) / "filler");
+    if (o.fill == Options::Fill::file) filler.emplace(std::filesystem::path(o.store_dir) / "filler");
   }
   r.init();
   if (HasFatalFailure()) return;
@@ -235,8 +261,11 @@ TEST(CrashBattery, SigkillUnderLoadLosesNoAcknowledgedDrop) {
   for (; t.cycles < o.cycles && elapsed() < o.max_seconds; ++t.cycles) {
     if (!restart(r, filler ? &*filler : nullptr, t)) break;
     check_store(r, pending, t);
-    pending.clear();
-    if (!one_drop_acked(r, pending)) {
+    if (o.fill != Options::Fill::drops) pending.clear();  // checked, and deleted
+    // On a disk the drops filled, a refusal is the right answer; anything else must ack.
+    auto answer = one_drop(r, pending);
+    if (answer == Answer::refused && o.fill == Options::Fill::drops) ++t.refused_while_full;
+    else if (answer != Answer::acked) {
       ++t.serve_failures;
       ADD_FAILURE() << "cycle " << t.cycles << ": the restarted relay did not acknowledge a drop";
     }
@@ -251,13 +280,14 @@ TEST(CrashBattery, SigkillUnderLoadLosesNoAcknowledgedDrop) {
         filler->release();
         bool resumed = false;
         for (int i = 0; i < 50 && !resumed; ++i) {
-          resumed = one_drop_acked(r, pending);
+          resumed = one_drop(r, pending) == Answer::acked;
           if (!resumed) std::this_thread::sleep_for(100ms);
         }
         if (resumed) ++t.resumed_without_restart;
         else {
           ++t.resume_failures;
-          ADD_FAILURE() << "cycle " << t.cycles << ": no drop acknowledged within 5 s after space was freed";
+          ADD_FAILURE() << "cycle " << t.cycles << ": no drop acknowledged within 5 s after space was freed; "
+                        << describe_disk(r);
         }
       }
     }
@@ -279,7 +309,9 @@ TEST(CrashBattery, SigkillUnderLoadLosesNoAcknowledgedDrop) {
     EXPECT_EQ(r.stop(), 0) << last_log_line(r);
   }
   std::printf("# crash battery: seed %u, %d client threads, kill after 50-800 ms%s\n", o.seed, o.threads,
-              o.fill ? ", store file system filled to ENOSPC during each cycle" : "");
+              o.fill == Options::Fill::file    ? ", store file system filled to ENOSPC by another file in each cycle"
+              : o.fill == Options::Fill::drops ? ", store file system filled by the drops (none deleted)"
+                                               : "");
   auto line = [](const char* name, double value) { std::printf("%-28s %12.0f\n", name, value); };
   line("cycles", t.cycles);
   line("seconds", elapsed());
@@ -292,7 +324,8 @@ TEST(CrashBattery, SigkillUnderLoadLosesNoAcknowledgedDrop) {
   line("serve_failures", t.serve_failures);
   line("died_before_kill", t.died_before_kill);
   for (auto [sig, n] : t.death_signals) std::printf("%-28s %12d\n", ("deaths_by_signal_" + std::to_string(sig)).c_str(), n);
-  if (o.fill) {
+  if (o.fill == Options::Fill::drops) line("drops_refused_after_restart", t.refused_while_full);
+  if (o.fill == Options::Fill::file) {
     line("fills_to_enospc", t.fills);
     line("refused_start_low_space", t.refused_start_low_space);
     line("started_on_full_disk", t.started_on_full_disk);
@@ -325,8 +358,19 @@ int main(int argc, char** argv) {
     else if (a == "--max-seconds") o.max_seconds = std::stod(next());
     else if (a == "--threads") o.threads = std::stoi(next());
     else if (a == "--store-dir") o.store_dir = next();
-    else if (a == "--fill") o.fill = true;
-    else if (a == "--min-free-bytes") o.min_free_bytes = std::stoull(next());
+    else if (a == "--fill") {
+      auto v = next();
+      if (v == "file") o.fill = cairn::Options::Fill::file;
+      else if (v == "drops") o.fill = cairn::Options::Fill::drops;
+      else {
+        std::fprintf(stderr, "crash battery: --fill takes file or drops\n");
+        return 2;
+      }
+    }
+    else if (a == "--min-free-bytes") {
+      auto v = next();  // "none": serve is not given the option (a relay from before it existed)
+      o.min_free_bytes = v == "none" ? std::nullopt : std::optional<std::uint64_t>(std::stoull(v));
+    }
     else if (a == "--relay") o.relay = next();
     else if (a == "--seed") o.seed = static_cast<unsigned>(std::stoul(next()));
     else {
@@ -334,7 +378,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.fill && o.store_dir.empty()) {
+  if (o.fill != cairn::Options::Fill::none && o.store_dir.empty()) {
     std::fprintf(stderr, "crash battery: --fill needs --store-dir on a file system of its own\n");
     return 2;
   }

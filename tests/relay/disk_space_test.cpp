@@ -14,7 +14,7 @@
 #include "crypto/random.h"
 #include "relay/committer.h"
 #include "relay/store.h"
-#include "support/relay_fixture.h"
+#include "relay_peer.h"
 #include "support/result.h"
 #include "support/temp_dir.h"
 
@@ -45,7 +45,9 @@ TEST(DiskSpace, AvailableBytesReadsTheFileSystemOfADirectoryAndNamesAMissingOne)
   EXPECT_GT(*avail, 0u);
   auto missing = available_bytes(dir / "no-such-dir");
   EXPECT_EQ(code_of(missing), Errc::io);
-  if (!missing.ok()) EXPECT_NE(missing.error().message.find("no-such-dir"), std::string::npos);
+  if (!missing.ok()) {
+    EXPECT_NE(missing.error().message.find("no-such-dir"), std::string::npos);
+  }
 }
 
 TEST(DiskSpace, GuardAdmitsADropOnlyIfTheMarginStaysFreeAfterIt) {
@@ -138,6 +140,30 @@ TEST(DiskSpace, ServeRefusesToStartBelowTheMarginWithoutOpeningTheStore) {
   EXPECT_FALSE(std::filesystem::exists(r.dir / "relay/store.db-shm"));
   // With room to spare it serves as usual.
   r.serve({"--min-free-bytes", std::to_string(kMiB)});
+  EXPECT_EQ(r.stop(), 0) << r.log();
+}
+
+// The relay preallocates its WAL index and holds the descriptor for as long
+// as the store is open: closing it would drop SQLite's POSIX locks, and the
+// next process to open the store (here `cairn-relay status`) would take
+// itself for the first and truncate the index under the relay's mapping (the
+// relay then died of SIGBUS in the kill -9 battery).
+TEST(DiskSpace, WalIndexStaysPreallocatedWhenAnotherProcessOpensTheStore) {
+  test::RelayUnderTest r;
+  r.init();
+  r.serve();
+  auto shm = r.dir / "relay/store.db-shm";
+  auto size = [&] {
+    std::error_code ec;
+    return std::filesystem::file_size(shm, ec);
+  };
+  EXPECT_EQ(size(), kWalIndexPreallocBytes);
+  for (int i = 0; i < 3; ++i) {
+    auto status = test::run_capture(r.relay_cmd({"status"}));
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_EQ(size(), kWalIndexPreallocBytes) << "another process truncated the relay's WAL index";
+    test::expect_good_client_served(r, "after cairn-relay status");
+  }
   EXPECT_EQ(r.stop(), 0) << r.log();
 }
 
