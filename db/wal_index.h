@@ -5,7 +5,7 @@
 // every four; the rest of each page is a hole, and when SQLite later stores
 // into a hole through the mapping on a full disk, the kernel cannot allocate
 // the block and the process gets SIGBUS: no error code, no log line.
-// Reproduced in scripts/shm_hole_demo.py; see docs/RELIABILITY.md.
+// Reproduced by scripts/shm-sigbus-repro.sh; see docs/RELIABILITY.md.
 #pragma once
 
 #include <cstdint>
