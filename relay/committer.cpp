@@ -40,6 +40,15 @@ std::uint64_t Committer::committed_drops() const {
   return drops_;
 }
 
+Status Committer::commit(std::span<const ByteView> drops) {
+  if (options_.free_space != nullptr) {
+    std::uint64_t bytes = 0;
+    for (auto d : drops) bytes += d.size();
+    CAIRN_CHECK(options_.free_space->admit(bytes));
+  }
+  return store_.put_drops(drops, options_.quota_bytes);
+}
+
 void Committer::run() {
   std::vector<Pending> batch;
   std::vector<ByteView> views;
@@ -56,7 +65,7 @@ void Committer::run() {
     }
     views.clear();
     for (const auto& p : batch) views.emplace_back(p.drop);
-    auto status = store_.put_drops(views, options_.quota_bytes);
+    auto status = commit(views);
     if (status.ok()) {
       std::lock_guard lock(mu_);
       ++batches_;
@@ -68,7 +77,7 @@ void Committer::run() {
     if (!status.ok() && batch.size() > 1) {
       for (auto& p : batch) {
         ByteView one(p.drop);
-        auto st = store_.put_drops(std::span<const ByteView>(&one, 1), options_.quota_bytes);
+        auto st = commit(std::span<const ByteView>(&one, 1));
         if (st.ok()) {
           std::lock_guard lock(mu_);
           ++batches_;

@@ -14,6 +14,7 @@
 
 #include "common/bytes.h"
 #include "common/result.h"
+#include "relay/disk_space.h"
 #include "relay/store.h"
 
 namespace cairn::relay {
@@ -26,6 +27,8 @@ class Committer {
   struct Options {
     std::uint64_t quota_bytes = std::uint64_t{8} << 30;
     std::size_t max_batch = 256;
+    // Checked before every commit (null: no check); a refused drop gets Errc::unsafe.
+    FreeSpaceGuard* free_space = nullptr;
   };
 
   Committer(Store& store, Options options);
@@ -47,6 +50,7 @@ class Committer {
     Completion done;
   };
   void run();
+  [[nodiscard]] Status commit(std::span<const ByteView> drops);
 
   Store& store_;
   Options options_;

@@ -16,6 +16,7 @@ struct Limits {
   std::chrono::milliseconds operation_timeout{30'000};  // finishing a started request or a write
   std::uint32_t drops_per_connection = 256;
   std::uint64_t quota_bytes = std::uint64_t{8} << 30;  // drop bytes in the store
+  std::uint64_t min_free_bytes = std::uint64_t{64} << 20;  // kept free on the store's disk (relay/disk_space.h)
   std::uint32_t pow_bits = 12;                         // proof-of-work difficulty per drop
   std::size_t max_batch = 256;                         // drops per group commit
 };

@@ -25,6 +25,7 @@ std::string Counters::take_report() {
   add("handshakes_failed", handshakes_failed);
   add("drops_stored", drops_stored);
   add("drops_refused", drops_refused);
+  add("drops_refused_low_space", drops_refused_low_space);
   add("bundles_served", bundles_served);
   add("boards_served", boards_served);
   add("protocol_errors", protocol_errors);

@@ -19,6 +19,7 @@ struct Counters {
   std::atomic<std::uint64_t> handshakes_failed{0};
   std::atomic<std::uint64_t> drops_stored{0};
   std::atomic<std::uint64_t> drops_refused{0};
+  std::atomic<std::uint64_t> drops_refused_low_space{0};  // of drops_refused: below the free-space margin
   std::atomic<std::uint64_t> bundles_served{0};
   std::atomic<std::uint64_t> boards_served{0};
   std::atomic<std::uint64_t> protocol_errors{0};

@@ -10,6 +10,7 @@
 #include "common/cli.h"
 #include "common/day.h"
 #include "crypto/key_text.h"
+#include "relay/disk_space.h"
 #include "relay/export.h"
 #include "relay/key_file.h"
 #include "relay/publish.h"
@@ -192,6 +193,9 @@ int main(int argc, char** argv) {
   // At least 1: a relay announcing 0 would send clients into a reconnect loop.
   serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
+  serve->add_option("--min-free-bytes", L.min_free_bytes,
+                    "keep this much free on the store's disk: refuse to start, and refuse drops, below it (0: no check)")
+      ->capture_default_str();
   serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
   serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
@@ -237,6 +241,9 @@ int main(int argc, char** argv) {
     config.shutdown_grace = std::chrono::seconds(grace_s);
     config.store_path = paths.store();
     config.key_file = paths.key();
+    // serve() checks this too; here it gets its hint.
+    if (auto room = relay::check_free_space_to_start(config.store_path, L.min_free_bytes); !room.ok())
+      return cli::fail(room.error(), "free space on the disk that holds the store, then start the relay again");
     auto st = relay::serve(config);
     if (!st.ok()) return cli::fail(st.error());
     return 0;

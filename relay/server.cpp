@@ -14,6 +14,8 @@
 #include "common/day.h"
 #include "crypto/key_bundle.h"
 #include "crypto/reply_batch.h"
+#include "db/wal_index.h"
+#include "relay/disk_space.h"
 #include "relay/key_file.h"
 #include "relay/relay_keys.h"
 #include "relay/session.h"
@@ -191,15 +193,35 @@ class Server {
 
 Status serve(const ServeConfig& config) {
   CAIRN_TRY(auto key, read_key_file(config.key_file));
+  // Before SQLite maps anything: on a full disk, rebuilding the WAL index can
+  // die of SIGBUS (relay/disk_space.h).
+  CAIRN_CHECK(check_free_space_to_start(config.store_path, config.limits.min_free_bytes));
+  // Declared first so that it outlives both connections (db/wal_index.h).
+  std::optional<db::WalIndexReservation> wal_index;
   // Two connections to the store: the committer writes, the network thread reads.
   CAIRN_TRY(auto writer, Store::open(config.store_path, key));
   CAIRN_TRY(auto reader, Store::open(config.store_path, key));
   CAIRN_CHECK(writer->integrity_check());
+  // Opening rebuilt the WAL index, which on small-block file systems has holes
+  // that a full disk turns into SIGBUS later: give it real blocks while there is room.
+  {
+    auto held = db::WalIndexReservation::open(config.store_path);
+    if (!held.ok()) return held.error();
+    wal_index.emplace(std::move(held).value());
+  }
+  if (auto st = wal_index->preallocate(kWalIndexPreallocBytes); !st.ok()) {
+    if (st.code() != Errc::unsupported) return st.error();
+    log_line(st.error().message);
+  }
   if (config.test_max_page_count > 0) CAIRN_CHECK(writer->database().set_max_page_count(config.test_max_page_count));
   CAIRN_TRY(auto keys, load_relay_keys(*reader));
 
   Counters counters;
-  Committer committer(*writer, {.quota_bytes = config.limits.quota_bytes, .max_batch = config.limits.max_batch});
+  FreeSpaceGuard free_space([dir = config.store_path.parent_path()] { return available_bytes(dir); },
+                            config.limits.min_free_bytes);
+  Committer committer(*writer, {.quota_bytes = config.limits.quota_bytes,
+                                .max_batch = config.limits.max_batch,
+                                .free_space = &free_space});
   {
     asio::io_context io(1);
     RelayState state{config, keys.noise, committer, counters, nullptr, nullptr};

@@ -230,6 +230,10 @@ class Session {
 
     auto st = co_await commit_drop(state_.committer, Bytes(drop.begin(), drop.end()));
     if (!st.ok()) {
+      if (st.code() == Errc::unsafe) {
+        ++state_.counters.drops_refused_low_space;
+        co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay's disk is full; nothing was stored; try again later");
+      }
       if (st.code() == Errc::quota)
         co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay is full; try again later");
       co_return co_await refuse(v1::ERROR_CODE_STORAGE_UNAVAILABLE, "the relay could not store the drop; nothing was stored");

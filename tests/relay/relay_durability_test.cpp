@@ -3,77 +3,22 @@
 // SIGKILL at any moment, and the store stays intact.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <mutex>
 #include <random>
-#include <set>
 #include <thread>
 
-#include "relay_peer.h"
+#include "drop_senders.h"
 
 namespace cairn {
 namespace {
 
-using test::RelayPeer;
+using test::DropSenders;
 using test::RelayUnderTest;
 using namespace std::chrono_literals;
 
-// Client threads that put drops until told to stop or the relay goes away,
-// remembering the id of every drop the relay acknowledged.
-class DropSenders {
- public:
-  DropSenders(std::uint16_t port, const crypto::X25519Public& key, int threads) {
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([=, this] { run(port, key); });
-  }
-  ~DropSenders() { stop(); }
-
-  void stop() {
-    stopping_ = true;
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
-  }
-  std::vector<relay::DropId> acked() {
-    std::lock_guard lock(mu_);
-    return acked_;
-  }
-  std::size_t attempted() const { return attempted_; }
-
- private:
-  void run(std::uint16_t port, crypto::X25519Public key) {
-    try {
-      while (!stopping_) {
-        auto peer = RelayPeer::open(port, key);
-        if (!peer.ok()) return;  // the relay is gone
-        for (int i = 0; i < 8 && !stopping_; ++i) {
-          auto drop = test::random_drop();
-          ++attempted_;
-          auto resp = peer->call(peer->put_drop(drop));
-          if (!resp.ok()) return;
-          if (resp->has_ack()) {
-            std::lock_guard lock(mu_);
-            acked_.push_back(relay::drop_id(drop));
-          }
-        }
-      }
-    } catch (const std::exception&) {
-      // connect refused: the relay is gone
-    }
-  }
-
-  std::atomic<bool> stopping_{false};
-  std::atomic<std::size_t> attempted_{0};
-  std::mutex mu_;
-  std::vector<relay::DropId> acked_;
-  std::vector<std::thread> threads_;
-};
-
 void expect_all_stored(relay::Store& store, const std::vector<relay::DropId>& acked) {
-  auto ids = store.drop_ids();
-  ASSERT_TRUE(ids.ok()) << ids.error().message;
-  std::set<relay::DropId> stored(ids->begin(), ids->end());
-  std::size_t missing = 0;
-  for (const auto& id : acked) missing += stored.count(id) == 0;
-  EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acknowledged drops";
+  auto missing = test::count_missing(store, acked);
+  ASSERT_TRUE(missing.ok()) << missing.error().message;
+  EXPECT_EQ(*missing, 0u) << "of " << acked.size() << " acknowledged drops";
 }
 
 TEST(RelayDurability, SigtermDuringSubmissionsExitsCleanlyWithEveryAckedDropStored) {
