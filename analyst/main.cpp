@@ -55,7 +55,15 @@ int fail_passphrase(const Error& e) {
 
 Result<std::unique_ptr<Vault>> open_vault(const Globals& g) {
   CAIRN_TRY(auto params, Vault::read_params(g.vault));
+#ifdef CAIRN_TESTING_SWITCHES
   if (params.insecure_fast_kdf) cli::warn(kInsecureKdfWarning);
+#else
+  // Only the test build (cairn-analyst-testing) makes such vaults; the
+  // shipped program never derives a vault key that cheaply.
+  if (params.insecure_fast_kdf)
+    return make_error(Errc::unsupported, "this vault was made by a test build with a fast, insecure passphrase key "
+                                         "derivation; this program opens only vaults made with the full cost");
+#endif
   CAIRN_TRY(auto passphrase, read_passphrase(g.source(), "Vault passphrase: ", Confirm::no));
   return Vault::open(g.vault, passphrase);
 }
@@ -444,10 +452,13 @@ int main(int argc, char** argv) {
                  "read the passphrase as one line from this open file descriptor (scripts); "
                  "otherwise it is asked on the terminal")
       ->check(CLI::NonNegativeNumber);
+#ifdef CAIRN_TESTING_SWITCHES
+  // Test build only (cairn-analyst-testing, never packaged): simulated days.
   app.add_option("--today", today_override,
                  "TESTING ONLY: act as if today were this day number (days since 1970-01-01 UTC), "
                  "to simulate key rotation over weeks")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{kLastFormattableDay}));
+#endif
 
   std::string name, keys_text, relay_name, host, out_text;
   fs::path out, receipt, bundle_path, qr;
@@ -460,9 +471,11 @@ int main(int argc, char** argv) {
 
   auto* init = app.add_subcommand("init", "create the vault, the organisation key and the first analyst");
   init->add_option("--name", name, "the first analyst's name")->required();
+#ifdef CAIRN_TESTING_SWITCHES
   init->add_flag("--insecure-fast-kdf", insecure,
                  "TESTS ONLY: derive the vault key with Argon2id's minimum cost (recorded in the vault, "
                  "warned about on every use)");
+#endif
 
   auto* analyst = app.add_subcommand("analyst", "analysts of this organisation");
   analyst->require_subcommand(1);

@@ -195,8 +195,10 @@ int main(int argc, char** argv) {
   serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
   serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
-  // For tests only (emulates a full disk): hidden from --help.
+#ifdef CAIRN_TESTING_SWITCHES
+  // Test build only (cairn-relay-testing, never packaged): emulates a full disk.
   serve->add_option("--test-max-pages", config.test_max_page_count)->group("");
+#endif
 
   fs::path publish_file;
   auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");

@@ -41,7 +41,10 @@ namespace fs = std::filesystem;
 
 inline constexpr std::uint32_t kTestDropSize = 32768;
 
-inline std::string analyst_binary() { return binary("analyst/cairn-analyst"); }
+// The test build of the station (--today, init --insecure-fast-kdf); the
+// shipped program has neither (tests/analyst/shipped_binary_test.cpp).
+inline std::string analyst_binary() { return binary("analyst/cairn-analyst-testing"); }
+inline std::string shipped_analyst_binary() { return binary("analyst/cairn-analyst"); }
 inline std::string relay_binary() { return binary("relay/cairn-relay"); }
 
 // Every regular file of a directory, by name: to prove "the vault was not changed".

@@ -28,12 +28,14 @@ struct RelayUnderTest {
   crypto::RelayPublicKeys relay_keys;
   std::uint16_t port = 0;
   Process process;
+  // The shipped program; "relay/cairn-relay-testing" for a test switch (--test-max-pages).
+  std::string program = "relay/cairn-relay";
 
   explicit RelayUnderTest(int analysts = 1) : deployment(analysts) {}
 
   std::string relay_dir() const { return (dir / "relay").string(); }
   std::vector<std::string> relay_cmd(std::initializer_list<std::string> rest) const {
-    std::vector<std::string> v{binary("relay/cairn-relay"), "--dir", relay_dir()};
+    std::vector<std::string> v{binary(program), "--dir", relay_dir()};
     v.insert(v.end(), rest);
     return v;
   }
