@@ -1,109 +1,222 @@
 #include "analyst/export_reader.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-#include <fcntl.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "crypto/hash.h"
-#include "crypto/secret.h"
 
 namespace cairn::analyst {
 namespace {
 
-constexpr std::size_t kReadBlockBytes = 10240;  // tar's traditional block size
+namespace fs = std::filesystem;
 
-// An entry name safe to put in a message: printable ASCII, cut short.
-std::string printable(const char* name) {
-  std::string out;
-  for (const char* p = name; p != nullptr && *p != '\0' && out.size() < 80; ++p)
-    out += (*p >= 0x20 && *p < 0x7f) ? *p : '?';
-  return "'" + out + "'";
+// ---- POSIX ustar (pax interchange format, IEEE 1003.1) ----
+constexpr std::size_t kBlock = 512;
+struct Field {
+  std::size_t offset, size;
+};
+constexpr Field kName{0, 100}, kMode{100, 8}, kUid{108, 8}, kGid{116, 8}, kSize{124, 12}, kMtime{136, 12},
+    kChecksum{148, 8}, kTypeflag{156, 1}, kLinkname{157, 100}, kMagic{257, 6}, kVersion{263, 2}, kUname{265, 32},
+    kGname{297, 32}, kDevmajor{329, 8}, kDevminor{337, 8}, kPrefix{345, 155}, kPad{500, 12};
+constexpr std::string_view kUstarMagic{"ustar\0", 6};
+constexpr std::string_view kUstarVersion = "00";
+constexpr char kRegularFile = '0';
+// libarchive pads the archive to a whole record of 20 blocks.
+constexpr std::size_t kMaxTrailingBytes = 20 * kBlock;
+
+using Block = ByteArray<kBlock>;
+
+ByteView field(const Block& b, Field f) { return ByteView(b).subspan(f.offset, f.size); }
+bool all_zero(ByteView v) { return std::all_of(v.begin(), v.end(), [](std::uint8_t c) { return c == 0; }); }
+
+// An octal number as tar writes it: optional leading spaces, octal digits,
+// then only spaces and NULs. Base-256 and anything else: nullopt.
+std::optional<std::uint64_t> octal(ByteView v) {
+  std::size_t i = 0;
+  while (i < v.size() && v[i] == ' ') ++i;
+  std::size_t digits = 0;
+  std::uint64_t value = 0;
+  for (; i < v.size() && v[i] >= '0' && v[i] <= '7'; ++i, ++digits) {
+    if (value >> 60) return std::nullopt;
+    value = value * 8 + (v[i] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  for (; i < v.size(); ++i)
+    if (v[i] != ' ' && v[i] != 0) return std::nullopt;
+  return value;
+}
+
+std::uint64_t checksum(const Block& b) {
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < kBlock; ++i)
+    sum += (i >= kChecksum.offset && i < kChecksum.offset + kChecksum.size) ? ' ' : b[i];
+  return sum;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<ExportReader>> ExportReader::open(const std::filesystem::path& path) {
-  if (::access(path.c_str(), R_OK) != 0)
+Result<std::vector<fs::path>> bundle_parts(const fs::path& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) return std::vector<fs::path>{path};
+  std::vector<fs::path> parts;
+  for (std::size_t i = 1; i <= wire::kMaxExportParts; ++i) {
+    fs::path part = wire::export_part_name(path.string(), i);
+    if (!fs::exists(part, ec)) break;
+    parts.push_back(std::move(part));
+  }
+  if (parts.empty())
+    return make_error(Errc::not_found, "cannot read the export bundle " + path.string() + ": there is no such file (nor " +
+                                           wire::export_part_name(path.string(), 1) + ", the first part of a split one)");
+  return parts;
+}
+
+Result<std::unique_ptr<ExportReader>> ExportReader::open(std::vector<fs::path> parts) {
+  if (parts.empty()) return make_error(Errc::invalid_argument, "no export bundle file was given");
+  for (const auto& p : parts) {
+    std::error_code ec;
+    auto st = fs::status(p, ec);
+    if (ec) return make_error(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::io,
+                              "cannot read the export bundle " + p.string() + ": " + ec.message());
+    if (!fs::is_regular_file(st)) return make_error(Errc::io, "the export bundle " + p.string() + " is not a regular file");
+  }
+  std::unique_ptr<ExportReader> reader(new ExportReader(std::move(parts)));
+  reader->file_ = std::fopen(reader->parts_[0].c_str(), "rbe");
+  if (reader->file_ == nullptr)
     return make_error(errno == ENOENT ? Errc::not_found : Errc::io,
-                      "cannot read the export bundle " + path.string() + ": " + std::strerror(errno));
-  ::archive* a = archive_read_new();
-  if (a == nullptr) return make_error(Errc::internal, "cannot create an archive reader");
-  std::unique_ptr<ExportReader> reader(new ExportReader(a));
-  // Tar only, and no filter (compression) at all.
-  if (archive_read_support_format_tar(a) != ARCHIVE_OK)
-    return make_error(Errc::internal, "libarchive cannot read tar archives");
-  if (archive_read_open_filename(a, path.c_str(), kReadBlockBytes) != ARCHIVE_OK)
-    return reader->damaged("cannot open the export bundle " + path.string());
+                      "cannot read the export bundle " + reader->parts_[0].string() + ": " + std::strerror(errno));
   return reader;
 }
 
-ExportReader::~ExportReader() { archive_read_free(a_); }
-
-Error ExportReader::damaged(const std::string& what) const {
-  const char* why = archive_error_string(a_);
-  return make_error(Errc::malformed, what + ": the export bundle is damaged or truncated" +
-                                         (why != nullptr ? std::string(" (") + why + ")" : std::string()));
+ExportReader::~ExportReader() {
+  if (file_ != nullptr) std::fclose(file_);
 }
 
-Result<Bytes> ExportReader::read_entry_data(std::size_t size, const std::string& name) {
-  Bytes out(size);
-  std::size_t done = 0;
-  while (done < size) {
-    la_ssize_t n = archive_read_data(a_, out.data() + done, size - done);
-    if (n < 0) return damaged("cannot read " + name);
-    if (n == 0) break;
-    done += static_cast<std::size_t>(n);
+Result<std::size_t> ExportReader::read_some(MutableByteView out) {
+  while (file_ != nullptr) {
+    std::size_t n = std::fread(out.data(), 1, out.size(), file_);
+    if (n > 0) return n;
+    if (std::ferror(file_)) return make_error(Errc::io, "cannot read the export bundle " + parts_[part_].string());
+    std::fclose(file_);
+    file_ = nullptr;
+    if (++part_ == parts_.size()) break;
+    file_ = std::fopen(parts_[part_].c_str(), "rbe");
+    if (file_ == nullptr)
+      return make_error(Errc::io, "cannot read the export bundle " + parts_[part_].string() + ": " + std::strerror(errno));
   }
-  if (done != size) return damaged(name + " is shorter than its header says");
-  return out;
+  return std::size_t{0};
+}
+
+Status ExportReader::read_exact(MutableByteView out, const std::string& what) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    CAIRN_TRY(auto n, read_some(out.subspan(done)));
+    if (n == 0)
+      return make_error(Errc::malformed, "the export bundle ends in the middle of " + what +
+                                             ": it was truncated (or a part of it is missing)");
+    done += n;
+  }
+  return ok_status();
+}
+
+// One header, which must be a plain ustar regular file named expected_name.
+// Returns the entry's size (the caller checks it before reading content), or
+// nullopt for an all-zero block (the end of the archive) or the end of the file.
+Result<std::optional<std::uint64_t>> ExportReader::read_header(std::string_view expected_name, const std::string& label) {
+  Block b{};
+  // The file ending exactly here is an archive cut short between entries.
+  CAIRN_TRY(auto got, read_some(b));
+  if (got == 0) return std::optional<std::uint64_t>{};
+  CAIRN_CHECK(read_exact(MutableByteView(b).subspan(got), "the header of " + label));
+  auto refuse = [&](const std::string& why) {
+    return make_error(Errc::malformed, "the export bundle's header for " + label + " " + why +
+                                           ": this is not a bundle as cairn-relay export writes it");
+  };
+  if (all_zero(b)) return std::optional<std::uint64_t>{};
+  if (as_chars(field(b, kMagic)) != kUstarMagic || as_chars(field(b, kVersion)) != kUstarVersion)
+    return refuse("is not a POSIX ustar header");
+  auto sum = octal(field(b, kChecksum));
+  if (!sum || *sum != checksum(b)) return refuse("has a wrong checksum");
+  if (b[kTypeflag.offset] != kRegularFile) return refuse("is not a regular file (link, directory, pax or GNU extension)");
+  auto name = field(b, kName);
+  if (expected_name.size() >= name.size() || as_chars(name.first(expected_name.size())) != expected_name ||
+      !all_zero(name.subspan(expected_name.size())))
+    return refuse("names another entry than the manifest lists next");
+  if (!all_zero(field(b, kPrefix)) || !all_zero(field(b, kLinkname)) || !all_zero(field(b, kUname)) ||
+      !all_zero(field(b, kGname)) || !all_zero(field(b, kPad)))
+    return refuse("carries a name prefix, link, owner name or other extra");
+  auto mode = octal(field(b, kMode)), uid = octal(field(b, kUid)), gid = octal(field(b, kGid)),
+       mtime = octal(field(b, kMtime));
+  if (!mode || *mode != wire::kExportEntryMode || !uid || *uid != 0 || !gid || *gid != 0 || !mtime || *mtime != 0)
+    return refuse("has another mode, owner or time than 0600, 0, 0 and 0");
+  for (Field f : {kDevmajor, kDevminor}) {
+    auto v = field(b, f);
+    if (!all_zero(v) && octal(v) != std::uint64_t{0}) return refuse("has device numbers");
+  }
+  auto size = octal(field(b, kSize));
+  if (!size) return refuse("has a damaged size");
+  return std::optional<std::uint64_t>(*size);
+}
+
+Status ExportReader::read_padding(std::uint64_t size, const std::string& label) {
+  std::size_t pad = static_cast<std::size_t>((kBlock - size % kBlock) % kBlock);
+  Block b{};
+  CAIRN_CHECK(read_exact(MutableByteView(b).first(pad), "the padding after " + label));
+  if (!all_zero(ByteView(b).first(pad)))
+    return make_error(Errc::malformed, "the export bundle has bytes hidden in the padding after " + label);
+  return ok_status();
 }
 
 Result<Bytes> ExportReader::read_manifest() {
-  archive_entry* entry = nullptr;
-  int rc = archive_read_next_header(a_, &entry);
-  if (rc == ARCHIVE_EOF) return make_error(Errc::malformed, "the export bundle is empty: it has no manifest");
-  if (rc != ARCHIVE_OK) return damaged("cannot read the first entry");
-  const char* name = archive_entry_pathname(entry);
-  if (name == nullptr || std::string_view(name) != wire::kManifestEntryName)
-    return make_error(Errc::malformed, "the export bundle does not start with its manifest (first entry: " +
-                                           printable(name) + "); is this a Cairn export bundle?");
-  if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_size_is_set(entry) == 0)
-    return make_error(Errc::malformed, "the export bundle's manifest is not a regular file");
-  auto size = archive_entry_size(entry);
-  if (size < 0 || static_cast<std::uint64_t>(size) > wire::kMaxManifestBytes)
+  const std::string label = "the manifest";
+  CAIRN_TRY(auto header, read_header(wire::kManifestEntryName, label));
+  if (!header) return make_error(Errc::malformed, "the export bundle is empty: it has no manifest");
+  auto size = *header;
+  if (size > wire::kMaxManifestBytes)
     return make_error(Errc::too_large, "the export bundle's manifest is larger than " +
                                            std::to_string(wire::kMaxManifestBytes) + " bytes");
-  return read_entry_data(static_cast<std::size_t>(size), "the manifest");
+  Bytes out(static_cast<std::size_t>(size));
+  CAIRN_CHECK(read_exact(out, label));
+  CAIRN_CHECK(read_padding(size, label));
+  return out;
 }
 
-Result<std::optional<BundleDrop>> ExportReader::next_drop(const std::set<std::uint32_t>& drop_sizes,
-                                                          const Admit& admit) {
-  archive_entry* entry = nullptr;
-  int rc = archive_read_next_header(a_, &entry);
-  if (rc == ARCHIVE_EOF) return std::optional<BundleDrop>{};
-  if (rc != ARCHIVE_OK) return damaged("cannot read the next entry");
-  const char* name = archive_entry_pathname(entry);
-  auto id = wire::parse_drop_entry_name(name != nullptr ? name : "");
-  if (!id)
-    return make_error(Errc::malformed, "the export bundle holds an entry that is not a drop: " + printable(name));
-  std::string label = "drop " + to_hex(ByteView(*id).first(8)) + "…";
-  CAIRN_CHECK(admit(*id));
-  if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_size_is_set(entry) == 0)
-    return make_error(Errc::malformed, "the export bundle's " + label + " is not a regular file");
-  auto size = archive_entry_size(entry);
-  if (size < 0 || size > static_cast<la_int64_t>(UINT32_MAX) || drop_sizes.count(static_cast<std::uint32_t>(size)) == 0)
+Result<BundleDrop> ExportReader::read_drop(const wire::DropId& expected, std::size_t position, std::size_t total,
+                                           const std::set<std::uint32_t>& drop_sizes) {
+  const std::string label = "drop " + to_hex(ByteView(expected).first(8)) + "…";
+  CAIRN_TRY(auto header, read_header(wire::drop_entry_name(expected), label));
+  if (!header)
+    return make_error(Errc::malformed, "the export bundle is missing " + std::to_string(total - position) + " of the " +
+                                           std::to_string(total) + " drops its manifest lists: it was truncated or altered");
+  auto size = *header;
+  if (size > UINT32_MAX || drop_sizes.count(static_cast<std::uint32_t>(size)) == 0)
     return make_error(Errc::malformed, "the export bundle's " + label + " is " + std::to_string(size) +
                                            " bytes, which is not a drop size this vault's key bundles announced");
-  CAIRN_TRY(auto bytes, read_entry_data(static_cast<std::size_t>(size), label));
-  auto actual = crypto::blake2b_256(bytes);
-  if (!crypto::equal_constant_time(actual, *id))
+  BundleDrop drop{expected, Bytes(static_cast<std::size_t>(size))};
+  CAIRN_CHECK(read_exact(drop.bytes, label));
+  CAIRN_CHECK(read_padding(size, label));
+  if (!crypto::equal_constant_time(crypto::blake2b_256(drop.bytes), expected))
     return make_error(Errc::malformed, "the export bundle's " + label +
                                            " does not match its id: the bundle was altered or damaged");
-  return std::optional<BundleDrop>(BundleDrop{*id, std::move(bytes)});
+  return drop;
+}
+
+Status ExportReader::read_end() {
+  Block b{};
+  auto refuse = [] {
+    return make_error(Errc::malformed, "the export bundle holds more than its manifest lists: it was altered");
+  };
+  for (int i = 0; i < 2; ++i) {
+    CAIRN_CHECK(read_exact(b, "the end-of-archive marker"));
+    if (!all_zero(b)) return refuse();
+  }
+  std::size_t trailing = 0;
+  for (;;) {
+    CAIRN_TRY(auto n, read_some(b));
+    if (n == 0) return ok_status();
+    trailing += n;
+    if (trailing > kMaxTrailingBytes || !all_zero(ByteView(b).first(n))) return refuse();
+  }
 }
 
 }  // namespace cairn::analyst

@@ -17,6 +17,9 @@ namespace cairn::analyst {
 namespace {
 
 constexpr std::uint32_t kDropBodyVersion = 1;
+// Drops per vault transaction: a failure (a full disk, a killed process)
+// loses at most the batch it happens in.
+constexpr std::size_t kImportBatchDrops = 256;
 
 // imported_drops.outcome: why a drop's content is safely handled.
 enum class Outcome : std::int64_t { text = 1, chunk = 2, cover = 3, duplicate = 4, quarantined = 5 };
@@ -113,16 +116,24 @@ class Importer {
     return ok_status();
   }
 
-  // One drop not imported before. Returns whether its content is safely handled.
+  // One drop not imported before. Returns whether the receipt names it (the
+  // relay may delete it): its content is safely handled, or it is junk.
   Result<bool> import_drop(const BundleDrop& drop) {
     crypto::Secret body;
     CAIRN_TRY(auto opened, open_with(drop.bytes, identities_, body));
+    if (opened == Opened::unreadable) {
+      // Not an age file, or one whose header or payload is damaged: no key
+      // anywhere opens it, so it is never worth keeping.
+      ++report_.unreadable;
+      return true;
+    }
     if (opened == Opened::no_key) {
       ++report_.no_key;
-      return false;
-    }
-    if (opened == Opened::unreadable) {
-      ++report_.unreadable;
+      CAIRN_TRY(auto first_seen, first_seen_unopened(drop.id));
+      if (options_.purge_undecryptable || options_.today >= first_seen + options_.unopened_grace_days) {
+        ++report_.no_key_purged;
+        return true;
+      }
       return false;
     }
     CAIRN_TRY(auto outcome, dispatch(body.view()));
@@ -145,6 +156,18 @@ class Importer {
   }
 
  private:
+  // The day this vault first failed to open the drop (recorded now if this
+  // is the first time).
+  Result<DayNumber> first_seen_unopened(const wire::DropId& id) {
+    CAIRN_TRY(auto ins, vault_.db().prepare("INSERT OR IGNORE INTO unopened_drops (id, first_seen_day) VALUES (?1, ?2);"));
+    CAIRN_CHECK(ins.bind(1, ByteView(id)).bind(2, std::int64_t{options_.today}).run());
+    CAIRN_TRY(auto q, vault_.db().prepare("SELECT first_seen_day FROM unopened_drops WHERE id = ?1;"));
+    q.bind(1, ByteView(id));
+    CAIRN_TRY(bool row, q.step());
+    if (!row) return make_error(Errc::internal, "an unopened drop was not recorded");
+    return static_cast<DayNumber>(q.column_int(0));
+  }
+
   Result<Outcome> quarantined(std::string_view reason, ByteView body) {
     CAIRN_CHECK(quarantine(vault_, reason, body, options_.today));
     ++report_.quarantined;
@@ -196,6 +219,14 @@ class Importer {
       return quarantined("a chunk's submission id is not 16 bytes", body);
     if (!copy_exact(c.submission_hash(), chunk.submission_hash))
       return quarantined("a chunk's submission hash is not 32 bytes", body);
+    if (!copy_exact(c.chunks_root(), chunk.chunks_root))
+      return quarantined("a chunk has no 32-byte chunk root (sent by an older client?)", body);
+    if (static_cast<std::size_t>(c.chunk_proof_size()) > wire::kMaxChunkProofHashes)
+      return quarantined("a chunk's proof is longer than any submission needs", body);
+    for (const auto& h : c.chunk_proof()) {
+      if (!copy_exact(h, chunk.proof.emplace_back()))
+        return quarantined("a hash in a chunk's proof is not 32 bytes", body);
+    }
     chunk.index = c.index();
     chunk.total = c.total();
     chunk.data = to_bytes(c.data());
@@ -226,6 +257,10 @@ class Importer {
         ++report_.damaged_submissions;
         touched_.erase(accepted->testimony_id);
         return Outcome::chunk;
+      case ChunkOutcome::refused:
+        report_.refused.push_back({accepted->testimony_id, accepted->problem});
+        touched_.erase(accepted->testimony_id);
+        return Outcome::chunk;
     }
     return make_error(Errc::internal, "unknown chunk outcome");
   }
@@ -249,60 +284,65 @@ class Importer {
 Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bundle, const ImportOptions& options) {
   if (!options.analyst.empty()) CAIRN_CHECK(find_analyst(vault, options.analyst));
   CAIRN_TRY(auto sizes, known_drop_sizes(vault));
-  CAIRN_TRY(auto reader, ExportReader::open(bundle));
+  CAIRN_TRY(auto parts, bundle_parts(bundle));
+
+  // Pass 1: the whole bundle, checked before anything is stored, so a
+  // refused bundle leaves the vault exactly as it was.
+  CAIRN_TRY(auto reader, ExportReader::open(parts));
   CAIRN_TRY(auto manifest_bytes, reader->read_manifest());
   CAIRN_TRY(auto checked, check_manifest(vault, manifest_bytes));
   const auto& manifest = checked.first;
+  const auto& ids = manifest.drop_ids;
+  for (std::size_t k = 0; k < ids.size(); ++k) CAIRN_CHECK(reader->read_drop(ids[k], k, ids.size(), sizes));
+  CAIRN_CHECK(reader->read_end());
 
   ImportReport report;
   report.relay = checked.second.name;
   report.export_id = manifest.export_id;
   report.export_day = manifest.export_day;
-  report.drops = manifest.drop_ids.size();
-  std::vector<bool> seen(manifest.drop_ids.size(), false);
+  report.drops = ids.size();
   std::vector<wire::DropId> safe;
 
-  CAIRN_CHECK(vault.transaction([&]() -> Status {
-    Importer importer(vault, options, report);
-    CAIRN_CHECK(importer.load_identities());
-    std::size_t count = 0;
-    // Only ids the manifest lists, each once: so at most as many entries,
-    // each of a known drop size, are ever read.
-    auto admit = [&](const wire::DropId& id) -> Status {
-      auto it = std::lower_bound(manifest.drop_ids.begin(), manifest.drop_ids.end(), id);
-      if (it == manifest.drop_ids.end() || *it != id)
-        return make_error(Errc::malformed, "the export bundle holds a drop its manifest does not list (" +
-                                               fingerprint(id) + "): the bundle was altered");
-      auto index = static_cast<std::size_t>(it - manifest.drop_ids.begin());
-      if (seen[index])
-        return make_error(Errc::malformed, "the export bundle holds the drop " + fingerprint(id) + " twice");
-      seen[index] = true;
-      ++count;
-      return ok_status();
-    };
-    for (;;) {
-      CAIRN_TRY(auto drop, reader->next_drop(sizes, admit));
-      if (!drop) break;
-      CAIRN_TRY(bool before, already_imported(vault, drop->id));
-      if (before) {
-        ++report.already_imported;
-        safe.push_back(drop->id);
-        continue;
+  // Pass 2: import, committing every kImportBatchDrops drops, so nothing a
+  // later drop does (or a failure of the machine) undoes what is stored.
+  CAIRN_TRY(reader, ExportReader::open(parts));
+  CAIRN_TRY(auto again, reader->read_manifest());
+  if (again != manifest_bytes)
+    return make_error(Errc::malformed, "the export bundle changed while it was being read; nothing was imported");
+  Importer importer(vault, options, report);
+  CAIRN_CHECK(importer.load_identities());
+  for (std::size_t k = 0; k < ids.size() && !report.stopped;) {
+    const auto before = report;
+    const auto safe_before = safe.size();
+    const auto end = std::min(ids.size(), k + kImportBatchDrops);
+    auto batch = vault.transaction([&]() -> Status {
+      for (std::size_t i = k; i < end; ++i) {
+        CAIRN_TRY(auto drop, reader->read_drop(ids[i], i, ids.size(), sizes));
+        CAIRN_TRY(bool imported, already_imported(vault, drop.id));
+        if (imported) {
+          ++report.already_imported;
+          safe.push_back(drop.id);
+          continue;
+        }
+        CAIRN_TRY(bool named, importer.import_drop(drop));
+        if (named) safe.push_back(drop.id);
       }
-      CAIRN_TRY(bool handled, importer.import_drop(*drop));
-      if (handled || options.purge_undecryptable) safe.push_back(drop->id);
+      return ok_status();
+    });
+    if (!batch.ok()) {
+      // The batch was rolled back; what earlier batches committed stays.
+      report = before;
+      safe.resize(safe_before);
+      report.stopped = batch.error();
     }
-    if (count != manifest.drop_ids.size())
-      return make_error(Errc::malformed, "the export bundle is missing " +
-                                             std::to_string(manifest.drop_ids.size() - count) + " of the " +
-                                             std::to_string(manifest.drop_ids.size()) +
-                                             " drops its manifest lists: it was truncated or altered");
-    return importer.collect_incomplete();
-  }));
+    k = end;
+  }
+  CAIRN_CHECK(importer.collect_incomplete());
 
   report.receipt_drops = safe;
+  std::sort(safe.begin(), safe.end());
   CAIRN_TRY(report.receipt_file, make_receipt_file(vault, options.analyst, manifest.export_id,
-                                                   manifest.relay_signing_key, std::move(safe)));
+                                                   manifest.relay_signing_key, std::move(safe), manifest_bytes));
   std::sort(report.receipt_drops.begin(), report.receipt_drops.end());
   return report;
 }

@@ -55,7 +55,15 @@ int fail_passphrase(const Error& e) {
 
 Result<std::unique_ptr<Vault>> open_vault(const Globals& g) {
   CAIRN_TRY(auto params, Vault::read_params(g.vault));
+#ifdef CAIRN_TESTING_SWITCHES
   if (params.insecure_fast_kdf) cli::warn(kInsecureKdfWarning);
+#else
+  // Only the test build (cairn-analyst-testing) makes such vaults; the
+  // shipped program never derives a vault key that cheaply.
+  if (params.insecure_fast_kdf)
+    return make_error(Errc::unsupported, "this vault was made by a test build with a fast, insecure passphrase key "
+                                         "derivation; this program opens only vaults made with the full cost");
+#endif
   CAIRN_TRY(auto passphrase, read_passphrase(g.source(), "Vault passphrase: ", Confirm::no));
   return Vault::open(g.vault, passphrase);
 }
@@ -289,23 +297,33 @@ int cmd_import(const Globals& g, const fs::path& bundle, const fs::path& receipt
   line(r.already_imported, "drop(s) already imported earlier");
   line(r.quarantined, "drop(s) whose content is not usable, kept in the vault's quarantine");
   line(r.damaged_submissions, "submission(s) whose chunks do not fit together (marked damaged)");
+  for (const auto& refused : r.refused)
+    std::cout << "  testimony " << refused.testimony_id << " refused: "
+              << sanitize_for_terminal(refused.problem, Lines::flatten) << " (its parts are kept in the vault)\n";
   for (const auto& inc : r.incomplete)
     std::cout << "  testimony " << inc.testimony_id << " is incomplete: " << inc.have << " of " << inc.total
               << " parts so far; later imports can complete it\n";
-  if (r.no_key > 0)
+  if (r.unreadable > 0)
+    std::cout << "  " << r.unreadable
+              << " drop(s) damaged or not drops at all: no key can ever open them, the receipt lets the relay delete them\n";
+  if (r.no_key > 0) {
     std::cout << "  " << r.no_key
-              << " drop(s) sealed to no key this vault holds (possibly a destroyed key): not decrypted\n";
-  if (r.unreadable > 0) std::cout << "  " << r.unreadable << " drop(s) that are damaged or not drops at all\n";
-  if (r.no_key + r.unreadable > 0)
-    std::cout << "  " << (options.purge_undecryptable ? "the receipt names them too, so the relay will delete them"
-                                                      : "they stay on the relay (--purge-undecryptable lets it delete them)")
-              << "\n";
+              << " drop(s) sealed to no key this vault holds (a destroyed key, or not this organisation's)";
+    if (r.no_key_purged == r.no_key)
+      std::cout << ": the receipt lets the relay delete them\n";
+    else
+      std::cout << ": " << r.no_key_purged << " of them the receipt lets the relay delete; the rest stay on the relay until "
+                << options.unopened_grace_days << " days after this vault first saw them "
+                << "(--purge-undecryptable deletes them now)\n";
+  }
   if (!receipt.empty()) {
     if (auto st = write_new_file(receipt, r.receipt_file, 0644); !st.ok()) return cli::fail(st.error());
     std::cout << "receipt written to " << receipt.string() << ": the relay may purge " << r.receipt_drops.size()
               << " drop(s)" << std::endl;
     cli::info("carry it to the relay and run: cairn-relay purge --receipt " + receipt.filename().string());
   }
+  if (r.stopped)
+    return cli::fail(*r.stopped, "the drops counted above are stored; importing the bundle again continues from there");
   return 0;
 }
 
@@ -315,6 +333,8 @@ std::string kind_of(const TestimonySummary& s) {
       return "incomplete";
     case TestimonyState::damaged:
       return "damaged";
+    case TestimonyState::refused:
+      return "refused";
     case TestimonyState::complete:
       break;
   }
@@ -337,7 +357,9 @@ int cmd_list(const Globals& g) {
     std::string size = s.state == TestimonyState::incomplete
                            ? std::to_string(s.chunks_have) + "/" + std::to_string(s.chunks_total) + " parts"
                            : human_size(s.size);
-    std::string first = s.state == TestimonyState::complete ? preview(s.text_start) : "";
+    std::string first = s.state == TestimonyState::complete ? preview(s.text_start)
+                        : s.problem.empty()                 ? ""
+                                                            : preview(s.problem, 100);
     std::printf("%-5lld %-10s %-11s %-10s %s\n", static_cast<long long>(s.id), day.c_str(), kind_of(s).c_str(),
                 size.c_str(), first.c_str());
   }
@@ -372,6 +394,11 @@ int cmd_show(const Globals& g, std::int64_t id, bool raw) {
   if (s.state == TestimonyState::damaged) {
     std::fprintf(stderr, "its %u parts arrived but do not fit together (altered or damaged); they are kept in the "
                          "vault as they came\n", s.chunks_total);
+    return 0;
+  }
+  if (s.state == TestimonyState::refused) {
+    std::fprintf(stderr, "refused: %s; its %u parts are kept in the vault as they came\n",
+                 sanitize_for_terminal(s.problem, Lines::flatten).c_str(), s.chunks_total);
     return 0;
   }
   if (s.state == TestimonyState::incomplete) {
@@ -444,10 +471,13 @@ int main(int argc, char** argv) {
                  "read the passphrase as one line from this open file descriptor (scripts); "
                  "otherwise it is asked on the terminal")
       ->check(CLI::NonNegativeNumber);
+#ifdef CAIRN_TESTING_SWITCHES
+  // Test build only (cairn-analyst-testing, never packaged): simulated days.
   app.add_option("--today", today_override,
                  "TESTING ONLY: act as if today were this day number (days since 1970-01-01 UTC), "
                  "to simulate key rotation over weeks")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{kLastFormattableDay}));
+#endif
 
   std::string name, keys_text, relay_name, host, out_text;
   fs::path out, receipt, bundle_path, qr;
@@ -460,9 +490,11 @@ int main(int argc, char** argv) {
 
   auto* init = app.add_subcommand("init", "create the vault, the organisation key and the first analyst");
   init->add_option("--name", name, "the first analyst's name")->required();
+#ifdef CAIRN_TESTING_SWITCHES
   init->add_flag("--insecure-fast-kdf", insecure,
                  "TESTS ONLY: derive the vault key with Argon2id's minimum cost (recorded in the vault, "
                  "warned about on every use)");
+#endif
 
   auto* analyst = app.add_subcommand("analyst", "analysts of this organisation");
   analyst->require_subcommand(1);
@@ -503,7 +535,7 @@ int main(int argc, char** argv) {
   import->add_option("--receipt", receipt, "write the signed import receipt (for cairn-relay purge) to this new file");
   import->add_option("--analyst", import_options.analyst, "the analyst who signs the receipt (default: the first)");
   import->add_flag("--purge-undecryptable", import_options.purge_undecryptable,
-                   "let the relay delete drops no key of this vault opens, too");
+                   "let the relay delete drops no key of this vault opens now, not after the grace period");
 
   auto* list = app.add_subcommand("list", "list testimony in the vault");
   auto* show = app.add_subcommand("show", "show a testimony's text");

@@ -9,7 +9,8 @@
 namespace cairn::analyst {
 
 Result<Bytes> make_receipt_file(Vault& vault, std::string_view analyst, const wire::ExportId& export_id,
-                                const crypto::Ed25519Public& relay_signing_key, std::vector<wire::DropId> ids) {
+                                const crypto::Ed25519Public& relay_signing_key, std::vector<wire::DropId> ids,
+                                ByteView export_manifest) {
   std::string name(analyst);
   if (name.empty()) {
     CAIRN_TRY(auto all, analysts(vault));
@@ -24,6 +25,7 @@ Result<Bytes> make_receipt_file(Vault& vault, std::string_view analyst, const wi
   receipt.relay_signing_key = relay_signing_key;
   receipt.analyst_identity_key = identity.public_key;
   receipt.drop_ids = std::move(ids);
+  receipt.export_manifest.assign(export_manifest.begin(), export_manifest.end());
   CAIRN_TRY(auto signed_receipt, wire::sign_import_receipt(receipt, identity));
   return wire::wrap_file(wire::FileKind::import_receipt, signed_receipt);
 }

@@ -12,9 +12,11 @@
 namespace cairn::analyst {
 
 // wrap_file(import_receipt, SignedImportReceipt) signed by the named
-// analyst's identity key (empty name: the first analyst). ids need not be sorted.
+// analyst's identity key (empty name: the first analyst), answering the
+// export whose signed manifest (as the bundle carried it) is given. ids need
+// not be sorted.
 [[nodiscard]] Result<Bytes> make_receipt_file(Vault& vault, std::string_view analyst, const wire::ExportId& export_id,
                                               const crypto::Ed25519Public& relay_signing_key,
-                                              std::vector<wire::DropId> ids);
+                                              std::vector<wire::DropId> ids, ByteView export_manifest);
 
 }  // namespace cairn::analyst

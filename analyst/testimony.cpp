@@ -68,14 +68,16 @@ namespace {
 constexpr std::string_view kSelectSummary =
     "SELECT t.id, t.complete, t.imported_day, t.written_day, t.size, t.chunks_have, t.chunks_total, "
     "(SELECT count(*) FROM attachments a WHERE a.testimony = t.id), substr(t.text, 1, 400), "
-    "t.reply_public_key IS NOT NULL AND length(t.reply_public_key) > 0 FROM testimonies t ";
+    "t.reply_public_key IS NOT NULL AND length(t.reply_public_key) > 0, coalesce(t.problem, '') FROM testimonies t ";
 
 TestimonySummary summary_row(const db::Statement& q) {
   TestimonySummary s;
   s.id = q.column_int(0);
   auto complete = q.column_int(1);
-  s.state = complete == 1 ? TestimonyState::complete
-                          : complete == 0 ? TestimonyState::incomplete : TestimonyState::damaged;
+  s.state = complete == 1   ? TestimonyState::complete
+            : complete == 0 ? TestimonyState::incomplete
+            : complete == 2 ? TestimonyState::damaged
+                            : TestimonyState::refused;
   s.imported_day = static_cast<DayNumber>(q.column_int(2));
   s.written_day = static_cast<DayNumber>(q.column_int(3));
   s.size = static_cast<std::uint64_t>(q.column_int(4));
@@ -83,6 +85,7 @@ TestimonySummary summary_row(const db::Statement& q) {
   s.chunks_total = static_cast<std::uint32_t>(q.column_int(6));
   s.attachments = static_cast<std::size_t>(q.column_int(7));
   s.text_start = q.column_text(8);
+  s.problem = q.column_text(10);
   return s;
 }
 
@@ -135,6 +138,9 @@ Result<std::vector<ExtractedFile>> extract_attachments(Vault& vault, std::int64_
   if (t.summary.state == TestimonyState::damaged)
     return make_error(Errc::malformed, "testimony " + std::to_string(id) +
                                            " is damaged: its parts do not fit together, so it has no attachments");
+  if (t.summary.state == TestimonyState::refused)
+    return make_error(Errc::malformed, "testimony " + std::to_string(id) + " was refused (" + t.summary.problem +
+                                           "), so it has no attachments");
   if (t.attachments.empty())
     return make_error(Errc::not_found, "testimony " + std::to_string(id) + " has no attachments");
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)

@@ -34,7 +34,7 @@ enum class Stored { added, duplicate };
 [[nodiscard]] Status quarantine(Vault& vault, std::string_view reason, ByteView content, DayNumber today);
 [[nodiscard]] Result<std::uint64_t> quarantine_count(Vault& vault);
 
-enum class TestimonyState { complete, incomplete, damaged };
+enum class TestimonyState { complete, incomplete, damaged, refused };
 
 struct AttachmentInfo {
   std::size_t position = 0;
@@ -52,6 +52,7 @@ struct TestimonySummary {
   std::uint32_t chunks_have = 0, chunks_total = 0;
   std::size_t attachments = 0;
   std::string text_start;  // the first few hundred characters, raw
+  std::string problem;     // why it is damaged or refused (raw)
 };
 
 struct Testimony {

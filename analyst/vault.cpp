@@ -10,7 +10,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 
 // Day numbers only, never times. Ids of drops are BLAKE2b-256 of the drop.
 constexpr std::string_view kSchema = R"sql(
@@ -53,13 +53,24 @@ CREATE TABLE imported_drops (
   id BLOB PRIMARY KEY CHECK (length(id) = 32),
   outcome INTEGER NOT NULL) WITHOUT ROWID;
 
+-- Drops no key of this vault opened, and the day that was first seen: the
+-- receipt names them once the grace period is over (analyst/import.h).
+CREATE TABLE unopened_drops (
+  id BLOB PRIMARY KEY CHECK (length(id) = 32),
+  first_seen_day INTEGER NOT NULL) WITHOUT ROWID;
+
 -- One row per testimony: a single-drop text (body_hash) or a chunked
--- submission (submission_id), complete or still waiting for chunks.
+-- submission (submission_id and the chunk root its chunks verify against),
+-- complete or still waiting for chunks.
+-- complete: 0 incomplete, 1 complete, 2 damaged (the parts do not hash to
+-- the whole), 3 refused (the whole breaks a cap or is not a submission);
+-- problem says why for 2 and 3, whose chunks are kept.
 CREATE TABLE testimonies (
   id INTEGER PRIMARY KEY,
-  submission_id BLOB UNIQUE CHECK (submission_id IS NULL OR length(submission_id) = 16),
+  submission_id BLOB CHECK (submission_id IS NULL OR length(submission_id) = 16),
+  chunks_root BLOB CHECK (chunks_root IS NULL OR length(chunks_root) = 32),
   body_hash BLOB UNIQUE CHECK (body_hash IS NULL OR length(body_hash) = 32),
-  complete INTEGER NOT NULL,
+  complete INTEGER NOT NULL CHECK (complete BETWEEN 0 AND 3),
   chunks_total INTEGER NOT NULL,
   chunks_have INTEGER NOT NULL,
   submission_hash BLOB,
@@ -68,7 +79,11 @@ CREATE TABLE testimonies (
   reply_public_key BLOB,
   text TEXT NOT NULL,
   size INTEGER NOT NULL,
-  CHECK ((submission_id IS NULL) <> (body_hash IS NULL)));
+  problem TEXT,
+  UNIQUE (submission_id, chunks_root),
+  CHECK ((submission_id IS NULL) <> (body_hash IS NULL)),
+  CHECK ((submission_id IS NULL) = (chunks_root IS NULL)));
+CREATE INDEX testimonies_by_content ON testimonies (submission_hash);
 
 CREATE TABLE attachments (
   testimony INTEGER NOT NULL REFERENCES testimonies(id),

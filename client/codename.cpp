@@ -15,8 +15,6 @@ namespace cairn::client {
 namespace {
 
 constexpr std::size_t kReplySecretBytes = crypto::kX25519Bytes;
-// BIP-39 English words are unique in their first four letters.
-constexpr std::size_t kEnglishPrefixLetters = 4;
 
 // Strings that held codename words: wiped when the parse ends, on every path.
 class WipedStrings {
@@ -79,59 +77,11 @@ std::vector<std::string_view> split_words(std::string_view text) {
   return words;
 }
 
-std::size_t edit_distance(const CodePoints& a, const CodePoints& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// The list word closest to a normalised word that is not in the list: for
-// English, the word sharing its first four letters if there is one (BIP-39
-// makes those unique), else the smallest edit distance (over jamo for
-// Korean, so one wrong consonant or vowel counts as one edit).
-std::uint16_t closest_word(Language language, std::string_view normalised) {
-  if (language == Language::english && normalised.size() >= kEnglishPrefixLetters) {
-    for (std::uint16_t i = 0; i < kWordListSize; ++i) {
-      auto w = normalised_word(language, i);
-      if (w.size() >= kEnglishPrefixLetters && w.substr(0, kEnglishPrefixLetters) ==
-                                                   normalised.substr(0, kEnglishPrefixLetters))
-        return i;
-    }
-  }
-  const auto typed = code_points(normalised);
-  std::uint16_t best = 0;
-  std::size_t best_distance = SIZE_MAX;
-  for (std::uint16_t i = 0; i < kWordListSize; ++i) {
-    auto d = edit_distance(typed, code_points(normalised_word(language, i)));
-    if (d < best_distance) {
-      best_distance = d;
-      best = i;
-    }
-  }
-  return best;
-}
-
 std::string ordinal_word(std::size_t position) { return "word " + std::to_string(position + 1); }
 
-// How a typed word is quoted back in an error: NFC, and only if it is safe to print.
-std::string quoted(std::string_view typed) {
-  auto nfc = hangul::compose(typed);
-  if (!nfc.ok() || !is_display_safe_utf8(*nfc)) return "";
-  std::string out = "\"" + *nfc + "\" ";
-  crypto::wipe(nfc->data(), nfc->size());
-  return out;
-}
-
-// Looks up one typed word; the error names it and suggests the closest word.
+// Looks up one typed word. The error names the word's position only: the
+// codename is typed with echo off, so neither the typed word nor the list
+// word it resembles may appear on the screen (or in a terminal's scrollback).
 Result<std::uint16_t> lookup(std::string_view typed, std::size_t position, WipedStrings& scratch) {
   auto decomposed = hangul::decompose(typed);
   if (!decomposed.ok()) return make_error(Errc::malformed, "the codename is not valid text (UTF-8)");
@@ -142,16 +92,15 @@ Result<std::uint16_t> lookup(std::string_view typed, std::size_t position, Wiped
     ascii_letters = ascii_letters && c < 0x80 && std::isalpha(static_cast<int>(c));
   }
   if (!hangul && !ascii_letters)
-    return make_error(Errc::malformed, ordinal_word(position) + " of the codename " + quoted(typed) +
-                                           "is not an English or Korean codename word");
+    return make_error(Errc::malformed, ordinal_word(position) +
+                                           " of the codename is not an English or Korean codename word");
   Language language = hangul ? Language::korean : Language::english;
   if (!hangul)
     for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (auto index = find_word(language, word)) return *index;
-  auto suggestion = display_word(language, closest_word(language, word));
-  return make_error(Errc::malformed, ordinal_word(position) + " of the codename " + quoted(typed) +
-                                         "is not in the codename word list; did you mean \"" +
-                                         std::string(suggestion) + "\"?");
+  return make_error(Errc::malformed, ordinal_word(position) +
+                                         " of the codename is not in the codename word list; compare it with the "
+                                         "written codename, letter by letter");
 }
 
 }  // namespace

@@ -80,9 +80,9 @@ class Codename {
 // Reads a typed codename: English or Korean words (they may be mixed),
 // separated by any whitespace (including U+3000 and no-break spaces); English
 // in any case; Korean in NFC or NFKD. Errors name the problem and the word:
-//   Errc::malformed  - a word not in the list (with the closest list word as a
-//                      suggestion), the wrong number of words, text that is
-//                      not UTF-8;
+//   Errc::malformed  - a word not in the list (named by its position only,
+//                      never echoed or guessed at), the wrong number of
+//                      words, text that is not UTF-8;
 //   Errc::checksum_mismatch - every word is in the list but they do not fit
 //                      together (a word was swapped for another list word);
 //   Errc::too_large  - over kMaxCodenameTextBytes.

@@ -1,15 +1,19 @@
 #include "client/submission.h"
 
+#include <algorithm>
+
 #include "common/utf8.h"
 #include "crypto/hash.h"
+#include "crypto/random.h"
 #include "proto/drop.pb.h"
+#include "wire/chunk_tree.h"
 #include "wire/protocol.h"
+#include "wire/submission_stream.h"
 
 namespace cairn::client {
 namespace {
 
 constexpr std::uint32_t kDropBodyVersion = 1;
-constexpr std::string_view kSubmissionIdKey = "cairn submission id v1";
 
 v1::DropBody base_body(const SubmissionInput& input) {
   v1::DropBody body;
@@ -26,8 +30,20 @@ Status check_submission(const SubmissionInput& input) {
     return make_error(Errc::malformed, "the testimony text is not valid UTF-8 (save it as UTF-8 and try again)");
   if (input.text.empty() && input.attachments.empty())
     return make_error(Errc::invalid_argument, "there is nothing to send: the testimony is empty and no file is attached");
+  // The station's caps (wire/submission_stream.h): a submission past one
+  // would be refused there, so it is refused here, before anything is sent.
+  if (input.attachments.size() > wire::kMaxSubmissionAttachments)
+    return make_error(Errc::too_large, "more than " + std::to_string(wire::kMaxSubmissionAttachments) +
+                                           " files are attached; put them in an archive or send them separately");
   std::size_t total_bytes = input.text.size();
   for (const auto& a : input.attachments) {
+    if (a.name.size() > wire::kMaxAttachmentNameBytes || !is_valid_utf8(a.name))
+      return make_error(Errc::invalid_argument, "a file name is longer than " +
+                                                    std::to_string(wire::kMaxAttachmentNameBytes) +
+                                                    " bytes or not UTF-8; rename the file and try again");
+    if (a.media_type.size() > wire::kMaxMediaTypeBytes)
+      return make_error(Errc::invalid_argument, "a file's media type is longer than " +
+                                                    std::to_string(wire::kMaxMediaTypeBytes) + " bytes");
     total_bytes += a.content.size() + a.name.size();
     if (total_bytes > kMaxSubmissionBytes)
       return make_error(Errc::too_large, "the submission is larger than 512 MiB; send the files separately");
@@ -54,19 +70,22 @@ Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::
     att->set_content(a.content.data(), a.content.size());
   }
   Bytes stream = wire::encode(submission);
-  auto hash = crypto::blake2b_256(stream);
+  return build_chunk_bodies(stream, input, capacity);
+}
 
+Result<std::vector<Bytes>> build_chunk_bodies(ByteView stream, const SubmissionInput& input, std::size_t capacity) {
+  auto hash = crypto::blake2b_256(stream);
+  // Random, so no one who knows (or guesses) the content can send chunks
+  // under this submission's id ahead of the source.
   ByteArray<kSubmissionIdBytes> id{};
-  {
-    crypto::Blake2b h(kSubmissionIdBytes, as_bytes(kSubmissionIdKey));
-    h.update(stream);
-    if (input.reply_key) h.update(*input.reply_key);
-    h.final(id);
-  }
+  crypto::random_bytes(id);
 
   // The largest chunk payload that keeps every chunk's DropBody within
-  // capacity, measured with the largest index and total this submission can have.
-  auto chunk_body = [&](std::uint32_t index, std::uint32_t total, ByteView data) {
+  // capacity, measured with the largest index, total and proof this
+  // submission can have.
+  const wire::ChunkHash zero_hash{};
+  auto chunk_body = [&](std::uint32_t index, std::uint32_t total, ByteView data, const wire::ChunkHash& root,
+                        const std::vector<wire::ChunkHash>& proof) {
     auto body = base_body(input);
     auto* chunk = body.mutable_chunk();
     chunk->set_submission_id(id.data(), id.size());
@@ -74,26 +93,34 @@ Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::
     chunk->set_total(total);
     chunk->set_data(data.data(), data.size());
     chunk->set_submission_hash(hash.data(), hash.size());
+    chunk->set_chunks_root(root.data(), root.size());
+    for (const auto& h : proof) chunk->add_chunk_proof(h.data(), h.size());
     return body;
   };
   std::size_t per_chunk = 0;
   std::uint32_t total = 1;
   for (int attempt = 0; attempt < 8; ++attempt) {
-    auto probe = chunk_body(total, total, {});
+    auto probe = chunk_body(total, total, {}, zero_hash,
+                            std::vector<wire::ChunkHash>(wire::max_chunk_proof_length(total), zero_hash));
     std::size_t overhead = probe.ByteSizeLong() + 1 /* data tag */ + 5 /* max varint length */;
     if (overhead >= capacity) return make_error(Errc::internal, "the drop size is too small for a chunk");
     per_chunk = capacity - overhead;
-    auto needed = static_cast<std::uint32_t>((stream.size() + per_chunk - 1) / per_chunk);
+    auto needed = static_cast<std::uint32_t>(std::max<std::size_t>(1, (stream.size() + per_chunk - 1) / per_chunk));
     if (needed == total) break;
     total = needed;
   }
 
+  std::vector<ByteView> pieces;
+  pieces.reserve(total);
+  for (std::uint32_t i = 0; i < total; ++i) {
+    std::size_t off = std::size_t{i} * per_chunk;
+    pieces.push_back(stream.subspan(off, std::min(per_chunk, stream.size() - off)));
+  }
+  wire::ChunkTree tree(pieces, hash);
   std::vector<Bytes> bodies;
   bodies.reserve(total);
   for (std::uint32_t i = 0; i < total; ++i) {
-    std::size_t off = std::size_t{i} * per_chunk;
-    std::size_t len = std::min(per_chunk, stream.size() - off);
-    auto body = chunk_body(i, total, ByteView(stream).subspan(off, len));
+    auto body = chunk_body(i, total, pieces[i], tree.root(), tree.proof(i));
     if (body.ByteSizeLong() > capacity) return make_error(Errc::internal, "a chunk does not fit its drop");
     bodies.push_back(wire::encode(body));
   }

@@ -1,11 +1,14 @@
 // Turning a testimony into drop bodies (docs/PROTOCOL.md, "Drops"):
 //  - text alone that fits one drop travels as one Testimony drop;
 //  - anything else (long text, attachments) is serialized as one Submission,
-//    cut into Chunk drops that carry a submission id, index, total and the
-//    hash of the whole, so the analyst can reassemble it from any order.
-// The submission id is derived from the content (and reply key), so running
-// the same submission again after a broken connection produces the same id
-// and indices: duplicates are harmless, halves combine.
+//    cut into Chunk drops that carry a submission id, index, total, the hash
+//    of the whole and a Merkle root and proof over the chunks
+//    (wire/chunk_tree.h), so the analyst can check each chunk on its own and
+//    reassemble the whole from any order.
+// The submission id is random, so no one can send chunks under it ahead of
+// the source. Running the same submission again after a broken connection
+// gives a new id; the station keeps one testimony per content hash, so the
+// analyst still sees it once.
 #pragma once
 
 #include <optional>
@@ -43,5 +46,11 @@ inline constexpr std::size_t kMaxSubmissionBytes = std::size_t{512} << 20;  // 5
 // The serialized DropBody of every drop of this submission, each at most
 // capacity bytes (crypto::drop_body_capacity for the deployment).
 [[nodiscard]] Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity);
+
+// The Chunk drop bodies for a serialized Submission stream (reply key and
+// day from `input`, its text and attachments unused): what build_drop_bodies
+// does for anything that needs chunks.
+[[nodiscard]] Result<std::vector<Bytes>> build_chunk_bodies(ByteView stream, const SubmissionInput& input,
+                                                            std::size_t capacity);
 
 }  // namespace cairn::client

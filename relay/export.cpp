@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "crypto/random.h"
 #include "relay/relay_keys.h"
@@ -74,12 +76,140 @@ class ReadSnapshot {
 
 std::string export_meta_name(const wire::ExportId& id) { return std::string(kExportMetaPrefix) + to_hex(id); }
 
-// Writes the archive into fd. The snapshot must be open.
-Result<ExportReport> write_archive(Store& store, int fd, const wire::ExportManifest& manifest, ByteView signed_manifest) {
+// The archive's bytes, cut into part files of at most part_bytes each, named
+// "<out>.<NNN>.partial" while written. place() then gives them their final
+// names without ever replacing an existing file: "<out>" if there is one
+// part, "<out>.001", "<out>.002", ... otherwise. Anything not placed is
+// removed when the writer dies.
+class PartWriter {
+ public:
+  PartWriter(fs::path out, std::uint64_t part_bytes) : out_(std::move(out)), part_bytes_(part_bytes) {}
+  PartWriter(const PartWriter&) = delete;
+  PartWriter& operator=(const PartWriter&) = delete;
+  ~PartWriter() {
+    close_current();
+    for (const auto& p : partials_) ::unlink(p.c_str());
+    if (!done_)
+      for (const auto& p : placed_) ::unlink(p.c_str());
+  }
+
+  [[nodiscard]] Status write(ByteView data) {
+    while (!data.empty()) {
+      if (fd_ < 0 || in_part_ == part_bytes_) CAIRN_CHECK(open_next());
+      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), part_bytes_ - in_part_));
+      auto written = ::write(fd_, data.data(), n);
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        return io_error("cannot write", partials_.back());
+      }
+      in_part_ += static_cast<std::uint64_t>(written);
+      data = data.subspan(static_cast<std::size_t>(written));
+    }
+    return ok_status();
+  }
+
+  // Every part synced and closed.
+  [[nodiscard]] Status finish() {
+    if (fd_ >= 0 && ::fsync(fd_) != 0) return io_error("cannot sync", partials_.back());
+    close_current();
+    return ok_status();
+  }
+
+  // Renames every part to its final name, refusing to replace anything.
+  [[nodiscard]] Status place() {
+    const bool single = partials_.size() == 1;
+    for (std::size_t i = 0; i < partials_.size(); ++i) {
+      fs::path final_name = single ? out_ : fs::path(wire::export_part_name(out_.string(), i + 1));
+      CAIRN_CHECK(rename_no_replace(partials_[i], final_name));
+      placed_.push_back(final_name);
+    }
+    partials_.clear();
+    CAIRN_CHECK(sync_directory());
+    done_ = true;
+    return ok_status();
+  }
+
+  [[nodiscard]] const std::vector<fs::path>& placed() const { return placed_; }
+
+ private:
+  static Error io_error(const std::string& what, const fs::path& p) {
+    return make_error(errno == EEXIST ? Errc::already_exists : Errc::io,
+                      what + " " + p.string() + ": " + std::strerror(errno));
+  }
+
+  [[nodiscard]] Status open_next() {
+    CAIRN_CHECK(finish());
+    if (partials_.size() == wire::kMaxExportParts)
+      return make_error(Errc::too_large, "the export would need more than " + std::to_string(wire::kMaxExportParts) +
+                                             " parts; use a larger --part-bytes or --max-drops");
+    fs::path next = wire::export_part_name(out_.string(), partials_.size() + 1) + ".partial";
+    fd_ = ::open(next.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd_ < 0) return io_error("cannot create", next);
+    partials_.push_back(next);
+    in_part_ = 0;
+    return ok_status();
+  }
+
+  void close_current() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  // FAT and exFAT (USB sticks) have no hard links, so no link()-then-unlink.
+  // renameat2(RENAME_NOREPLACE) refuses an existing name atomically (kernel
+  // vfat, exfat, ext4, xfs, btrfs, tmpfs). Where the flag is not supported
+  // (EINVAL: FUSE file systems such as fusefat), the name is first claimed
+  // with O_EXCL, so only a file this export created is ever replaced.
+  static Status rename_no_replace(const fs::path& from, const fs::path& to) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return ok_status();
+    if (errno != EINVAL && errno != ENOSYS) return io_error("cannot create", to);
+    int claim = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (claim < 0) return io_error("cannot create", to);
+    ::close(claim);
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      auto e = io_error("cannot create", to);
+      ::unlink(to.c_str());
+      return e;
+    }
+    return ok_status();
+  }
+
+  [[nodiscard]] Status sync_directory() const {
+    fs::path dir = out_.parent_path().empty() ? fs::path(".") : out_.parent_path();
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return io_error("cannot open the directory", dir);
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0 && errno != EINVAL) return io_error("cannot sync the directory", dir);
+    return ok_status();
+  }
+
+  fs::path out_;
+  std::uint64_t part_bytes_;
+  std::vector<fs::path> partials_, placed_;
+  int fd_ = -1;
+  std::uint64_t in_part_ = 0;
+  bool done_ = false;
+};
+
+la_ssize_t write_to_parts(archive* a, void* context, const void* buffer, size_t length) {
+  auto* parts = static_cast<PartWriter*>(context);
+  auto st = parts->write(ByteView(static_cast<const std::uint8_t*>(buffer), length));
+  if (!st.ok()) {
+    archive_set_error(a, EIO, "%s", st.error().message.c_str());
+    return -1;
+  }
+  return static_cast<la_ssize_t>(length);
+}
+
+// Writes the archive into parts. The snapshot must be open.
+Result<ExportReport> write_archive(Store& store, PartWriter& parts, const wire::ExportManifest& manifest,
+                                   ByteView signed_manifest) {
   std::unique_ptr<archive, ArchiveDeleter> a(archive_write_new());
   if (!a) return make_error(Errc::internal, "cannot create an archive writer");
   if (archive_write_set_format_ustar(a.get()) != ARCHIVE_OK ||
-      archive_write_add_filter_none(a.get()) != ARCHIVE_OK || archive_write_open_fd(a.get(), fd) != ARCHIVE_OK)
+      archive_write_add_filter_none(a.get()) != ARCHIVE_OK ||
+      archive_write_open(a.get(), &parts, nullptr, write_to_parts, nullptr) != ARCHIVE_OK)
     return archive_failure(a.get(), "cannot start the export archive");
   CAIRN_CHECK(write_entry(a.get(), std::string(wire::kManifestEntryName), signed_manifest));
   ExportReport report;
@@ -101,10 +231,16 @@ Result<bool> export_was_made(Store& store, const wire::ExportId& id) {
   return v.has_value();
 }
 
-Result<ExportReport> export_drops(Store& store, const fs::path& out, DayNumber today, std::size_t max_drops) {
+Result<ExportReport> export_drops(Store& store, const fs::path& out, DayNumber today, std::size_t max_drops,
+                                  std::uint64_t part_bytes) {
   std::error_code ec;
-  if (fs::exists(fs::symlink_status(out, ec)))
-    return make_error(Errc::already_exists, "refusing to overwrite " + out.string());
+  for (const fs::path& taken : {out, fs::path(wire::export_part_name(out.string(), 1))})
+    if (fs::exists(fs::symlink_status(taken, ec)))
+      return make_error(Errc::already_exists, "refusing to overwrite " + taken.string());
+  if (part_bytes < wire::kMinExportPartBytes || part_bytes > wire::kDefaultExportPartBytes)
+    return make_error(Errc::invalid_argument, "a bundle part holds between " +
+                                                  std::to_string(wire::kMinExportPartBytes) + " and " +
+                                                  std::to_string(wire::kDefaultExportPartBytes) + " bytes");
   if (max_drops == 0 || max_drops > wire::kMaxExportDrops) max_drops = wire::kMaxExportDrops;
   CAIRN_TRY(auto keys, load_relay_keys(store));
   CAIRN_TRY(auto organisation, load_organisation_key(store));
@@ -123,34 +259,17 @@ Result<ExportReport> export_drops(Store& store, const fs::path& out, DayNumber t
   manifest.drop_ids = std::move(ids);
   CAIRN_TRY(auto signed_manifest, wire::sign_export_manifest(manifest, keys.signing));
 
-  fs::path partial = out;
-  partial += ".partial";
-  int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return make_error(errno == EEXIST ? Errc::already_exists : Errc::io,
-                      "cannot create " + partial.string() + ": " + std::strerror(errno));
-  auto fail = [&](Error e) -> Result<ExportReport> {
-    ::close(fd);
-    ::unlink(partial.c_str());
-    return e;
-  };
-  auto report = write_archive(store, fd, manifest, signed_manifest);
+  PartWriter parts(out, part_bytes);
+  auto report = write_archive(store, parts, manifest, signed_manifest);
   snapshot.end();
-  if (!report.ok()) return fail(report.error());
+  if (!report.ok()) return report.error();
   report->remaining = remaining;
-  if (::fsync(fd) != 0) return fail(make_error(Errc::io, "cannot sync " + partial.string() + ": " + std::strerror(errno)));
+  CAIRN_CHECK(parts.finish());
   ByteArray<4> day{};
   put_u32be(day.data(), today);
-  if (auto st = store.put_meta(export_meta_name(manifest.export_id), day); !st.ok()) return fail(st.error());
-  ::close(fd);
-  // link() refuses an existing name, so a file that appeared meanwhile is not overwritten.
-  if (::link(partial.c_str(), out.c_str()) != 0) {
-    int err = errno;
-    ::unlink(partial.c_str());
-    return make_error(err == EEXIST ? Errc::already_exists : Errc::io,
-                      "cannot create " + out.string() + ": " + std::strerror(err));
-  }
-  ::unlink(partial.c_str());
+  CAIRN_CHECK(store.put_meta(export_meta_name(manifest.export_id), day));
+  CAIRN_CHECK(parts.place());
+  report->files = parts.placed();
   return report;
 }
 

@@ -132,16 +132,20 @@ int cmd_status(const Paths& paths) {
 
 // ---- export and purge: the USB round trip with the analyst station ----
 
-int cmd_export(const Paths& paths, const fs::path& out, std::size_t max_drops) {
+int cmd_export(const Paths& paths, const fs::path& out, std::size_t max_drops, std::uint64_t part_bytes) {
   auto store = open_store(paths);
   if (!store.ok()) return cli::fail(store.error());
-  auto report = relay::export_drops(**store, out, today_utc(), max_drops);
+  auto report = relay::export_drops(**store, out, today_utc(), max_drops, part_bytes);
   if (!report.ok()) {
     if (report.code() == Errc::already_exists) return cli::fail(report.error(), "choose a new file name for the export");
     return cli::fail(report.error());
   }
   std::cout << "exported " << report->drops << " drop(s) (" << report->drop_bytes << " bytes) to " << out.string()
             << ", export " << to_hex(report->export_id) << "\n";
+  if (report->files.size() > 1) {
+    std::cout << "the bundle is in " << report->files.size() << " parts (copy them all; the station reads them together):\n";
+    for (const auto& f : report->files) std::cout << "  " << f.string() << "\n";
+  }
   if (report->remaining > 0)
     cli::info(std::to_string(report->remaining) + " more drop(s) did not fit; export again after the purge");
   cli::info("the drops stay here until an import receipt from the analyst station purges them");
@@ -199,8 +203,10 @@ int main(int argc, char** argv) {
   serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
   serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
-  // For tests only (emulates a full disk): hidden from --help.
+#ifdef CAIRN_TESTING_SWITCHES
+  // Test build only (cairn-relay-testing, never packaged): emulates a full disk.
   serve->add_option("--test-max-pages", config.test_max_page_count)->group("");
+#endif
 
   fs::path publish_file;
   auto* publish = app.add_subcommand("publish", "install a key bundle or reply batch signed on the analyst station");
@@ -215,10 +221,15 @@ int main(int argc, char** argv) {
   // ---- export and purge ----
   fs::path export_out, purge_receipt;
   std::size_t export_max = wire::kMaxExportDrops;
+  std::uint64_t export_part_bytes = wire::kDefaultExportPartBytes;
   auto* export_cmd = app.add_subcommand("export", "write the stored drops to an export bundle for the analyst station");
   export_cmd->add_option("--out", export_out, "the bundle file to create (never overwritten)")->required();
   export_cmd->add_option("--max-drops", export_max, "at most this many drops per bundle")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, wire::kMaxExportDrops));
+  export_cmd->add_option("--part-bytes", export_part_bytes,
+                         "cut a larger bundle into numbered parts FILE.001, FILE.002, ... of at most this many bytes "
+                         "(default: FAT32's largest file)")
+      ->capture_default_str()->check(CLI::Range(wire::kMinExportPartBytes, wire::kDefaultExportPartBytes));
   auto* purge_cmd = app.add_subcommand("purge", "delete the drops named in a signed import receipt");
   purge_cmd->add_option("--receipt", purge_receipt, "the import receipt from the analyst station")->required();
 
@@ -231,7 +242,7 @@ int main(int argc, char** argv) {
   if (*init) return cmd_init(paths, org_text);
   if (*publish) return cmd_publish(paths, publish_file, reply_days);
   if (*status) return cmd_status(paths);
-  if (*export_cmd) return cmd_export(paths, export_out, export_max);
+  if (*export_cmd) return cmd_export(paths, export_out, export_max, export_part_bytes);
   if (*purge_cmd) return cmd_purge(paths, purge_receipt);
   if (*serve) {
     L.handshake_timeout = std::chrono::milliseconds(handshake_ms);

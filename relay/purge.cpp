@@ -5,6 +5,7 @@
 #include "crypto/key_bundle.h"
 #include "relay/export.h"
 #include "relay/relay_keys.h"
+#include "wire/export_bundle.h"
 #include "wire/file_kind.h"
 #include "wire/import_receipt.h"
 
@@ -12,6 +13,35 @@ namespace cairn::relay {
 namespace {
 
 std::string fingerprint(ByteView key) { return to_hex(key.first(8)) + "…"; }
+
+// Every drop the receipt names must be in the export it answers: the
+// receipt carries that export's manifest, which only this relay can have
+// signed. (A receipt signed by a certified analyst is trusted to say what
+// was imported, not to name drops of other exports, which may have arrived
+// after the export and never reached the station.)
+Status check_against_export(const wire::ImportReceipt& receipt, const crypto::Ed25519Public& relay_signing_key) {
+  auto envelope = wire::open_export_manifest(receipt.export_manifest);
+  if (!envelope.ok() || !wire::verify_export_manifest(*envelope, relay_signing_key).ok())
+    return make_error(Errc::bad_signature,
+                      "the export manifest in the import receipt is not one this relay signed; nothing was deleted");
+  CAIRN_TRY(auto manifest, wire::parse_export_manifest_body(envelope->body));
+  if (manifest.export_id != receipt.export_id)
+    return make_error(Errc::malformed, "the import receipt answers export " + to_hex(receipt.export_id) +
+                                           " but carries the manifest of export " + to_hex(manifest.export_id) +
+                                           "; nothing was deleted");
+  // Both lists are strictly ascending.
+  std::size_t outside = 0;
+  auto it = manifest.drop_ids.begin();
+  for (const auto& id : receipt.drop_ids) {
+    it = std::lower_bound(it, manifest.drop_ids.end(), id);
+    if (it == manifest.drop_ids.end() || *it != id) ++outside;
+  }
+  if (outside > 0)
+    return make_error(Errc::malformed, "the import receipt names " + std::to_string(outside) +
+                                           " drop(s) that export " + to_hex(receipt.export_id) +
+                                           " did not contain; nothing was deleted");
+  return ok_status();
+}
 
 }  // namespace
 
@@ -58,6 +88,7 @@ Result<PurgeReport> purge_with_receipt(Store& store, ByteView receipt_file, DayN
   if (!made)
     return make_error(Errc::not_found, "this import receipt answers an export this relay did not make (export " +
                                            to_hex(receipt.export_id) + ")");
+  CAIRN_CHECK(check_against_export(receipt, keys.signing.public_key));
 
   PurgeReport report;
   report.named = receipt.drop_ids.size();

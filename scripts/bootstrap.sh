@@ -18,6 +18,7 @@ packages=(
   microsocks
   strace
   zbar-tools
+  dosfstools fusefat fuse
 )
 
 missing=()

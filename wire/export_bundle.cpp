@@ -11,6 +11,11 @@ bool is_strictly_ascending(const std::vector<DropId>& ids) {
          ids.end();
 }
 
+std::string export_part_name(const std::string& file, std::size_t index) {
+  std::string digits = std::to_string(index);
+  return file + "." + std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
+}
+
 std::string drop_entry_name(const DropId& id) { return std::string(kDropEntryPrefix) + to_hex(id); }
 
 std::optional<DropId> parse_drop_entry_name(std::string_view name) {

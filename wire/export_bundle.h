@@ -40,6 +40,13 @@ inline constexpr std::size_t kMaxExportDrops = std::size_t{1} << 20;
 // A drop id costs 34 bytes in the manifest (tag, length, 32 bytes).
 inline constexpr std::size_t kMaxManifestBytes = 1024 + kMaxExportDrops * (kDropIdBytes + 2);
 
+// A bundle over kDefaultExportPartBytes is written as numbered parts FILE.001,
+// FILE.002, ... (byte slices of the one archive, in order), so that no file
+// exceeds FAT32's limit of 4 GiB - 1 bytes on a USB stick.
+inline constexpr std::uint64_t kDefaultExportPartBytes = (std::uint64_t{1} << 32) - 1;
+inline constexpr std::uint64_t kMinExportPartBytes = 512;  // one tar block
+inline constexpr std::size_t kMaxExportParts = 999;
+
 using DropId = ByteArray<kDropIdBytes>;
 using ExportId = ByteArray<kExportIdBytes>;
 
@@ -59,6 +66,9 @@ struct ExportManifest {
 // The id named by an entry name, or nullopt if the name is anything else
 // (upper-case hex, a path, a suffix ...).
 [[nodiscard]] std::optional<DropId> parse_drop_entry_name(std::string_view name);
+
+// "FILE.001" for part 1 of FILE (index 1..kMaxExportParts).
+[[nodiscard]] std::string export_part_name(const std::string& file, std::size_t index);
 
 // The serialized SignedExportManifest. Errc::invalid_argument if the ids are
 // not strictly ascending or over the cap.

@@ -14,14 +14,15 @@
 namespace cairn::wire {
 
 inline constexpr std::uint32_t kImportReceiptVersion = 1;
-// A receipt names at most the drops of one export.
-inline constexpr std::size_t kMaxReceiptBytes = kMaxManifestBytes;
+// A receipt names at most the drops of one export, and carries its manifest.
+inline constexpr std::size_t kMaxReceiptBytes = 1024 + kMaxExportDrops * (kDropIdBytes + 2) + kMaxManifestBytes + 8;
 
 struct ImportReceipt {
   ExportId export_id{};
   crypto::Ed25519Public relay_signing_key{};
   crypto::Ed25519Public analyst_identity_key{};
   std::vector<DropId> drop_ids;  // strictly ascending
+  Bytes export_manifest;         // the SignedExportManifest answered (at most kMaxManifestBytes)
 };
 
 // The serialized SignedImportReceipt, signed by analyst_identity (whose public
@@ -38,7 +39,8 @@ struct ImportReceipt {
 [[nodiscard]] Status verify_import_receipt(const SignedEnvelope& envelope,
                                            const crypto::Ed25519Public& analyst_identity_key);
 // The body's structure: parse, version (Errc::unsupported), lengths and id
-// order (Errc::malformed / too_large).
+// order, an export manifest present (Errc::malformed / too_large). The
+// manifest itself is checked by whoever made it (relay/purge.h).
 [[nodiscard]] Result<ImportReceipt> parse_import_receipt_body(ByteView body);
 
 }  // namespace cairn::wire

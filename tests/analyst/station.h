@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,7 @@
 #include "support/process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "wire/chunk_tree.h"
 #include "wire/file_kind.h"
 
 namespace cairn::test {
@@ -41,7 +43,10 @@ namespace fs = std::filesystem;
 
 inline constexpr std::uint32_t kTestDropSize = 32768;
 
-inline std::string analyst_binary() { return binary("analyst/cairn-analyst"); }
+// The test build of the station (--today, init --insecure-fast-kdf); the
+// shipped program has neither (tests/analyst/shipped_binary_test.cpp).
+inline std::string analyst_binary() { return binary("analyst/cairn-analyst-testing"); }
+inline std::string shipped_analyst_binary() { return binary("analyst/cairn-analyst"); }
 inline std::string relay_binary() { return binary("relay/cairn-relay"); }
 
 // Every regular file of a directory, by name: to prove "the vault was not changed".
@@ -206,6 +211,45 @@ inline std::vector<Bytes> submission_bodies(const client::SubmissionInput& in,
                                              std::uint32_t drop_size = kTestDropSize) {
   auto capacity = must(crypto::drop_body_capacity(drop_size, recipients.size()), "capacity");
   return must(client::build_drop_bodies(in, capacity), "drop bodies");
+}
+
+// Chunk bodies for any serialized Submission stream, as the client chunks
+// them (a hand-built stream: what a hostile source can send).
+inline std::vector<Bytes> stream_bodies(ByteView stream, const std::vector<crypto::X25519Public>& recipients,
+                                        std::uint32_t drop_size = kTestDropSize) {
+  auto capacity = must(crypto::drop_body_capacity(drop_size, recipients.size()), "capacity");
+  return must(client::build_chunk_bodies(stream, client::SubmissionInput{}, capacity), "chunk bodies");
+}
+
+// Chunk bodies re-made after `change` altered their data: a correct chunk
+// tree over the altered data, under the original submission hash and id,
+// which the whole then no longer matches (a sender lying about the whole).
+inline std::vector<Bytes> rechunked(const std::vector<Bytes>& bodies,
+                                    const std::function<void(std::vector<std::string>&)>& change) {
+  std::vector<v1::DropBody> parsed(bodies.size());
+  std::vector<std::string> data;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    if (!parsed[i].ParseFromArray(bodies[i].data(), static_cast<int>(bodies[i].size())))
+      throw std::runtime_error("not a drop body");
+    data.push_back(parsed[i].chunk().data());
+  }
+  change(data);
+  std::vector<ByteView> pieces;
+  for (const auto& d : data) pieces.push_back(as_bytes(d));
+  wire::ChunkHash claimed{};
+  const auto& h = parsed[0].chunk().submission_hash();
+  std::copy(h.begin(), h.end(), claimed.begin());
+  wire::ChunkTree tree(pieces, claimed);
+  std::vector<Bytes> out;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    auto* c = parsed[i].mutable_chunk();
+    c->set_data(data[i]);
+    c->set_chunks_root(tree.root().data(), tree.root().size());
+    c->clear_chunk_proof();
+    for (const auto& p : tree.proof(static_cast<std::uint32_t>(i))) c->add_chunk_proof(p.data(), p.size());
+    out.push_back(encode(parsed[i]));
+  }
+  return out;
 }
 
 inline std::vector<Bytes> seal_all(const std::vector<Bytes>& bodies, const std::vector<crypto::X25519Public>& r) {

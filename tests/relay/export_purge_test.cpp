@@ -70,14 +70,24 @@ class ExportPurgeTest : public ::testing::Test {
     return drops;
   }
 
-  // A receipt as the station writes it, signed by analyst `who`.
+  // Exports into dir/name and remembers the bundle's signed manifest.
+  ExportReport exported(const std::string& name, DayNumber day = today_utc()) {
+    auto report = must(export_drops(*store, dir / name, day), "export");
+    last_manifest = read_archive(dir / name).at(0).content;
+    return report;
+  }
+
+  // A receipt as the station writes it, signed by analyst `who`, carrying
+  // the manifest of the last export (or the one given).
   Bytes receipt(const wire::ExportId& export_id, std::vector<DropId> ids, const crypto::Ed25519KeyPair& who,
-                std::optional<crypto::Ed25519Public> relay_key = std::nullopt) {
+                std::optional<crypto::Ed25519Public> relay_key = std::nullopt,
+                std::optional<Bytes> export_manifest = std::nullopt) {
     std::sort(ids.begin(), ids.end());
     wire::ImportReceipt r;
     r.export_id = export_id;
     r.relay_signing_key = relay_key.value_or(relay_keys.signing);
     r.drop_ids = std::move(ids);
+    r.export_manifest = export_manifest.value_or(last_manifest);
     return wire::wrap_file(wire::FileKind::import_receipt, must(wire::sign_import_receipt(r, who), "sign"));
   }
 
@@ -88,6 +98,7 @@ class ExportPurgeTest : public ::testing::Test {
   crypto::Secret key;
   std::unique_ptr<Store> store;
   crypto::RelayPublicKeys relay_keys;
+  Bytes last_manifest;  // of the last export made through exported()
 };
 
 TEST_F(ExportPurgeTest, TheArchiveIsSignedInIdOrderAndSaysNothingAboutArrival) {
@@ -144,7 +155,7 @@ TEST_F(ExportPurgeTest, ALimitLeavesTheRestForTheNextExport) {
 
 TEST_F(ExportPurgeTest, AReceiptDeletesExactlyWhatItNamesAndDropsStoredLaterStay) {
   put(4);
-  auto report = must(export_drops(*store, dir / "export.tar", today_utc()), "export");
+  auto report = exported("export.tar");
   auto exported = must(store->drop_ids(), "ids");
   auto later = put(2);  // arrive after the export
   // The station names three of the four (one it could not decrypt).
@@ -171,7 +182,7 @@ TEST_F(ExportPurgeTest, AReceiptDeletesExactlyWhatItNamesAndDropsStoredLaterStay
 
 TEST_F(ExportPurgeTest, BadReceiptsDeleteNothing) {
   put(3);
-  auto report = must(export_drops(*store, dir / "export.tar", today_utc()), "export");
+  auto report = exported("export.tar");
   auto ids = must(store->drop_ids(), "ids");
   const auto& kim = deployment.analysts[0].identity;
   auto stranger = crypto::ed25519_generate();
@@ -204,9 +215,60 @@ TEST_F(ExportPurgeTest, BadReceiptsDeleteNothing) {
   }
 }
 
+// A receipt may name only drops of the export it answers: a drop that
+// arrived after the export (and so never reached the station), or one of
+// another export, makes the relay refuse the whole receipt.
+TEST_F(ExportPurgeTest, AReceiptNamingDropsTheExportDidNotContainDeletesNothing) {
+  put(3);
+  auto first = exported("first.tar");
+  auto first_ids = must(store->drop_ids(), "ids");
+  auto first_manifest = last_manifest;
+  auto later = put(2);  // after the first export
+  auto second = exported("second.tar");
+  auto all = must(store->drop_ids(), "ids");
+  std::vector<DropId> later_ids;
+  for (const auto& d : later) later_ids.push_back(drop_id(d));
+  const auto& kim = deployment.analysts[0].identity;
+
+  std::vector<DropId> with_later = first_ids;
+  with_later.push_back(later_ids[0]);
+  auto before = all;
+  struct Case {
+    std::string label;
+    Bytes file;
+    Errc code;
+    std::string message;
+  } cases[] = {
+      {"a drop stored after the export", receipt(first.export_id, with_later, kim, std::nullopt, first_manifest),
+       Errc::malformed, "names 1 drop(s) that export"},
+      {"another export's manifest", receipt(first.export_id, first_ids, kim, std::nullopt, last_manifest), Errc::malformed,
+       "carries the manifest of export"},
+      {"a manifest the relay did not sign",
+       receipt(first.export_id, first_ids, kim, std::nullopt, Bytes(first_manifest.begin(), first_manifest.end() - 1)),
+       Errc::bad_signature, "not one this relay signed"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.label);
+    auto r = purge_with_receipt(*store, c.file, today_utc());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.code(), c.code);
+    EXPECT_NE(r.error().message.find(c.message), std::string::npos) << r.error().message;
+    EXPECT_EQ(must(store->drop_ids(), "ids"), before);
+  }
+  // The right manifest for each export deletes exactly its drops.
+  EXPECT_EQ(must(purge_with_receipt(*store, receipt(first.export_id, first_ids, kim, std::nullopt, first_manifest),
+                                    today_utc()),
+                 "first")
+                .deleted,
+            3u);
+  EXPECT_EQ(must(purge_with_receipt(*store, receipt(second.export_id, later_ids, kim), today_utc()), "second").deleted,
+            2u);
+  EXPECT_EQ(stored(), 0u);
+}
+
 TEST_F(ExportPurgeTest, EveryBitFlipOfAReceiptIsRefused) {
   put(2);
-  auto report = must(export_drops(*store, dir / "export.tar", today_utc()), "export");
+  auto report = exported("export.tar");
   auto ids = must(store->drop_ids(), "ids");
   auto good = receipt(report.export_id, ids, deployment.analysts[0].identity);
   std::size_t bad_signature = 0;
@@ -229,7 +291,8 @@ TEST_F(ExportPurgeTest, WithoutAPublishedBundleNoAnalystIsKnown) {
   ASSERT_TRUE(set_organisation_key(*bare, deployment.org.public_key).ok());
   auto keys = must(load_relay_keys(*bare), "keys");
   auto report = must(export_drops(*bare, other / "e.tar", today_utc()), "export");
-  auto file = receipt(report.export_id, {}, deployment.analysts[0].identity, keys.signing.public_key);
+  auto file = receipt(report.export_id, {}, deployment.analysts[0].identity, keys.signing.public_key,
+                      read_archive(other / "e.tar").at(0).content);
   auto r = purge_with_receipt(*bare, file, today_utc());
   EXPECT_EQ(code_of(r), Errc::not_found);
   EXPECT_NE(r.error().message.find("no key bundle is published"), std::string::npos);

@@ -183,6 +183,7 @@ TEST(RelayLimits, QuotaRefusesDropsButKeepsServingKeys) {
 
 TEST(RelayLimits, FullDiskRefusesDropsButKeepsServingKeys) {
   RelayUnderTest r;
+  r.program = "relay/cairn-relay-testing";
   r.init();
   // The store may not grow past its current size (SQLITE_FULL), as on a full disk.
   r.serve({"--test-max-pages", "1"});

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +89,7 @@ namespace cairn::test {
 
 struct RunResult {
   int exit_code = -1;  // -1 if killed by a signal
+  long peak_rss_kib = 0;  // the program's peak resident set (getrusage via wait4)
   std::string out;
   std::string err;
 };
@@ -112,8 +114,10 @@ inline RunResult run_capture(const std::vector<std::string>& argv, const std::st
   RunResult r;
   if (::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) == 0) {
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    struct rusage usage {};
+    ::wait4(pid, &status, 0, &usage);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.peak_rss_kib = usage.ru_maxrss;
   }
   posix_spawn_file_actions_destroy(&fa);
   auto slurp = [](const std::string& p) {

@@ -28,6 +28,8 @@ struct RelayUnderTest {
   crypto::RelayPublicKeys relay_keys;
   std::uint16_t port = 0;
   Process process;
+  // The shipped program; "relay/cairn-relay-testing" for a test switch (--test-max-pages).
+  std::string program = "relay/cairn-relay";
 
   explicit RelayUnderTest(int analysts = 1) : deployment(analysts) {}
 
@@ -35,7 +37,7 @@ struct RelayUnderTest {
   std::vector<std::string> relay_cmd(std::initializer_list<std::string> rest) const {
     // The key file is named, so a $CREDENTIALS_DIRECTORY in the test's
     // environment (a CI job run by systemd) cannot swap in another key.
-    std::vector<std::string> v{binary("relay/cairn-relay"), "--dir", relay_dir(), "--key-file",
+    std::vector<std::string> v{binary(program), "--dir", relay_dir(), "--key-file",
                                (dir / "relay" / "store.key").string()};
     v.insert(v.end(), rest);
     return v;
