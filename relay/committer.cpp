@@ -1,5 +1,6 @@
 #include "relay/committer.h"
 
+#include <set>
 #include <vector>
 
 namespace cairn::relay {
@@ -42,7 +43,10 @@ std::uint64_t Committer::committed_drops() const {
 
 void Committer::run() {
   std::vector<Pending> batch;
+  std::vector<Pending> fresh;     // drops not stored yet, first copy of each
+  std::vector<Pending> repeats;   // second copies of a drop in this batch
   std::vector<ByteView> views;
+  std::set<DropId> in_batch;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -54,19 +58,36 @@ void Committer::run() {
         queue_.pop_front();
       }
     }
-    views.clear();
-    for (const auto& p : batch) views.emplace_back(p.drop);
-    auto status = store_.put_drops(views, options_.quota_bytes);
-    if (status.ok()) {
-      std::lock_guard lock(mu_);
-      ++batches_;
-      drops_ += batch.size();
+    // A drop already committed is durable: its answer needs no transaction
+    // (and no fsync), so repeating a drop costs the relay one index lookup.
+    for (auto& p : batch) {
+      auto id = drop_id(p.drop);
+      auto stored = store_.has_drop(id);
+      if (stored.ok() && *stored)
+        p.done(PutOutcome::duplicate);
+      else if (!in_batch.insert(id).second)
+        repeats.push_back(std::move(p));
+      else
+        fresh.push_back(std::move(p));
+    }
+    batch.clear();
+    in_batch.clear();
+    Status status = ok_status();
+    if (!fresh.empty()) {
+      views.clear();
+      for (const auto& p : fresh) views.emplace_back(p.drop);
+      status = store_.put_drops(views, options_.quota_bytes);
+      if (status.ok()) {
+        std::lock_guard lock(mu_);
+        ++batches_;
+        drops_ += fresh.size();
+      }
     }
     // A batch that failed as a whole (quota, disk full) may hold drops that
     // would fit alone; retrying them one by one keeps one client's drop from
     // failing because of another's.
-    if (!status.ok() && batch.size() > 1) {
-      for (auto& p : batch) {
+    if (!status.ok() && fresh.size() > 1) {
+      for (auto& p : fresh) {
         ByteView one(p.drop);
         auto st = store_.put_drops(std::span<const ByteView>(&one, 1), options_.quota_bytes);
         if (st.ok()) {
@@ -74,12 +95,20 @@ void Committer::run() {
           ++batches_;
           ++drops_;
         }
-        p.done(std::move(st));
+        p.done(st.ok() ? Result<PutOutcome>(PutOutcome::stored) : Result<PutOutcome>(st.error()));
       }
     } else {
-      for (auto& p : batch) p.done(status);
+      for (auto& p : fresh) p.done(status.ok() ? Result<PutOutcome>(PutOutcome::stored) : Result<PutOutcome>(status.error()));
     }
-    batch.clear();
+    // A second copy is answered after its first: stored by now, or not.
+    for (auto& p : repeats) {
+      auto stored = store_.has_drop(drop_id(p.drop));
+      if (stored.ok() && *stored) p.done(PutOutcome::duplicate);
+      else p.done(status.ok() ? Result<PutOutcome>(make_error(Errc::storage, "the drop could not be stored"))
+                              : Result<PutOutcome>(status.error()));
+    }
+    fresh.clear();
+    repeats.clear();
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/cli.h"
 #include "common/day.h"
+#include "common/hardening.h"
 #include "crypto/key_text.h"
 #include "relay/export.h"
 #include "relay/key_file.h"
@@ -166,6 +167,7 @@ int cmd_purge(const Paths& paths, const fs::path& receipt_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  harden_process();  // its memory holds the relay's Noise static key
   CLI::App app{"cairn-relay: the Cairn relay (stores only ciphertext drops)"};
   app.require_subcommand(1);
   Paths paths;
@@ -186,14 +188,24 @@ int main(int argc, char** argv) {
   std::int64_t handshake_ms = L.handshake_timeout.count(), idle_ms = L.idle_timeout.count(),
                op_ms = L.operation_timeout.count(), report_s = config.report_interval.count(),
                grace_s = config.shutdown_grace.count();
+  std::int64_t message1_ms = L.message1_timeout.count(), lifetime_s = L.session_lifetime.count();
+  serve->add_option("--message1-timeout-ms", message1_ms, "from accept to the client's first handshake message")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--handshake-timeout-ms", handshake_ms)->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--session-lifetime-s", lifetime_s, "a connection is closed after this long, whatever it does")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--other-requests-per-connection", L.other_requests_per_connection,
+                    "key bundle and reply board requests per connection")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--idle-timeout-ms", idle_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--operation-timeout-ms", op_ms)->capture_default_str()->check(CLI::PositiveNumber);
   // At least 1: a relay announcing 0 would send clients into a reconnect loop.
   serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
   serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
-  serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--report-interval-s", report_s, "log counters this often (at least a day)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{relay::kMinReportInterval.count()}, std::int64_t{366} * 24 * 3600));
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
   // For tests only (emulates a full disk): hidden from --help.
   serve->add_option("--test-max-pages", config.test_max_page_count)->group("");
@@ -231,6 +243,8 @@ int main(int argc, char** argv) {
   if (*purge_cmd) return cmd_purge(paths, purge_receipt);
   if (*serve) {
     L.handshake_timeout = std::chrono::milliseconds(handshake_ms);
+    L.message1_timeout = std::chrono::milliseconds(message1_ms);
+    L.session_lifetime = std::chrono::seconds(lifetime_s);
     L.idle_timeout = std::chrono::milliseconds(idle_ms);
     L.operation_timeout = std::chrono::milliseconds(op_ms);
     config.report_interval = std::chrono::seconds(report_s);

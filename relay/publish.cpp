@@ -19,8 +19,9 @@ Result<crypto::VerifiedKeyBundle> publish_key_bundle(Store& store, ByteView sign
                           crypto::encode_relay_keys({keys.noise.public_key, keys.signing.public_key}) + ")");
   ByteArray<4> size{};
   put_u32be(size.data(), verified.drop_size);
-  CAIRN_CHECK(store.put_meta(meta::kKeyBundle, signed_bundle));
-  CAIRN_CHECK(store.put_meta(meta::kDropSize, size));
+  // One transaction: a running relay never sees a bundle with another bundle's drop size.
+  const Store::MetaValue pair[] = {{meta::kKeyBundle, signed_bundle}, {meta::kDropSize, size}};
+  CAIRN_CHECK(store.put_metas(pair));
   return verified;
 }
 

@@ -33,14 +33,15 @@ constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 // Reads what `cairn-relay publish` installed (possibly while we run).
 void reload(Store& store, RelayState& state) {
-  auto bundle = store.get_meta(meta::kKeyBundle);
-  auto size = store.get_meta(meta::kDropSize);
-  if (bundle.ok() && size.ok() && bundle->has_value() && size->has_value() && (*size)->size() == 4) {
+  const std::string_view names[] = {meta::kKeyBundle, meta::kDropSize};
+  auto pair = store.get_metas(names);  // one snapshot: never a bundle with another's drop size
+  if (pair.ok() && (*pair)[0].has_value() && (*pair)[1].has_value() && (*pair)[1]->size() == 4) {
+    const Bytes& bundle = *(*pair)[0];
     auto served = std::make_shared<ServedBundle>();
     v1::Response r;
-    r.mutable_key_bundle()->set_signed_key_bundle((*bundle)->data(), (*bundle)->size());
+    r.mutable_key_bundle()->set_signed_key_bundle(bundle.data(), bundle.size());
     served->response = wire::encode(r);
-    served->drop_size = get_u32be((*size)->data());
+    served->drop_size = get_u32be((*pair)[1]->data());
     if (!state.bundle || state.bundle->response != served->response) state.bundle = std::move(served);
   }
   auto replies = store.replies(today_utc());
@@ -103,7 +104,10 @@ class Server {
         co_await accept_backoff_.async_wait(asio::redirect_error(use_awaitable, ec));
         continue;
       }
-      if (state_.open_sessions >= config_.limits.max_connections || state_.draining) {
+      // Full: the session idle longest makes room (an idle peer loses
+      // nothing it sent); only when every session is busy is the new one refused.
+      if (state_.draining || (state_.open_sessions >= config_.limits.max_connections &&
+                              !evict_oldest_idle_session())) {
         ++state_.counters.refused_busy;
         socket.close(ec);
         continue;

@@ -99,6 +99,12 @@ Status Store::update_totals(std::int64_t drops, std::int64_t bytes) {
   return stmt.bind(1, drops).bind(2, bytes).run();
 }
 
+Result<bool> Store::has_drop(const DropId& id) {
+  CAIRN_TRY(auto stmt, db_->prepare("SELECT 1 FROM drops WHERE id = ?1;"));
+  stmt.bind(1, ByteView(id));
+  return stmt.step();
+}
+
 Result<StoreCounts> Store::counts() {
   StoreCounts c;
   CAIRN_TRY(auto d, db_->prepare("SELECT drops, drop_bytes FROM totals;"));
@@ -160,6 +166,28 @@ Result<std::uint64_t> Store::delete_drops(std::span<const DropId> ids) {
 Status Store::put_meta(std::string_view name, ByteView value) { return db_->put_meta(name, value); }
 
 Result<std::optional<Bytes>> Store::get_meta(std::string_view name) { return db_->get_meta(name); }
+
+Status Store::put_metas(std::span<const MetaValue> values) {
+  return transaction([&]() -> Status {
+    for (const auto& [name, value] : values) CAIRN_CHECK(db_->put_meta(name, value));
+    return ok_status();
+  });
+}
+
+Result<std::vector<std::optional<Bytes>>> Store::get_metas(std::span<const std::string_view> names) {
+  CAIRN_CHECK(db_->exec("BEGIN;"));  // one read snapshot for all of them
+  std::vector<std::optional<Bytes>> out;
+  for (auto name : names) {
+    auto v = db_->get_meta(name);
+    if (!v.ok()) {
+      (void)db_->exec("ROLLBACK;");
+      return v.error();
+    }
+    out.push_back(std::move(v).value());
+  }
+  (void)db_->exec("ROLLBACK;");  // nothing was written
+  return out;
+}
 
 Result<crypto::Secret> Store::get_secret_meta(std::string_view name) {
   return db_->get_secret_meta(name, "the relay store");

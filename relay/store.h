@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.h"
@@ -25,6 +26,9 @@ inline constexpr std::size_t kDropIdBytes = 32;
 using DropId = ByteArray<kDropIdBytes>;
 
 [[nodiscard]] DropId drop_id(ByteView drop);
+
+// What storing one drop did: a drop already in the store is not written again.
+enum class PutOutcome { stored, duplicate };
 
 struct StoreCounts {
   std::uint64_t drops = 0;
@@ -45,6 +49,9 @@ class Store {
   // stored and Errc::quota is returned; on any failure nothing is stored.
   [[nodiscard]] Status put_drops(std::span<const ByteView> drops, std::uint64_t quota_bytes);
 
+  // Whether a drop with this id is stored (committed).
+  [[nodiscard]] Result<bool> has_drop(const DropId& id);
+
   [[nodiscard]] Result<StoreCounts> counts();
   // All drop ids, sorted by id (which reveals nothing about arrival).
   [[nodiscard]] Result<std::vector<DropId>> drop_ids();
@@ -56,6 +63,12 @@ class Store {
   [[nodiscard]] Status put_meta(std::string_view name, ByteView value);
   [[nodiscard]] Result<std::optional<Bytes>> get_meta(std::string_view name);
   [[nodiscard]] Result<crypto::Secret> get_secret_meta(std::string_view name);
+  // Several named values written in one transaction (all or none), and read
+  // from one snapshot: values that belong together (the key bundle and the
+  // drop size it sets) are never seen half-updated.
+  using MetaValue = std::pair<std::string_view, ByteView>;
+  [[nodiscard]] Status put_metas(std::span<const MetaValue> values);
+  [[nodiscard]] Result<std::vector<std::optional<Bytes>>> get_metas(std::span<const std::string_view> names);
 
   // Reply board: fixed-size age files published by the analysts, each with the
   // day after which it is removed.

@@ -114,7 +114,7 @@ TEST_F(StoreFixture, GroupCommitSharesTransactions) {
   {
     Committer committer(*store, {.quota_bytes = std::uint64_t{1} << 30, .max_batch = 64});
     for (int i = 0; i < kDrops; ++i) {
-      committer.submit(drop_of(static_cast<std::uint8_t>(i)), [&](Status st) {
+      committer.submit(drop_of(static_cast<std::uint8_t>(i)), [&](Result<PutOutcome> st) {
         if (st.ok() && ++ok == kDrops) all.set_value();
       });
     }
@@ -130,7 +130,7 @@ TEST_F(StoreFixture, CommitterQuotaFailsOnlyTheDropsThatDoNotFit) {
   {
     Committer committer(*store, {.quota_bytes = 3 * 1024, .max_batch = 64});
     for (int i = 0; i < 5; ++i)
-      committer.submit(drop_of(static_cast<std::uint8_t>(i)), [&](Status st) {
+      committer.submit(drop_of(static_cast<std::uint8_t>(i)), [&](Result<PutOutcome> st) {
         if (st.ok()) ++ok;
         else if (st.code() == Errc::quota) ++quota;
       });
@@ -139,6 +139,30 @@ TEST_F(StoreFixture, CommitterQuotaFailsOnlyTheDropsThatDoNotFit) {
   EXPECT_EQ(ok.load(), 3);
   EXPECT_EQ(quota.load(), 2);
   EXPECT_EQ(store->counts()->drops, 3u);
+}
+
+// Repeating a drop costs no transaction (no fsync) and is not counted as stored.
+TEST_F(StoreFixture, CommitterAnswersARepeatedDropWithoutACommit) {
+  auto a = drop_of(1);
+  auto put = [](Committer& c, const Bytes& d) {
+    std::promise<Result<PutOutcome>> done;
+    auto f = done.get_future();
+    c.submit(d, [&](Result<PutOutcome> r) { done.set_value(std::move(r)); });
+    return f.get();
+  };
+  Committer committer(*store, {.quota_bytes = std::uint64_t{1} << 30, .max_batch = 64});
+  auto first = put(committer, a);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(*first, PutOutcome::stored);
+  EXPECT_EQ(committer.committed_batches(), 1u);
+  for (int i = 0; i < 3; ++i) {
+    auto again = put(committer, a);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(*again, PutOutcome::duplicate);
+  }
+  EXPECT_EQ(committer.committed_batches(), 1u);
+  EXPECT_EQ(committer.committed_drops(), 1u);
+  EXPECT_EQ(store->counts()->drops, 1u);
 }
 
 TEST_F(StoreFixture, ReopenWithWrongKeyFails) {
