@@ -60,9 +60,8 @@ class Database {
                                  std::size_t offset, MutableByteView out);
 
   // Copies every WAL frame into the database and truncates the WAL to zero
-  // bytes. Returns Errc::busy-like Errc::storage "busy" without waiting when
-  // a reader still needs the frames (the next call retries); never blocks on
-  // other connections.
+  // bytes. Errc::storage at once, without waiting, when a reader still needs
+  // the frames (a later call retries).
   [[nodiscard]] Status checkpoint_truncate();
 
   // Runs body inside BEGIN IMMEDIATE … COMMIT; any failure rolls back, so a

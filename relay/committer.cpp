@@ -1,12 +1,26 @@
 #include "relay/committer.h"
 
+#include <algorithm>
+#include <chrono>
 #include <set>
 #include <vector>
 
 namespace cairn::relay {
 
+namespace {
+constexpr std::chrono::seconds kJournalRetry{1};
+}  // namespace
+
 Committer::Committer(Store& store, Options options)
     : store_(store), options_(options), thread_([this] { run(); }) {}
+
+std::size_t Committer::batch_limit() const {
+  // Each commit's WAL frames must stay within what Store::reset_journal scrubs.
+  auto layout = store_.slot_layout();
+  std::size_t cap = layout.ok() && layout->slot_bytes > 0 ? max_drops_per_transaction(layout->slot_bytes)
+                                                          : options_.max_batch;
+  return std::max<std::size_t>(1, std::min(options_.max_batch, cap));
+}
 
 Committer::~Committer() { stop(); }
 
@@ -36,6 +50,11 @@ std::uint64_t Committer::committed_batches() const {
   return batches_;
 }
 
+std::size_t Committer::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
 std::uint64_t Committer::committed_drops() const {
   std::lock_guard lock(mu_);
   return drops_;
@@ -48,12 +67,19 @@ void Committer::run() {
   std::vector<ByteView> views;
   std::set<DropId> in_batch;
   for (;;) {
+    const std::size_t limit = batch_limit();
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // Idle: a journal a reader kept from being reset is reset now.
+      while (!cv_.wait_for(lock, kJournalRetry, [&] { return stopping_ || !queue_.empty(); })) {
+        if (!store_.journal_dirty()) continue;
+        lock.unlock();
+        (void)store_.reset_journal();
+        lock.lock();
+      }
       if (queue_.empty()) return;  // stopping, and everything queued is done
       // Whatever arrived while the last commit was syncing goes in this one.
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
+      while (!queue_.empty() && batch.size() < limit) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

@@ -41,6 +41,8 @@ class Committer {
   void stop();
 
   [[nodiscard]] std::uint64_t committed_batches() const;
+  // Drops waiting for a commit (thread-safe).
+  [[nodiscard]] std::size_t queued() const;
   [[nodiscard]] std::uint64_t committed_drops() const;
 
  private:
@@ -49,6 +51,7 @@ class Committer {
     Completion done;
   };
   void run();
+  [[nodiscard]] std::size_t batch_limit() const;
 
   Store& store_;
   Options options_;

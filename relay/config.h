@@ -22,7 +22,8 @@ struct Limits {
   std::uint32_t other_requests_per_connection = 16;    // key bundle and board requests; then closed
   std::chrono::seconds session_lifetime{600};          // a connection is closed after this, whatever it does
   std::uint64_t quota_bytes = std::uint64_t{8} << 30;  // drop bytes in the store
-  std::uint32_t pow_bits = 12;                         // proof-of-work difficulty per drop
+  std::uint32_t pow_bits = 12;                         // proof-of-work difficulty per drop while calm
+  std::uint32_t pow_calm_drops_per_minute = 60;        // arrival rate above which the difficulty rises
   std::size_t max_batch = 256;                         // drops per group commit
 };
 

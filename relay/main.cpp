@@ -10,6 +10,7 @@
 #include "common/cli.h"
 #include "common/day.h"
 #include "common/hardening.h"
+#include "crypto/drop.h"
 #include "crypto/key_text.h"
 #include "relay/export.h"
 #include "relay/key_file.h"
@@ -53,7 +54,7 @@ Result<std::unique_ptr<relay::Store>> open_store(const Paths& paths) {
   return relay::Store::open(paths.store(), key);
 }
 
-int cmd_init(const Paths& paths, const std::string& org_text) {
+int cmd_init(const Paths& paths, const std::string& org_text, std::uint64_t quota_bytes) {
   auto org = crypto::parse_organisation_key(org_text);
   if (!org.ok()) return cli::fail(org.error(), "copy the organisation key (cairn-org1…) again from the analyst station");
   std::error_code ec;
@@ -63,6 +64,13 @@ int cmd_init(const Paths& paths, const std::string& org_text) {
   if (!key.ok()) return cli::fail(key.error());
   auto store = relay::Store::create(paths.store(), *key);
   if (!store.ok()) return cli::fail(store.error());
+  // Every slot exists from the start (zero-filled): the store's size never
+  // tells how many drops came. A key bundle with another drop size re-slots
+  // the (still empty) store to the same capacity.
+  const std::uint64_t slots = quota_bytes / crypto::kDefaultDropSize;
+  if (slots == 0)
+    return cli::fail("--quota-bytes must hold at least one drop (" + std::to_string(crypto::kDefaultDropSize) + " bytes)");
+  if (auto st = (*store)->allocate_slots(crypto::kDefaultDropSize, slots); !st.ok()) return cli::fail(st.error());
   if (auto st = relay::generate_relay_keys(**store); !st.ok()) return cli::fail(st.error());
   if (auto st = relay::set_organisation_key(**store, *org); !st.ok()) return cli::fail(st.error());
   auto keys = relay::load_relay_keys(**store);
@@ -177,6 +185,8 @@ int main(int argc, char** argv) {
   std::string org_text;
   auto* init = app.add_subcommand("init", "create the relay's keys and an empty encrypted store");
   init->add_option("--organisation-key", org_text, "the organisation's public key (cairn-org1…)")->required();
+  std::uint64_t init_quota = relay::Limits{}.quota_bytes;
+  init->add_option("--quota-bytes", init_quota, "drop bytes the store holds (pre-allocated now)")->capture_default_str();
 
   relay::ServeConfig config;
   auto* serve = app.add_subcommand("serve", "run the relay");
@@ -202,7 +212,11 @@ int main(int argc, char** argv) {
   // At least 1: a relay announcing 0 would send clients into a reconnect loop.
   serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
-  serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
+  serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop while calm (raised under load up to the key bundle's cap)")
+      ->capture_default_str()->check(CLI::Range(0, 32));
+  serve->add_option("--pow-calm-drops-per-minute", L.pow_calm_drops_per_minute,
+                    "arrival rate above which the difficulty rises (one bit per doubling)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--report-interval-s", report_s, "log counters this often (at least a day)")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{relay::kMinReportInterval.count()}, std::int64_t{366} * 24 * 3600));
@@ -236,7 +250,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : cli::kExitUsage;
   }
 
-  if (*init) return cmd_init(paths, org_text);
+  if (*init) return cmd_init(paths, org_text, init_quota);
   if (*publish) return cmd_publish(paths, publish_file, reply_days);
   if (*status) return cmd_status(paths);
   if (*export_cmd) return cmd_export(paths, export_out, export_max);

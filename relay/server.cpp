@@ -33,6 +33,14 @@ constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 // Reads what `cairn-relay publish` installed (possibly while we run).
 void reload(Store& store, RelayState& state) {
+  // How full the store is, for the proof-of-work policy.
+  auto counts = store.counts();
+  auto layout = store.slot_layout();
+  if (counts.ok() && layout.ok()) {
+    const double capacity = static_cast<double>(std::min<std::uint64_t>(
+        state.config.limits.quota_bytes, layout->slot_count * std::uint64_t{layout->slot_bytes}));
+    state.fill = capacity > 0 ? static_cast<double>(counts->drop_bytes) / capacity : 1.0;
+  }
   const std::string_view names[] = {meta::kKeyBundle, meta::kDropSize};
   auto pair = store.get_metas(names);  // one snapshot: never a bundle with another's drop size
   if (pair.ok() && (*pair)[0].has_value() && (*pair)[1].has_value() && (*pair)[1]->size() == 4) {
@@ -42,6 +50,12 @@ void reload(Store& store, RelayState& state) {
     r.mutable_key_bundle()->set_signed_key_bundle(bundle.data(), bundle.size());
     served->response = wire::encode(r);
     served->drop_size = get_u32be((*pair)[1]->data());
+    // The organisation's cap on proof of work, from the verified bundle. A
+    // bundle that does not verify today is refused by every client anyway.
+    auto organisation = load_organisation_key(store);
+    auto verified = organisation.ok() ? crypto::verify_key_bundle(bundle, *organisation, today_utc())
+                                      : Result<crypto::VerifiedKeyBundle>(organisation.error());
+    served->pow_cap = verified.ok() ? verified->pow_bits : state.config.limits.pow_bits;
     if (!state.bundle || state.bundle->response != served->response) state.bundle = std::move(served);
   }
   auto replies = store.replies(today_utc());
@@ -206,11 +220,16 @@ Status serve(const ServeConfig& config) {
   Committer committer(*writer, {.quota_bytes = config.limits.quota_bytes, .max_batch = config.limits.max_batch});
   {
     asio::io_context io(1);
-    RelayState state{config, keys.noise, committer, counters, nullptr, nullptr};
+    RelayState state{config,  keys.noise, committer, counters, nullptr, nullptr,
+                     PowPolicy({.floor_bits = config.limits.pow_bits,
+                                .calm_drops_per_minute = config.limits.pow_calm_drops_per_minute})};
     Server server(io, config, state, *reader);
     CAIRN_CHECK(server.listen());
     reload(*reader, state);
     if (!state.bundle) log_line("no key bundle is published yet: drops are refused until `cairn-relay publish`");
+    else if (config.limits.pow_bits > state.bundle->pow_cap)
+      log_line("warning: --pow-bits " + std::to_string(config.limits.pow_bits) + " is above the key bundle's cap of " +
+               std::to_string(state.bundle->pow_cap) + " bits; clients will refuse to submit");
     server.start();
     io.run();
   }

@@ -161,7 +161,11 @@ class Session {
     v1::HandshakePayload p;
     p.set_version(wire::kProtocolVersion);
     p.set_pow_challenge(challenge_.data(), challenge_.size());
-    p.set_pow_bits(state_.config.limits.pow_bits);
+    // Difficulty for this connection's drops: the floor while calm, more under
+    // load, never more than the key bundle's cap (relay/pow_policy.h).
+    pow_bits_ = state_.pow.bits(Clock::now(), state_.bundle ? state_.bundle->pow_cap : state_.config.limits.pow_bits,
+                                state_.fill, state_.committer.queued());
+    p.set_pow_bits(pow_bits_);
     p.set_drop_size(state_.bundle ? state_.bundle->drop_size : 0);
     p.set_max_drops_per_connection(state_.config.limits.drops_per_connection);
     auto payload2 = wire::encode_handshake_payload(p);
@@ -206,13 +210,19 @@ class Session {
     }
   }
 
-  awaitable<void> send(const Bytes& response) {
-    auto frames = writer_->seal_message(response);
-    if (!frames.ok()) throw Closed{Closed::Why::protocol};
-    co_await write_all(*io_, *frames);
+  // Seals and writes one record at a time from the (possibly shared) response:
+  // a session holds one frame, not a sealed copy of a 1 MiB board.
+  awaitable<void> send(std::shared_ptr<const Bytes> response) {
+    const std::size_t records = crypto::records_for_message(response->size());
+    for (std::size_t r = 0; r < records; ++r) {
+      if (!writer_->seal_record(*response, r, frame_).ok()) throw Closed{Closed::Why::protocol};
+      co_await write_all(*io_, frame_);
+    }
   }
 
-  awaitable<Bytes> handle(const v1::Request& request) {
+  static std::shared_ptr<const Bytes> own(Bytes b) { return std::make_shared<const Bytes>(std::move(b)); }
+
+  awaitable<std::shared_ptr<const Bytes>> handle(const v1::Request& request) {
     // Reads are cheap but not free: a connection that only reads gets a few,
     // then its slot goes to someone else.
     if (request.kind_case() != v1::Request::kPutDrop &&
@@ -222,29 +232,29 @@ class Session {
       case v1::Request::kPutDrop: co_return co_await put_drop(request.put_drop());
       case v1::Request::kGetKeyBundle:
         if (!state_.bundle)
-          co_return wire::encode(wire::error_response(v1::ERROR_CODE_NO_KEY_BUNDLE,
-                                                      "this relay has no key bundle published yet"));
+          co_return own(wire::encode(wire::error_response(v1::ERROR_CODE_NO_KEY_BUNDLE,
+                                                          "this relay has no key bundle published yet")));
         ++state_.counters.bundles_served;
-        co_return state_.bundle->response;
+        co_return std::shared_ptr<const Bytes>(state_.bundle, &state_.bundle->response);
       case v1::Request::kGetReplyBoard:
         ++state_.counters.boards_served;
-        if (state_.board_response) co_return *state_.board_response;
+        if (state_.board_response) co_return state_.board_response;  // shared by every session
         {
           v1::Response empty_board;  // the store could not be read yet: an empty board, never a different shape
           empty_board.mutable_reply_board();
-          co_return wire::encode(empty_board);
+          co_return own(wire::encode(empty_board));
         }
       default: break;
     }
     throw Closed{Closed::Why::protocol};
   }
 
-  awaitable<Bytes> refuse(v1::ErrorCode code, std::string_view detail) {
+  awaitable<std::shared_ptr<const Bytes>> refuse(v1::ErrorCode code, std::string_view detail) {
     ++state_.counters.drops_refused;
-    co_return wire::encode(wire::error_response(code, detail));
+    co_return own(wire::encode(wire::error_response(code, detail)));
   }
 
-  awaitable<Bytes> put_drop(const v1::PutDrop& put) {
+  awaitable<std::shared_ptr<const Bytes>> put_drop(const v1::PutDrop& put) {
     const auto& limits = state_.config.limits;
     if (!state_.bundle) co_return co_await refuse(v1::ERROR_CODE_NO_KEY_BUNDLE, "this relay has no key bundle published yet");
     if (drops_ >= limits.drops_per_connection) {
@@ -257,7 +267,7 @@ class Session {
                                                                     std::to_string(state_.bundle->drop_size) + " bytes");
     ByteView drop = as_bytes(put.drop());
     if (!crypto::pow::verify(challenge_, crypto::pow::context_for_drop(drop), as_bytes(put.pow_nonce()),
-                             limits.pow_bits)
+                             pow_bits_)
              .ok())
       co_return co_await refuse(v1::ERROR_CODE_POW_INSUFFICIENT, "the proof of work does not solve this connection's challenge");
 
@@ -272,10 +282,11 @@ class Session {
     if (*st == PutOutcome::stored) {
       ++stored_;
       ++state_.counters.drops_stored;
+      state_.pow.drop_stored(Clock::now());
     }
     v1::Response r;
     r.mutable_ack()->set_stored(stored_);
-    co_return wire::encode(r);
+    co_return own(wire::encode(r));
   }
 
   std::shared_ptr<SessionIo> io_;
@@ -286,6 +297,8 @@ class Session {
   std::uint32_t drops_ = 0;
   std::uint32_t stored_ = 0;
   std::uint32_t other_requests_ = 0;
+  std::uint32_t pow_bits_ = 0;
+  ByteArray<crypto::kRecordFrameBytes> frame_{};  // the one outgoing frame buffer
   bool closing_ = false;
 };
 

@@ -250,7 +250,8 @@ TEST(RelayHostileInput, BadDropsGetSpecificErrors) {
 
 TEST(RelayHostileInput, NoKeyBundlePublishedRefusesDrops) {
   RelayUnderTest r;
-  auto init = test::run_capture(r.relay_cmd({"init", "--organisation-key", r.deployment.org_text()}));
+  auto init = test::run_capture(
+      r.relay_cmd({"init", "--organisation-key", r.deployment.org_text(), "--quota-bytes", "4194304"}));
   ASSERT_EQ(init.exit_code, 0) << init.err;
   r.relay_keys = test::must(crypto::parse_relay_keys(init.out.substr(0, init.out.find('\n'))), "relay keys");
   r.serve();

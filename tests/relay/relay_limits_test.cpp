@@ -274,36 +274,29 @@ TEST(RelayLimits, QuotaRefusesDropsButKeepsServingKeys) {
   EXPECT_EQ(test::stored_drops(r), 1u);
 }
 
-TEST(RelayLimits, FullDiskRefusesDropsButKeepsServingKeys) {
+// The store is pre-allocated and drops are written in place, so a disk that
+// cannot take one more page of the store does not stop drops from being
+// stored (only allocating slots, at init or publish, needs free space).
+TEST(RelayLimits, AFullDiskDoesNotStopAPreallocatedStore) {
   RelayUnderTest r;
   r.init();
   // The store may not grow past its current size (SQLITE_FULL), as on a full disk.
   r.serve({"--test-max-pages", "1"});
   auto peer = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
-  std::uint64_t acked = 0;
-  std::optional<v1::ErrorCode> refused;
-  for (int i = 0; i < 40 && !refused; ++i) {
+  for (int i = 0; i < 40; ++i) {
     auto resp = peer.call(peer.put_drop(test::random_drop()));
     ASSERT_TRUE(resp.ok()) << resp.error().message;
-    if (resp->has_ack()) ++acked;
-    else if (resp->has_error()) refused = resp->error().code();
+    ASSERT_TRUE(resp->has_ack()) << "drop " << i << " refused";
   }
-  ASSERT_TRUE(refused.has_value()) << "the store never filled up";
-  EXPECT_TRUE(*refused == v1::ERROR_CODE_STORAGE_UNAVAILABLE || *refused == v1::ERROR_CODE_QUOTA_EXCEEDED)
-      << v1::ErrorCode_Name(*refused);
   v1::Request get_bundle;
   get_bundle.mutable_get_key_bundle();
   auto bundle = peer.call(get_bundle);
   ASSERT_TRUE(bundle.ok()) << bundle.error().message;
   EXPECT_TRUE(bundle->has_key_bundle());
-  auto fresh = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake after disk full");
-  auto again = fresh.call(get_bundle);
-  ASSERT_TRUE(again.ok()) << again.error().message;
-  EXPECT_TRUE(again->has_key_bundle());
   EXPECT_EQ(r.stop(), 0);
   auto store = test::open_relay_store(r);
   EXPECT_TRUE(store->integrity_check().ok());
-  EXPECT_EQ(store->counts()->drops, acked);
+  EXPECT_EQ(store->counts()->drops, 40u);
 }
 
 // CPU time (user + system) a process has used so far.
