@@ -14,7 +14,10 @@ namespace cairn::analyst {
 
 // ---- Implementation constants: deployment defaults ----
 inline constexpr std::uint32_t kDefaultDropSize = 32768;
-inline constexpr std::uint32_t kDefaultPowBits = 16;
+// The most proof of work a relay may ask per drop (docs/PROTOCOL.md, "Proof of
+// work policy"): at 21 bits filling a relay's default 8 GiB costs about a
+// CPU-day, and one drop costs a source ~0.35 s here, a few seconds on a slow laptop.
+inline constexpr std::uint32_t kDefaultPowBits = 21;
 
 struct BundleOptions {
   std::string relay;  // certified relay name; empty: the only one

@@ -23,6 +23,7 @@
 #include "analyst/vault.h"
 #include "common/cli.h"
 #include "common/day.h"
+#include "common/hardening.h"
 #include "crypto/age_x25519.h"
 #include "crypto/key_text.h"
 #include "crypto/reply.h"
@@ -462,6 +463,7 @@ int cmd_extract(const Globals& g, std::int64_t id, const fs::path& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  harden_process();  // its memory holds testimony and vault keys
   CLI::App app{"cairn-analyst: the air-gapped analyst station (never uses the network)"};
   app.require_subcommand(1);
   Globals g;

@@ -123,6 +123,7 @@ bench::Cost store_insert(int drops, std::size_t batch) {
   bench::TempDir dir;
   auto key = crypto::random_secret(32);
   auto store = must(relay::Store::create(dir.path() / "store.db", key), "create store");
+  if (!store->allocate_slots(kDropSize, static_cast<std::uint64_t>(drops)).ok()) bench::die("cannot allocate slots");
   std::vector<Bytes> pool;
   for (int i = 0; i < drops; ++i) pool.push_back(crypto::random_bytes(kDropSize));
   std::vector<ByteView> views;

@@ -147,7 +147,9 @@ Relay start_relay(const Options& o, const bench::TempDir& dir, const test::TestD
   auto rdir = (dir.path() / "relay").string();
   auto out = (dir.path() / "init.out").string();
   auto err = (dir.path() / "init.err").string();
-  if (run({o.relay, "--dir", rdir, "init", "--organisation-key", d.org_text()}, out, err) != 0)
+  // Slots for every drop a run of a few seconds sends (32768 drops).
+  const auto quota = std::to_string(std::uint64_t{1} << 30);
+  if (run({o.relay, "--dir", rdir, "init", "--organisation-key", d.org_text(), "--quota-bytes", quota}, out, err) != 0)
     bench::die("relay init failed: " + slurp(err));
   auto text = slurp(out);
   auto keys = crypto::parse_relay_keys(text.substr(0, text.find('\n')));

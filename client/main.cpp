@@ -10,7 +10,7 @@
 
 #include "client/check.h"
 #include "client/codename.h"
-#include "client/hardening.h"
+#include "common/hardening.h"
 #include "client/secret_input.h"
 #include "client/submit.h"
 #include "common/cli.h"
@@ -280,7 +280,7 @@ int cmd_submit(const std::string& to, const std::string& proxy, const std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
-  client::harden_process();
+  harden_process();
   CLI::App app{"cairn: send testimony safely to the organisation's analysts"};
   app.require_subcommand(1);
 

@@ -11,5 +11,7 @@ find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 if(CAIRN_BUILD_TESTS)
   find_package(GTest REQUIRED)
+  # Tests read the relay store as a seizer with its key would (AES-256-CBC pages).
+  find_package(OpenSSL REQUIRED COMPONENTS Crypto)
   include(GoogleTest)
 endif()

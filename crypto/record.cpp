@@ -24,32 +24,45 @@ Result<std::size_t> frame_length(ByteView header) {
   return std::size_t{get_u16be(header.data())};
 }
 
-Result<Bytes> RecordWriter::seal_message(ByteView message) {
+Status RecordWriter::seal_record(ByteView message, std::size_t index, MutableByteView frame) {
   if (failed_)
     return make_error(Errc::protocol, "the record writer failed earlier; the connection must be closed");
+  if (message.size() > kMaxMessageBytes)  // before touching anything
+    return make_error(Errc::too_large, "a message of " + std::to_string(message.size()) +
+                                           " bytes exceeds the 1 MiB record-layer cap");
+  if (frame.size() != kRecordFrameBytes || index >= records_for_message(message.size()))
+    return make_error(Errc::invalid_argument, "no such record of this message, or a wrong frame size");
+  std::fill(frame.begin(), frame.end(), std::uint8_t{0});  // the padding after the message
+  std::uint8_t* record = frame.data() + kFrameLengthBytes;
+  put_u16be(frame.data(), static_cast<std::uint16_t>(kRecordCiphertextBytes));
+  // This record carries stream bytes [first, first + 4096); the message
+  // occupies stream bytes [4, 4 + L).
+  const std::size_t first = index * kRecordPlaintextBytes;
+  const std::size_t stream_end = kMessageLengthBytes + message.size();
+  if (index == 0) put_u32be(record, static_cast<std::uint32_t>(message.size()));
+  const std::size_t from = std::max(first, kMessageLengthBytes);
+  const std::size_t to = std::min(first + kRecordPlaintextBytes, stream_end);
+  if (from < to) std::memcpy(record + (from - first), message.data() + (from - kMessageLengthBytes), to - from);
+  // Encrypt in place: the tag lands in the 16 bytes after the plaintext.
+  Status sealed = cipher_.encrypt_to(MutableByteView(record, kRecordCiphertextBytes),
+                                     ByteView(record, kRecordPlaintextBytes));
+  if (!sealed.ok()) {
+    failed_ = true;  // earlier records consumed nonces: we can't resume in step with the peer
+    wipe(frame);
+    return sealed.error();
+  }
+  return ok_status();
+}
+
+Result<Bytes> RecordWriter::seal_message(ByteView message) {
   if (message.size() > kMaxMessageBytes)  // before allocating anything
     return make_error(Errc::too_large, "a message of " + std::to_string(message.size()) +
                                            " bytes exceeds the 1 MiB record-layer cap");
   const std::size_t records = records_for_message(message.size());
-  // Zero-initialised: the padding after the message is already in place.
   Bytes out(records * kRecordFrameBytes);
-  const std::size_t stream_end = kMessageLengthBytes + message.size();
   for (std::size_t r = 0; r < records; ++r) {
-    std::uint8_t* frame = out.data() + r * kRecordFrameBytes;
-    std::uint8_t* record = frame + kFrameLengthBytes;
-    put_u16be(frame, static_cast<std::uint16_t>(kRecordCiphertextBytes));
-    // This record carries stream bytes [first, first + 4096); the message
-    // occupies stream bytes [4, 4 + L).
-    const std::size_t first = r * kRecordPlaintextBytes;
-    if (r == 0) put_u32be(record, static_cast<std::uint32_t>(message.size()));
-    const std::size_t from = std::max(first, kMessageLengthBytes);
-    const std::size_t to = std::min(first + kRecordPlaintextBytes, stream_end);
-    if (from < to) std::memcpy(record + (from - first), message.data() + (from - kMessageLengthBytes), to - from);
-    // Encrypt in place: the tag lands in the 16 bytes after the plaintext.
-    Status sealed = cipher_.encrypt_to(MutableByteView(record, kRecordCiphertextBytes),
-                                       ByteView(record, kRecordPlaintextBytes));
+    Status sealed = seal_record(message, r, MutableByteView(out).subspan(r * kRecordFrameBytes, kRecordFrameBytes));
     if (!sealed.ok()) {
-      failed_ = true;  // earlier records consumed nonces: we can't resume in step with the peer
       wipe(out);
       return sealed.error();
     }

@@ -58,6 +58,15 @@ class RecordWriter {
   //                     nonce stream would be out of step with ours).
   [[nodiscard]] Result<Bytes> seal_message(ByteView message);
 
+  // The same frames one at a time: seals record `index` of `message` into
+  // `frame` (exactly kRecordFrameBytes). Records must be sealed in order,
+  // 0 .. records_for_message(L) - 1 (each uses the next nonce), so a sender
+  // can stream one shared, already-encoded message to many peers with a
+  // single frame buffer each. Errors as for seal_message, and
+  // Errc::invalid_argument for a wrong frame size or an index past the end
+  // (nothing is encrypted then).
+  [[nodiscard]] Status seal_record(ByteView message, std::size_t index, MutableByteView frame);
+
  private:
   noise::CipherState cipher_;
   bool failed_ = false;

@@ -3,11 +3,21 @@
 #define SQLITE_HAS_CODEC 1
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <system_error>
 #include <utility>
 
 namespace cairn::db {
+
+namespace {
+constexpr int kBusyTimeoutMs = 10000;
+}  // namespace
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   std::string msg(what);
@@ -31,6 +41,19 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   if (mode == Mode::open_existing && !exists)
     return make_error(Errc::not_found, "there is no database at " + path.string());
 
+  // SQLite gives the -wal, -shm and journal files the mode of the database
+  // file, so making that owner-only (whatever the umask) covers all of them.
+  if (mode == Mode::create_new) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return make_error(errno == EEXIST ? Errc::already_exists : Errc::io,
+                        "cannot create the database " + path.string() + ": " + std::strerror(errno));
+    ::close(fd);
+  } else {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
+      (void)::chmod(path.c_str(), st.st_mode & 0700);  // a store made before files were owner-only
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
   if (mode == Mode::create_new) flags |= SQLITE_OPEN_CREATE;
   sqlite3* raw = nullptr;
@@ -60,7 +83,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   rc = sqlite3_exec(raw, "PRAGMA cipher_page_size = 4096;", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot set the database page size");
   // Other processes (publish, export, purge) may hold a lock for a moment: wait, don't fail.
-  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
 
   // The first read proves the key: with a wrong key SQLCipher reports "not a database".
   rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master;", nullptr, nullptr, nullptr);
@@ -110,6 +133,68 @@ Status Database::set_max_page_count(std::int64_t pages) {
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes(db_); }
+
+namespace {
+
+// An open sqlite3_blob, closed on every path.
+class BlobHandle {
+ public:
+  BlobHandle(sqlite3* db, std::string_view table, std::string_view column, std::int64_t rowid, bool write)
+      : table_(table), column_(column) {
+    rc_ = sqlite3_blob_open(db, "main", table_.c_str(), column_.c_str(), rowid, write ? 1 : 0, &blob_);
+  }
+  ~BlobHandle() {
+    if (blob_ != nullptr) sqlite3_blob_close(blob_);
+  }
+  BlobHandle(const BlobHandle&) = delete;
+  BlobHandle& operator=(const BlobHandle&) = delete;
+  int rc() const { return rc_; }
+  sqlite3_blob* get() const { return blob_; }
+
+ private:
+  std::string table_, column_;
+  sqlite3_blob* blob_ = nullptr;
+  int rc_ = SQLITE_ERROR;
+};
+
+}  // namespace
+
+Status Database::write_blob(std::string_view table, std::string_view column, std::int64_t rowid, std::size_t offset,
+                            ByteView bytes) {
+  BlobHandle blob(db_, table, column, rowid, true);
+  if (blob.rc() != SQLITE_OK) return sqlite_error(db_, blob.rc(), "cannot open a stored blob for writing");
+  auto size = static_cast<std::size_t>(sqlite3_blob_bytes(blob.get()));
+  if (offset > size || bytes.size() > size - offset)
+    return make_error(Errc::invalid_argument, "a write past the end of a stored blob");
+  int rc = sqlite3_blob_write(blob.get(), bytes.data(), static_cast<int>(bytes.size()), static_cast<int>(offset));
+  if (rc != SQLITE_OK) return sqlite_error(db_, rc, "cannot write a stored blob");
+  return ok_status();
+}
+
+Status Database::read_blob(std::string_view table, std::string_view column, std::int64_t rowid, std::size_t offset,
+                           MutableByteView out) {
+  BlobHandle blob(db_, table, column, rowid, false);
+  if (blob.rc() != SQLITE_OK) return sqlite_error(db_, blob.rc(), "cannot open a stored blob");
+  auto size = static_cast<std::size_t>(sqlite3_blob_bytes(blob.get()));
+  if (offset > size || out.size() > size - offset)
+    return make_error(Errc::invalid_argument, "a read past the end of a stored blob");
+  int rc = sqlite3_blob_read(blob.get(), out.data(), static_cast<int>(out.size()), static_cast<int>(offset));
+  if (rc != SQLITE_OK) return sqlite_error(db_, rc, "cannot read a stored blob");
+  return ok_status();
+}
+
+Status Database::checkpoint_truncate() {
+  // No busy handler here: a reader holding an old snapshot (an export) must
+  // not stall the caller; the frames stay until a later call.
+  sqlite3_busy_timeout(db_, 0);
+  int log_frames = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &copied);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    return make_error(Errc::storage, "the journal is still in use by a reader; it is reset later");
+  if (rc != SQLITE_OK) return sqlite_error(db_, rc, "cannot reset the journal");
+  return ok_status();
+}
 
 Status Database::transaction(const std::function<Status()>& body) {
   CAIRN_CHECK(exec("BEGIN IMMEDIATE;"));

@@ -51,6 +51,19 @@ class Database {
 
   [[nodiscard]] std::int64_t changes() const;
 
+  // Incremental blob I/O on an existing row: reads or overwrites bytes of a
+  // BLOB column in place (the pages it already occupies), never changing its
+  // size. Errc::invalid_argument if offset + size runs past the blob's end.
+  [[nodiscard]] Status write_blob(std::string_view table, std::string_view column, std::int64_t rowid,
+                                  std::size_t offset, ByteView bytes);
+  [[nodiscard]] Status read_blob(std::string_view table, std::string_view column, std::int64_t rowid,
+                                 std::size_t offset, MutableByteView out);
+
+  // Copies every WAL frame into the database and truncates the WAL to zero
+  // bytes. Errc::storage at once, without waiting, when a reader still needs
+  // the frames (a later call retries).
+  [[nodiscard]] Status checkpoint_truncate();
+
   // Runs body inside BEGIN IMMEDIATE … COMMIT; any failure rolls back, so a
   // failed operation leaves stored data as it was.
   [[nodiscard]] Status transaction(const std::function<Status()>& body);

@@ -1,11 +1,26 @@
 #include "relay/committer.h"
 
+#include <algorithm>
+#include <chrono>
+#include <set>
 #include <vector>
 
 namespace cairn::relay {
 
+namespace {
+constexpr std::chrono::seconds kJournalRetry{1};
+}  // namespace
+
 Committer::Committer(Store& store, Options options)
     : store_(store), options_(options), thread_([this] { run(); }) {}
+
+std::size_t Committer::batch_limit() const {
+  // Each commit's WAL frames must stay within what Store::reset_journal scrubs.
+  auto layout = store_.slot_layout();
+  std::size_t cap = layout.ok() && layout->slot_bytes > 0 ? max_drops_per_transaction(layout->slot_bytes)
+                                                          : options_.max_batch;
+  return std::max<std::size_t>(1, std::min(options_.max_batch, cap));
+}
 
 Committer::~Committer() { stop(); }
 
@@ -35,6 +50,11 @@ std::uint64_t Committer::committed_batches() const {
   return batches_;
 }
 
+std::size_t Committer::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
 std::uint64_t Committer::committed_drops() const {
   std::lock_guard lock(mu_);
   return drops_;
@@ -51,31 +71,58 @@ Status Committer::commit(std::span<const ByteView> drops) {
 
 void Committer::run() {
   std::vector<Pending> batch;
+  std::vector<Pending> fresh;     // drops not stored yet, first copy of each
+  std::vector<Pending> repeats;   // second copies of a drop in this batch
   std::vector<ByteView> views;
+  std::set<DropId> in_batch;
   for (;;) {
+    const std::size_t limit = batch_limit();
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // Idle: a journal a reader kept from being reset is reset now.
+      while (!cv_.wait_for(lock, kJournalRetry, [&] { return stopping_ || !queue_.empty(); })) {
+        if (!store_.journal_dirty()) continue;
+        lock.unlock();
+        (void)store_.reset_journal();
+        lock.lock();
+      }
       if (queue_.empty()) return;  // stopping, and everything queued is done
       // Whatever arrived while the last commit was syncing goes in this one.
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
+      while (!queue_.empty() && batch.size() < limit) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    views.clear();
-    for (const auto& p : batch) views.emplace_back(p.drop);
-    auto status = commit(views);
-    if (status.ok()) {
-      std::lock_guard lock(mu_);
-      ++batches_;
-      drops_ += batch.size();
+    // A drop already committed is durable: its answer needs no transaction
+    // (and no fsync), so repeating a drop costs the relay one index lookup.
+    for (auto& p : batch) {
+      auto id = drop_id(p.drop);
+      auto stored = store_.has_drop(id);
+      if (stored.ok() && *stored)
+        p.done(PutOutcome::duplicate);
+      else if (!in_batch.insert(id).second)
+        repeats.push_back(std::move(p));
+      else
+        fresh.push_back(std::move(p));
+    }
+    batch.clear();
+    in_batch.clear();
+    Status status = ok_status();
+    if (!fresh.empty()) {
+      views.clear();
+      for (const auto& p : fresh) views.emplace_back(p.drop);
+      status = commit(views);
+      if (status.ok()) {
+        std::lock_guard lock(mu_);
+        ++batches_;
+        drops_ += fresh.size();
+      }
     }
     // A batch that failed as a whole (quota, disk full) may hold drops that
     // would fit alone; retrying them one by one keeps one client's drop from
     // failing because of another's.
-    if (!status.ok() && batch.size() > 1) {
-      for (auto& p : batch) {
+    if (!status.ok() && fresh.size() > 1) {
+      for (auto& p : fresh) {
         ByteView one(p.drop);
         auto st = commit(std::span<const ByteView>(&one, 1));
         if (st.ok()) {
@@ -83,12 +130,20 @@ void Committer::run() {
           ++batches_;
           ++drops_;
         }
-        p.done(std::move(st));
+        p.done(st.ok() ? Result<PutOutcome>(PutOutcome::stored) : Result<PutOutcome>(st.error()));
       }
     } else {
-      for (auto& p : batch) p.done(status);
+      for (auto& p : fresh) p.done(status.ok() ? Result<PutOutcome>(PutOutcome::stored) : Result<PutOutcome>(status.error()));
     }
-    batch.clear();
+    // A second copy is answered after its first: stored by now, or not.
+    for (auto& p : repeats) {
+      auto stored = store_.has_drop(drop_id(p.drop));
+      if (stored.ok() && *stored) p.done(PutOutcome::duplicate);
+      else p.done(status.ok() ? Result<PutOutcome>(make_error(Errc::storage, "the drop could not be stored"))
+                              : Result<PutOutcome>(status.error()));
+    }
+    fresh.clear();
+    repeats.clear();
   }
 }
 

@@ -1,7 +1,9 @@
 // Group commit: drops from many connections are queued here and written by one
 // thread in shared transactions, so durability (one fsync per commit) does not
 // cost one fsync per drop. A drop's completion runs only after the transaction
-// holding it is durably committed — that is when the relay may ack it.
+// holding it is durably committed — that is when the relay may ack it. A drop
+// that is already stored costs no transaction: it completes as a duplicate at
+// once (or, if its first copy is in the same batch, with that batch).
 #pragma once
 
 #include <condition_variable>
@@ -22,7 +24,7 @@ namespace cairn::relay {
 class Committer {
  public:
   // Called on the committer thread; must not block (post to an executor).
-  using Completion = std::function<void(Status)>;
+  using Completion = std::function<void(Result<PutOutcome>)>;
 
   struct Options {
     std::uint64_t quota_bytes = std::uint64_t{8} << 30;
@@ -42,6 +44,8 @@ class Committer {
   void stop();
 
   [[nodiscard]] std::uint64_t committed_batches() const;
+  // Drops waiting for a commit (thread-safe).
+  [[nodiscard]] std::size_t queued() const;
   [[nodiscard]] std::uint64_t committed_drops() const;
 
  private:
@@ -51,6 +55,7 @@ class Committer {
   };
   void run();
   [[nodiscard]] Status commit(std::span<const ByteView> drops);
+  [[nodiscard]] std::size_t batch_limit() const;
 
   Store& store_;
   Options options_;

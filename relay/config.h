@@ -10,16 +10,25 @@
 namespace cairn::relay {
 
 struct Limits {
+  // When every slot is taken, a new connection evicts the session that has
+  // been idle longest (waiting for message 1 or for its next request); only
+  // when none is idle is the new one refused.
   std::size_t max_connections = 512;
+  std::chrono::milliseconds message1_timeout{5'000};    // from accept to a whole message 1
   std::chrono::milliseconds handshake_timeout{10'000};  // whole handshake
   std::chrono::milliseconds idle_timeout{30'000};       // waiting for the next request
   std::chrono::milliseconds operation_timeout{30'000};  // finishing a started request or a write
   std::uint32_t drops_per_connection = 256;
+  std::uint32_t other_requests_per_connection = 16;    // key bundle and board requests; then closed
+  std::chrono::seconds session_lifetime{600};          // a connection is closed after this, whatever it does
   std::uint64_t quota_bytes = std::uint64_t{8} << 30;  // drop bytes in the store
   std::uint64_t min_free_bytes = std::uint64_t{64} << 20;  // kept free on the store's disk (relay/disk_space.h)
-  std::uint32_t pow_bits = 12;                         // proof-of-work difficulty per drop
+  std::uint32_t pow_bits = 12;                         // proof-of-work difficulty per drop while calm
+  std::uint32_t pow_calm_drops_per_minute = 60;        // arrival rate above which the difficulty rises
   std::size_t max_batch = 256;                         // drops per group commit
 };
+
+inline constexpr std::chrono::seconds kMinReportInterval{24 * 3600};
 
 struct ServeConfig {
   std::string listen_address = "127.0.0.1";
@@ -27,7 +36,10 @@ struct ServeConfig {
   std::filesystem::path store_path;
   std::filesystem::path key_file;
   Limits limits;
-  std::chrono::seconds report_interval{3600};  // counters are logged this often, never per event
+  // Counters are logged this often, never per event. At least a day: a shorter
+  // period would timestamp single drops on a quiet relay (the journal dates
+  // each line).
+  std::chrono::seconds report_interval{kMinReportInterval};
   std::chrono::seconds shutdown_grace{10};     // SIGTERM: time for in-flight work to finish
   // Tests only: caps the store at this many pages (0: no cap) so that a full
   // disk can be emulated without root privileges. Hidden from --help.

@@ -30,6 +30,8 @@ std::string Counters::take_report() {
   add("boards_served", boards_served);
   add("protocol_errors", protocol_errors);
   add("timeouts", timeouts);
+  add("evicted_idle", evicted_idle);
+  add("over_limits", over_limits);
   return out;
 }
 

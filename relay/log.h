@@ -24,6 +24,8 @@ struct Counters {
   std::atomic<std::uint64_t> boards_served{0};
   std::atomic<std::uint64_t> protocol_errors{0};
   std::atomic<std::uint64_t> timeouts{0};
+  std::atomic<std::uint64_t> evicted_idle{0};  // idle sessions closed to make room for a new connection
+  std::atomic<std::uint64_t> over_limits{0};   // closed for too many requests
 
   // "connections=… drops_stored=…", and resets the counts for the next period.
   std::string take_report();

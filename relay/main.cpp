@@ -9,6 +9,8 @@
 
 #include "common/cli.h"
 #include "common/day.h"
+#include "common/hardening.h"
+#include "crypto/drop.h"
 #include "crypto/key_text.h"
 #include "relay/disk_space.h"
 #include "relay/export.h"
@@ -53,7 +55,7 @@ Result<std::unique_ptr<relay::Store>> open_store(const Paths& paths) {
   return relay::Store::open(paths.store(), key);
 }
 
-int cmd_init(const Paths& paths, const std::string& org_text) {
+int cmd_init(const Paths& paths, const std::string& org_text, std::uint64_t quota_bytes) {
   auto org = crypto::parse_organisation_key(org_text);
   if (!org.ok()) return cli::fail(org.error(), "copy the organisation key (cairn-org1…) again from the analyst station");
   std::error_code ec;
@@ -63,6 +65,13 @@ int cmd_init(const Paths& paths, const std::string& org_text) {
   if (!key.ok()) return cli::fail(key.error());
   auto store = relay::Store::create(paths.store(), *key);
   if (!store.ok()) return cli::fail(store.error());
+  // Every slot exists from the start (zero-filled): the store's size never
+  // tells how many drops came. A key bundle with another drop size re-slots
+  // the (still empty) store to the same capacity.
+  const std::uint64_t slots = quota_bytes / crypto::kDefaultDropSize;
+  if (slots == 0)
+    return cli::fail("--quota-bytes must hold at least one drop (" + std::to_string(crypto::kDefaultDropSize) + " bytes)");
+  if (auto st = (*store)->allocate_slots(crypto::kDefaultDropSize, slots); !st.ok()) return cli::fail(st.error());
   if (auto st = relay::generate_relay_keys(**store); !st.ok()) return cli::fail(st.error());
   if (auto st = relay::set_organisation_key(**store, *org); !st.ok()) return cli::fail(st.error());
   auto keys = relay::load_relay_keys(**store);
@@ -171,6 +180,7 @@ int cmd_purge(const Paths& paths, const fs::path& receipt_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  harden_process();  // its memory holds the relay's Noise static key
   CLI::App app{"cairn-relay: the Cairn relay (stores only ciphertext drops)"};
   app.require_subcommand(1);
   Paths paths;
@@ -180,6 +190,8 @@ int main(int argc, char** argv) {
   std::string org_text;
   auto* init = app.add_subcommand("init", "create the relay's keys and an empty encrypted store");
   init->add_option("--organisation-key", org_text, "the organisation's public key (cairn-org1…)")->required();
+  std::uint64_t init_quota = relay::Limits{}.quota_bytes;
+  init->add_option("--quota-bytes", init_quota, "drop bytes the store holds (pre-allocated now)")->capture_default_str();
 
   relay::ServeConfig config;
   auto* serve = app.add_subcommand("serve", "run the relay");
@@ -191,7 +203,15 @@ int main(int argc, char** argv) {
   std::int64_t handshake_ms = L.handshake_timeout.count(), idle_ms = L.idle_timeout.count(),
                op_ms = L.operation_timeout.count(), report_s = config.report_interval.count(),
                grace_s = config.shutdown_grace.count();
+  std::int64_t message1_ms = L.message1_timeout.count(), lifetime_s = L.session_lifetime.count();
+  serve->add_option("--message1-timeout-ms", message1_ms, "from accept to the client's first handshake message")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--handshake-timeout-ms", handshake_ms)->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--session-lifetime-s", lifetime_s, "a connection is closed after this long, whatever it does")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--other-requests-per-connection", L.other_requests_per_connection,
+                    "key bundle and reply board requests per connection")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--idle-timeout-ms", idle_ms)->capture_default_str()->check(CLI::PositiveNumber);
   serve->add_option("--operation-timeout-ms", op_ms)->capture_default_str()->check(CLI::PositiveNumber);
   // At least 1: a relay announcing 0 would send clients into a reconnect loop.
@@ -200,8 +220,14 @@ int main(int argc, char** argv) {
   serve->add_option("--min-free-bytes", L.min_free_bytes,
                     "keep this much free on the store's disk: refuse to start, and refuse drops, below it (0: no check)")
       ->capture_default_str();
-  serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop")->capture_default_str()->check(CLI::Range(0, 32));
-  serve->add_option("--report-interval-s", report_s, "log counters this often")->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop while calm (raised under load up to the key bundle's cap)")
+      ->capture_default_str()->check(CLI::Range(0, 32));
+  serve->add_option("--pow-calm-drops-per-minute", L.pow_calm_drops_per_minute,
+                    "arrival rate above which the difficulty rises (one bit per doubling)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  serve->add_option("--report-interval-s", report_s, "log counters this often (at least a day)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{relay::kMinReportInterval.count()}, std::int64_t{366} * 24 * 3600));
   serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
 #ifdef CAIRN_TESTING_SWITCHES
   // Test build only (cairn-relay-testing, never packaged): emulates a full disk.
@@ -239,13 +265,15 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : cli::kExitUsage;
   }
 
-  if (*init) return cmd_init(paths, org_text);
+  if (*init) return cmd_init(paths, org_text, init_quota);
   if (*publish) return cmd_publish(paths, publish_file, reply_days);
   if (*status) return cmd_status(paths);
   if (*export_cmd) return cmd_export(paths, export_out, export_max, export_part_bytes);
   if (*purge_cmd) return cmd_purge(paths, purge_receipt);
   if (*serve) {
     L.handshake_timeout = std::chrono::milliseconds(handshake_ms);
+    L.message1_timeout = std::chrono::milliseconds(message1_ms);
+    L.session_lifetime = std::chrono::seconds(lifetime_s);
     L.idle_timeout = std::chrono::milliseconds(idle_ms);
     L.operation_timeout = std::chrono::milliseconds(op_ms);
     config.report_interval = std::chrono::seconds(report_s);

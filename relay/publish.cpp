@@ -1,5 +1,6 @@
 #include "relay/publish.h"
 
+#include <algorithm>
 #include <set>
 
 #include "crypto/key_text.h"
@@ -19,8 +20,17 @@ Result<crypto::VerifiedKeyBundle> publish_key_bundle(Store& store, ByteView sign
                           crypto::encode_relay_keys({keys.noise.public_key, keys.signing.public_key}) + ")");
   ByteArray<4> size{};
   put_u32be(size.data(), verified.drop_size);
-  CAIRN_CHECK(store.put_meta(meta::kKeyBundle, signed_bundle));
-  CAIRN_CHECK(store.put_meta(meta::kDropSize, size));
+  // One transaction: a running relay never sees a bundle with another bundle's
+  // drop size, nor slots of another size. A new drop size re-slots the store
+  // (same capacity in bytes), which only an empty store allows.
+  const Store::MetaValue pair[] = {{meta::kKeyBundle, signed_bundle}, {meta::kDropSize, size}};
+  CAIRN_TRY(auto layout, store.slot_layout());
+  if (layout.slot_count > 0 && layout.slot_bytes != verified.drop_size) {
+    const std::uint64_t count = std::max<std::uint64_t>(1, layout.slot_count * layout.slot_bytes / verified.drop_size);
+    CAIRN_CHECK(store.allocate_slots(verified.drop_size, count, pair));
+  } else {
+    CAIRN_CHECK(store.put_metas(pair));
+  }
   return verified;
 }
 

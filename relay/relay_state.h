@@ -10,6 +10,7 @@
 #include "relay/committer.h"
 #include "relay/config.h"
 #include "relay/log.h"
+#include "relay/pow_policy.h"
 
 namespace cairn::relay {
 
@@ -18,6 +19,7 @@ namespace cairn::relay {
 struct ServedBundle {
   Bytes response;  // serialized Response{key_bundle}
   std::uint32_t drop_size = 0;
+  std::uint32_t pow_cap = 0;  // the most work the organisation lets a relay ask (the bundle's pow_bits)
 };
 
 struct RelayState {
@@ -27,6 +29,8 @@ struct RelayState {
   Counters& counters;
   std::shared_ptr<const ServedBundle> bundle;     // null until a bundle is published
   std::shared_ptr<const Bytes> board_response;    // serialized Response{reply_board}
+  PowPolicy pow;
+  double fill = 0;  // stored drop bytes / capacity, as of the last reload
   std::size_t open_sessions = 0;
   bool draining = false;                          // SIGTERM: finish the request at hand, take no more
 };

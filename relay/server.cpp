@@ -35,14 +35,29 @@ constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 // Reads what `cairn-relay publish` installed (possibly while we run).
 void reload(Store& store, RelayState& state) {
-  auto bundle = store.get_meta(meta::kKeyBundle);
-  auto size = store.get_meta(meta::kDropSize);
-  if (bundle.ok() && size.ok() && bundle->has_value() && size->has_value() && (*size)->size() == 4) {
+  // How full the store is, for the proof-of-work policy.
+  auto counts = store.counts();
+  auto layout = store.slot_layout();
+  if (counts.ok() && layout.ok()) {
+    const double capacity = static_cast<double>(std::min<std::uint64_t>(
+        state.config.limits.quota_bytes, layout->slot_count * std::uint64_t{layout->slot_bytes}));
+    state.fill = capacity > 0 ? static_cast<double>(counts->drop_bytes) / capacity : 1.0;
+  }
+  const std::string_view names[] = {meta::kKeyBundle, meta::kDropSize};
+  auto pair = store.get_metas(names);  // one snapshot: never a bundle with another's drop size
+  if (pair.ok() && (*pair)[0].has_value() && (*pair)[1].has_value() && (*pair)[1]->size() == 4) {
+    const Bytes& bundle = *(*pair)[0];
     auto served = std::make_shared<ServedBundle>();
     v1::Response r;
-    r.mutable_key_bundle()->set_signed_key_bundle((*bundle)->data(), (*bundle)->size());
+    r.mutable_key_bundle()->set_signed_key_bundle(bundle.data(), bundle.size());
     served->response = wire::encode(r);
-    served->drop_size = get_u32be((*size)->data());
+    served->drop_size = get_u32be((*pair)[1]->data());
+    // The organisation's cap on proof of work, from the verified bundle. A
+    // bundle that does not verify today is refused by every client anyway.
+    auto organisation = load_organisation_key(store);
+    auto verified = organisation.ok() ? crypto::verify_key_bundle(bundle, *organisation, today_utc())
+                                      : Result<crypto::VerifiedKeyBundle>(organisation.error());
+    served->pow_cap = verified.ok() ? verified->pow_bits : state.config.limits.pow_bits;
     if (!state.bundle || state.bundle->response != served->response) state.bundle = std::move(served);
   }
   auto replies = store.replies(today_utc());
@@ -105,7 +120,10 @@ class Server {
         co_await accept_backoff_.async_wait(asio::redirect_error(use_awaitable, ec));
         continue;
       }
-      if (state_.open_sessions >= config_.limits.max_connections || state_.draining) {
+      // Full: the session idle longest makes room (an idle peer loses
+      // nothing it sent); only when every session is busy is the new one refused.
+      if (state_.draining || (state_.open_sessions >= config_.limits.max_connections &&
+                              !evict_oldest_idle_session())) {
         ++state_.counters.refused_busy;
         socket.close(ec);
         continue;
@@ -224,11 +242,16 @@ Status serve(const ServeConfig& config) {
                                 .free_space = &free_space});
   {
     asio::io_context io(1);
-    RelayState state{config, keys.noise, committer, counters, nullptr, nullptr};
+    RelayState state{config,  keys.noise, committer, counters, nullptr, nullptr,
+                     PowPolicy({.floor_bits = config.limits.pow_bits,
+                                .calm_drops_per_minute = config.limits.pow_calm_drops_per_minute})};
     Server server(io, config, state, *reader);
     CAIRN_CHECK(server.listen());
     reload(*reader, state);
     if (!state.bundle) log_line("no key bundle is published yet: drops are refused until `cairn-relay publish`");
+    else if (config.limits.pow_bits > state.bundle->pow_cap)
+      log_line("warning: --pow-bits " + std::to_string(config.limits.pow_bits) + " is above the key bundle's cap of " +
+               std::to_string(state.bundle->pow_cap) + " bits; clients will refuse to submit");
     server.start();
     io.run();
   }

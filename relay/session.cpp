@@ -27,13 +27,25 @@ using Clock = std::chrono::steady_clock;
 
 // The socket and its deadline timer, shared by the session and its watchdog.
 struct SessionIo {
-  explicit SessionIo(asio::ip::tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  SessionIo(asio::ip::tcp::socket s, Clock::duration lifetime)
+      : socket(std::move(s)), timer(socket.get_executor()), end_of_life(Clock::now() + lifetime) {}
   asio::ip::tcp::socket socket;
   asio::steady_timer timer;
+  const Clock::time_point end_of_life;  // the session's lifetime cap, whatever it does
   bool timed_out = false;
-  bool idle = false;  // waiting for the next request (safe to close on shutdown)
+  bool evicted = false;
+  // Waiting for message 1 or for the next request: nothing of the peer's is
+  // in progress, so closing it (shutdown, or eviction by a new connection when
+  // every slot is taken) loses nothing. idle_since orders the eviction.
+  bool idle = false;
+  Clock::time_point idle_since{};
 
-  void arm(std::chrono::milliseconds d) { timer.expires_after(d); }
+  void set_idle(bool now_idle) {
+    if (now_idle && !idle) idle_since = Clock::now();
+    idle = now_idle;
+  }
+  // The deadline of the stage that starts now, never past the end of life.
+  void arm(std::chrono::milliseconds d) { timer.expires_at(std::min(Clock::now() + d, end_of_life)); }
   void close() {
     boost::system::error_code ignored;
     socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -65,34 +77,39 @@ awaitable<void> watchdog(std::shared_ptr<SessionIo> io) {
 
 // A failure that ends the session: counted, never logged per peer.
 struct Closed {
-  enum class Why { peer_closed, timeout, handshake, protocol } why;
+  enum class Why { peer_closed, timeout, handshake, protocol, limit, evicted } why;
 };
+
+Closed::Why why_closed(const SessionIo& io) {
+  if (io.evicted) return Closed::Why::evicted;
+  return io.timed_out ? Closed::Why::timeout : Closed::Why::peer_closed;
+}
 
 awaitable<void> read_exact(SessionIo& io, MutableByteView out) {
   boost::system::error_code ec;
   co_await asio::async_read(io.socket, asio::buffer(out.data(), out.size()),
                             asio::redirect_error(use_awaitable, ec));
-  if (ec) throw Closed{io.timed_out ? Closed::Why::timeout : Closed::Why::peer_closed};
+  if (ec) throw Closed{why_closed(io)};
 }
 
 awaitable<void> write_all(SessionIo& io, ByteView data) {
   boost::system::error_code ec;
   co_await asio::async_write(io.socket, asio::buffer(data.data(), data.size()),
                              asio::redirect_error(use_awaitable, ec));
-  if (ec) throw Closed{io.timed_out ? Closed::Why::timeout : Closed::Why::peer_closed};
+  if (ec) throw Closed{why_closed(io)};
 }
 
 // Hands a drop to the group-commit thread and resumes when it is durable.
-awaitable<Status> commit_drop(Committer& committer, Bytes drop) {
+awaitable<Result<PutOutcome>> commit_drop(Committer& committer, Bytes drop) {
   auto ex = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<PutOutcome>)>(
       [&committer, ex](auto handler, Bytes d) {
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
         // A tracked executor counts as outstanding work, so io_context::run()
         // cannot return (and the context cannot be destroyed) while a commit
         // is still on its way back to this session.
         auto tracked = asio::prefer(ex, asio::execution::outstanding_work.tracked);
-        committer.submit(std::move(d), [h, tracked](Status st) {
+        committer.submit(std::move(d), [h, tracked](Result<PutOutcome> st) {
           asio::post(tracked, [h, st = std::move(st)]() mutable { (*h)(std::move(st)); });
         });
       },
@@ -107,10 +124,10 @@ class Session {
     co_await handshake();
     const auto& limits = state_.config.limits;
     while (!state_.draining) {
-      io_->idle = true;
+      io_->set_idle(true);
       io_->arm(limits.idle_timeout);
       auto request = co_await read_message(true);
-      io_->idle = false;
+      io_->set_idle(false);
       io_->arm(limits.operation_timeout);
       auto response = co_await handle(request);
       co_await send(response);
@@ -120,7 +137,12 @@ class Session {
 
  private:
   awaitable<void> handshake() {
-    io_->arm(state_.config.limits.handshake_timeout);
+    const auto& limits = state_.config.limits;
+    const auto handshake_end = Clock::now() + limits.handshake_timeout;
+    // A silent connection holds a slot only for the short message-1 deadline
+    // (and is the first to be evicted meanwhile).
+    io_->set_idle(true);
+    io_->arm(std::min(limits.message1_timeout, limits.handshake_timeout));
     auto hs = crypto::noise::make_nk_responder(wire::prologue(), state_.noise_key);
     if (!hs.ok()) throw Closed{Closed::Why::handshake};
 
@@ -129,6 +151,8 @@ class Session {
     co_await read_exact(*io_, MutableByteView(m1.data(), crypto::kFrameLengthBytes));
     if (get_u16be(m1.data()) != wire::kMessage1Bytes) throw Closed{Closed::Why::handshake};
     co_await read_exact(*io_, MutableByteView(m1).subspan(crypto::kFrameLengthBytes));
+    io_->set_idle(false);
+    io_->arm(std::chrono::duration_cast<std::chrono::milliseconds>(handshake_end - Clock::now()));
     auto payload1 = hs->read_message(ByteView(m1).subspan(crypto::kFrameLengthBytes));
     if (!payload1.ok() || payload1->size() != wire::kRequestPayloadBytes) throw Closed{Closed::Why::handshake};
 
@@ -137,7 +161,11 @@ class Session {
     v1::HandshakePayload p;
     p.set_version(wire::kProtocolVersion);
     p.set_pow_challenge(challenge_.data(), challenge_.size());
-    p.set_pow_bits(state_.config.limits.pow_bits);
+    // Difficulty for this connection's drops: the floor while calm, more under
+    // load, never more than the key bundle's cap (relay/pow_policy.h).
+    pow_bits_ = state_.pow.bits(Clock::now(), state_.bundle ? state_.bundle->pow_cap : state_.config.limits.pow_bits,
+                                state_.fill, state_.committer.queued());
+    p.set_pow_bits(pow_bits_);
     p.set_drop_size(state_.bundle ? state_.bundle->drop_size : 0);
     p.set_max_drops_per_connection(state_.config.limits.drops_per_connection);
     auto payload2 = wire::encode_handshake_payload(p);
@@ -163,9 +191,13 @@ class Session {
     ByteArray<crypto::kRecordFrameBytes> frame{};
     bool first = true;
     for (;;) {
-      co_await read_exact(*io_, frame);
+      // Every record frame has one length: a header announcing any other is
+      // refused as soon as its 2 bytes are in, not after 4,114 bytes or a deadline.
+      co_await read_exact(*io_, MutableByteView(frame.data(), crypto::kFrameLengthBytes));
+      if (get_u16be(frame.data()) != crypto::kRecordCiphertextBytes) throw Closed{Closed::Why::protocol};
+      co_await read_exact(*io_, MutableByteView(frame).subspan(crypto::kFrameLengthBytes));
       if (first && first_waits_idle) {
-        io_->idle = false;
+        io_->set_idle(false);
         io_->arm(state_.config.limits.operation_timeout);
       }
       first = false;
@@ -178,40 +210,51 @@ class Session {
     }
   }
 
-  awaitable<void> send(const Bytes& response) {
-    auto frames = writer_->seal_message(response);
-    if (!frames.ok()) throw Closed{Closed::Why::protocol};
-    co_await write_all(*io_, *frames);
+  // Seals and writes one record at a time from the (possibly shared) response:
+  // a session holds one frame, not a sealed copy of a 1 MiB board.
+  awaitable<void> send(std::shared_ptr<const Bytes> response) {
+    const std::size_t records = crypto::records_for_message(response->size());
+    for (std::size_t r = 0; r < records; ++r) {
+      if (!writer_->seal_record(*response, r, frame_).ok()) throw Closed{Closed::Why::protocol};
+      co_await write_all(*io_, frame_);
+    }
   }
 
-  awaitable<Bytes> handle(const v1::Request& request) {
+  static std::shared_ptr<const Bytes> own(Bytes b) { return std::make_shared<const Bytes>(std::move(b)); }
+
+  awaitable<std::shared_ptr<const Bytes>> handle(const v1::Request& request) {
+    // Reads are cheap but not free: a connection that only reads gets a few,
+    // then its slot goes to someone else.
+    if (request.kind_case() != v1::Request::kPutDrop &&
+        ++other_requests_ > state_.config.limits.other_requests_per_connection)
+      throw Closed{Closed::Why::limit};
     switch (request.kind_case()) {
       case v1::Request::kPutDrop: co_return co_await put_drop(request.put_drop());
       case v1::Request::kGetKeyBundle:
         if (!state_.bundle)
-          co_return wire::encode(wire::error_response(v1::ERROR_CODE_NO_KEY_BUNDLE,
-                                                      "this relay has no key bundle published yet"));
+          co_return own(wire::encode(wire::error_response(v1::ERROR_CODE_NO_KEY_BUNDLE,
+                                                          "this relay has no key bundle published yet")));
         ++state_.counters.bundles_served;
-        co_return state_.bundle->response;
+        co_return std::shared_ptr<const Bytes>(state_.bundle, &state_.bundle->response);
       case v1::Request::kGetReplyBoard:
         ++state_.counters.boards_served;
-        if (state_.board_response) co_return *state_.board_response;
+        if (state_.board_response) co_return state_.board_response;  // shared by every session
         {
           v1::Response empty_board;  // the store could not be read yet: an empty board, never a different shape
           empty_board.mutable_reply_board();
-          co_return wire::encode(empty_board);
+          co_return own(wire::encode(empty_board));
         }
       default: break;
     }
     throw Closed{Closed::Why::protocol};
   }
 
-  awaitable<Bytes> refuse(v1::ErrorCode code, std::string_view detail) {
+  awaitable<std::shared_ptr<const Bytes>> refuse(v1::ErrorCode code, std::string_view detail) {
     ++state_.counters.drops_refused;
-    co_return wire::encode(wire::error_response(code, detail));
+    co_return own(wire::encode(wire::error_response(code, detail)));
   }
 
-  awaitable<Bytes> put_drop(const v1::PutDrop& put) {
+  awaitable<std::shared_ptr<const Bytes>> put_drop(const v1::PutDrop& put) {
     const auto& limits = state_.config.limits;
     if (!state_.bundle) co_return co_await refuse(v1::ERROR_CODE_NO_KEY_BUNDLE, "this relay has no key bundle published yet");
     if (drops_ >= limits.drops_per_connection) {
@@ -224,7 +267,7 @@ class Session {
                                                                     std::to_string(state_.bundle->drop_size) + " bytes");
     ByteView drop = as_bytes(put.drop());
     if (!crypto::pow::verify(challenge_, crypto::pow::context_for_drop(drop), as_bytes(put.pow_nonce()),
-                             limits.pow_bits)
+                             pow_bits_)
              .ok())
       co_return co_await refuse(v1::ERROR_CODE_POW_INSUFFICIENT, "the proof of work does not solve this connection's challenge");
 
@@ -238,11 +281,16 @@ class Session {
         co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay is full; try again later");
       co_return co_await refuse(v1::ERROR_CODE_STORAGE_UNAVAILABLE, "the relay could not store the drop; nothing was stored");
     }
-    ++stored_;
-    ++state_.counters.drops_stored;
+    // A repeated drop is acknowledged (it is durably stored) but not counted:
+    // it added nothing.
+    if (*st == PutOutcome::stored) {
+      ++stored_;
+      ++state_.counters.drops_stored;
+      state_.pow.drop_stored(Clock::now());
+    }
     v1::Response r;
     r.mutable_ack()->set_stored(stored_);
-    co_return wire::encode(r);
+    co_return own(wire::encode(r));
   }
 
   std::shared_ptr<SessionIo> io_;
@@ -252,13 +300,16 @@ class Session {
   std::optional<crypto::RecordWriter> writer_;
   std::uint32_t drops_ = 0;
   std::uint32_t stored_ = 0;
+  std::uint32_t other_requests_ = 0;
+  std::uint32_t pow_bits_ = 0;
+  ByteArray<crypto::kRecordFrameBytes> frame_{};  // the one outgoing frame buffer
   bool closing_ = false;
 };
 
 }  // namespace
 
 awaitable<void> run_session(asio::ip::tcp::socket socket, RelayState& state) {
-  auto io = std::make_shared<SessionIo>(std::move(socket));
+  auto io = std::make_shared<SessionIo>(std::move(socket), state.config.limits.session_lifetime);
   auto& sessions = registry();
   auto me = sessions.insert(sessions.end(), io);
   ++state.open_sessions;
@@ -272,6 +323,8 @@ awaitable<void> run_session(asio::ip::tcp::socket socket, RelayState& state) {
       case Closed::Why::timeout: ++state.counters.timeouts; break;
       case Closed::Why::handshake: ++state.counters.handshakes_failed; break;
       case Closed::Why::protocol: ++state.counters.protocol_errors; break;
+      case Closed::Why::limit: ++state.counters.over_limits; break;
+      case Closed::Why::evicted: ++state.counters.evicted_idle; break;
       case Closed::Why::peer_closed: break;
     }
   } catch (const std::exception&) {
@@ -285,6 +338,18 @@ awaitable<void> run_session(asio::ip::tcp::socket socket, RelayState& state) {
 void close_idle_sessions() {
   for (auto& w : registry())
     if (auto io = w.lock(); io && io->idle) io->close();
+}
+
+bool evict_oldest_idle_session() {
+  std::shared_ptr<SessionIo> oldest;
+  for (auto& w : registry())
+    if (auto io = w.lock(); io && io->idle && !io->evicted && io->socket.is_open() &&
+                            (!oldest || io->idle_since < oldest->idle_since))
+      oldest = io;
+  if (!oldest) return false;
+  oldest->evicted = true;
+  oldest->close();
+  return true;
 }
 
 void close_all_sessions() {

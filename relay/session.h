@@ -18,6 +18,9 @@ boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket, Re
 // Wakes every idle session so that it closes (stage 1 of shutdown), or closes
 // every session outright (stage 2).
 void close_idle_sessions();
+// Every slot is taken: closes the session idle longest (waiting for message 1
+// or for its next request). False if no session is idle.
+bool evict_oldest_idle_session();
 void close_all_sessions();
 
 }  // namespace cairn::relay

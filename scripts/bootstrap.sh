@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-system-dev
   protobuf-compiler libprotobuf-dev
   libsqlcipher-dev sqlcipher
+  libssl-dev
   libgtest-dev googletest
   libcli11-dev
   libarchive-dev

@@ -60,7 +60,7 @@ TEST_F(EndToEnd, FromSourceToAnalystAndBackToAnEmptyRelay) {
   station.ok({"analyst", "add", "lee"});
 
   // The relay, pinned to the organisation; the station certifies it.
-  auto init = relay_ok({"init", "--organisation-key", station.org_text()});
+  auto init = relay_ok({"init", "--organisation-key", station.org_text(), "--quota-bytes", "16777216"});
   auto relay_keys = test::first_line(init.out);
   ASSERT_TRUE(relay_keys.starts_with("cairn-relay1")) << init.out;
   station.ok({"relay", "add", "relay-1", relay_keys});

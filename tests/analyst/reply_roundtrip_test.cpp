@@ -38,7 +38,7 @@ struct Deployment {
 
   void up() {
     station.init("kim");
-    auto keys = first_line(relay_ok({"init", "--organisation-key", station.org_text()}).out);
+    auto keys = first_line(relay_ok({"init", "--organisation-key", station.org_text(), "--quota-bytes", "16777216"}).out);
     station.ok({"relay", "add", "main", keys});
     station.ok({"keys", "bundle", "--out", (dir / "bundle.cairn").string(), "--pow-bits", "8"});
     relay_ok({"publish", (dir / "bundle.cairn").string()});

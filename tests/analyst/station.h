@@ -138,6 +138,10 @@ class LocalRelay {
   const crypto::RelayPublicKeys& keys() const { return public_keys_; }
 
   void put(const std::vector<Bytes>& drops) {
+    if (drops.empty()) return;
+    if (must(store_->slot_layout(), "slot layout").slot_count == 0)
+      if (auto st = store_->allocate_slots(static_cast<std::uint32_t>(drops.front().size()), 256); !st.ok())
+        throw std::runtime_error("allocate slots: " + st.error().message);
     std::vector<ByteView> views(drops.begin(), drops.end());
     auto st = store_->put_drops(views, std::uint64_t{1} << 40);
     if (!st.ok()) throw std::runtime_error("put drops: " + st.error().message);

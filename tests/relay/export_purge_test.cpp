@@ -63,6 +63,9 @@ class ExportPurgeTest : public ::testing::Test {
   }
 
   std::vector<Bytes> put(int n, std::size_t size = 4096) {
+    if (must(store->slot_layout(), "slot layout").slot_bytes != size) {
+      EXPECT_TRUE(store->allocate_slots(static_cast<std::uint32_t>(size), 256).ok());
+    }
     std::vector<Bytes> drops;
     for (int i = 0; i < n; ++i) drops.push_back(crypto::random_bytes(size));
     std::vector<ByteView> views(drops.begin(), drops.end());

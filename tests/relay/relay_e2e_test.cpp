@@ -6,6 +6,7 @@
 #include "crypto/drop.h"
 #include "relay/key_file.h"
 #include "relay/store.h"
+#include "relay_peer.h"
 #include "support/relay_fixture.h"
 
 namespace cairn {
@@ -91,6 +92,42 @@ TEST(RelayEndToEnd, ProofOfWorkAboveTheOrganisationsCapIsRefused) {
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.code(), Errc::untrusted);
   EXPECT_NE(report.error().message.find("proof of work"), std::string::npos);
+  EXPECT_EQ(r.stop(), 0);
+}
+
+}  // namespace
+}  // namespace cairn
+
+namespace cairn {
+namespace {
+
+// Under a flood the relay asks for more work per drop, one bit per doubling
+// of the arrival rate above calm, but never more than the signed cap.
+TEST(RelayEndToEnd, ProofOfWorkRisesWithTheArrivalRateUpToTheCap) {
+  test::RelayUnderTest r;
+  r.init();  // the test bundle allows 8 bits
+  // Calm: 1 drop a minute, so 10 over the 10-minute window.
+  r.serve({"--pow-bits", "6", "--pow-calm-drops-per-minute", "1"});
+  auto bits_now = [&] {
+    auto peer = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+    return peer.params().pow_bits();
+  };
+  auto send = [&](int n) {
+    auto peer = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+    for (int i = 0; i < n; ++i) {
+      auto resp = peer.call(peer.put_drop(test::random_drop()));
+      ASSERT_TRUE(resp.ok() && resp->has_ack());
+    }
+  };
+  EXPECT_EQ(bits_now(), 6u);
+  send(10);
+  EXPECT_EQ(bits_now(), 6u);  // at the calm rate
+  send(1);
+  EXPECT_EQ(bits_now(), 7u);  // 11 > 10
+  send(10);
+  EXPECT_EQ(bits_now(), 8u);  // 21 > 20
+  send(30);
+  EXPECT_EQ(bits_now(), 8u);  // 51 > 40, but the bundle caps it at 8
   EXPECT_EQ(r.stop(), 0);
 }
 

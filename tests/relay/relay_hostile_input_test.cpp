@@ -250,7 +250,8 @@ TEST(RelayHostileInput, BadDropsGetSpecificErrors) {
 
 TEST(RelayHostileInput, NoKeyBundlePublishedRefusesDrops) {
   RelayUnderTest r;
-  auto init = test::run_capture(r.relay_cmd({"init", "--organisation-key", r.deployment.org_text()}));
+  auto init = test::run_capture(
+      r.relay_cmd({"init", "--organisation-key", r.deployment.org_text(), "--quota-bytes", "4194304"}));
   ASSERT_EQ(init.exit_code, 0) << init.err;
   r.relay_keys = test::must(crypto::parse_relay_keys(init.out.substr(0, init.out.find('\n'))), "relay keys");
   r.serve();
@@ -360,6 +361,71 @@ TEST(RelayHostileInput, ReplayedSessionStoresNothing) {
   test::expect_good_client_served(r, "after replays");
   EXPECT_EQ(r.stop(), 0);
   EXPECT_EQ(test::stored_drops(r), 2u);
+}
+
+}  // namespace
+}  // namespace cairn
+
+namespace cairn {
+namespace {
+
+using test::RelayPeer;
+using test::RelayUnderTest;
+using namespace std::chrono_literals;
+
+// Every record has one size, so a frame header announcing any other length is
+// refused as soon as its 2 bytes arrive: with the default 30 s deadlines, the
+// relay must close within 2 s without waiting for the rest of a frame.
+TEST(RelayHostileInput, AWrongFrameLengthIsRefusedAtItsTwoBytes) {
+  RelayUnderTest r;
+  r.init();
+  r.serve();
+  v1::Request get_bundle;
+  get_bundle.mutable_get_key_bundle();
+  for (std::uint16_t field : {std::uint16_t{0}, std::uint16_t{4111}, std::uint16_t{4113}, std::uint16_t{65535}}) {
+    SCOPED_TRACE(field);
+    {  // as the first frame of a request
+      auto peer = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+      Bytes header(2);
+      put_u16be(header.data(), field);
+      ASSERT_TRUE(peer.send_raw(header).ok());
+      EXPECT_TRUE(peer.closed_by_relay(2s)) << "held open after a wrong frame length";
+    }
+    {  // in the middle of a PutDrop
+      auto peer = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+      auto frames = test::must(peer.seal(peer.put_drop(test::random_drop())), "seal");
+      Bytes first(frames.begin(), frames.begin() + crypto::kRecordFrameBytes + 2);
+      put_u16be(first.data() + crypto::kRecordFrameBytes, field);
+      ASSERT_TRUE(peer.send_raw(first).ok());
+      EXPECT_TRUE(peer.closed_by_relay(2s)) << "held open after a wrong frame length";
+    }
+  }
+  test::expect_good_client_served(r, "after wrong frame lengths");
+  EXPECT_EQ(r.stop(), 0);
+  EXPECT_EQ(test::stored_drops(r), 1u);
+}
+
+// A repeated drop is acknowledged (it is stored) but not counted again, in the
+// ack or in the log.
+TEST(RelayHostileInput, ARepeatedDropIsAcknowledgedButNotCountedAsStored) {
+  RelayUnderTest r;
+  r.init();
+  r.serve();
+  auto peer = test::must(RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+  auto drop = test::random_drop();
+  for (int i = 0; i < 3; ++i) {
+    auto resp = peer.call(peer.put_drop(drop));
+    ASSERT_TRUE(resp.ok()) << resp.error().message;
+    ASSERT_TRUE(resp->has_ack());
+    EXPECT_EQ(resp->ack().stored(), 1u) << "attempt " << i;
+  }
+  auto resp = peer.call(peer.put_drop(test::random_drop()));
+  ASSERT_TRUE(resp.ok() && resp->has_ack());
+  EXPECT_EQ(resp->ack().stored(), 2u);
+  peer.close();
+  EXPECT_EQ(r.stop(), 0);
+  EXPECT_EQ(test::stored_drops(r), 2u);
+  EXPECT_NE(r.log().find("drops_stored=2 "), std::string::npos) << r.log();
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "relay/store.h"
 #include "support/relay_fixture.h"
 #include "support/subprocess.h"
+#include "relay_peer.h"
 
 namespace cairn {
 namespace {
@@ -559,6 +560,65 @@ TEST(ReplyBoard, CheckWritesNothingToDisk) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   for (auto d : {"cwd", "home", "tmp"})
     EXPECT_TRUE(std::filesystem::is_empty(sandbox / d)) << d << " is not empty";
+  EXPECT_EQ(r.stop(), 0);
+}
+
+}  // namespace
+}  // namespace cairn
+
+namespace cairn {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::size_t resident_kib(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
+  return 0;
+}
+
+// Every board request is served from one shared, already-encoded buffer,
+// sealed record by record: 150 clients asking for a full (1 MiB) board and
+// not reading the answer cost the relay a frame each, not 2 MiB each (which
+// would be 300 MiB).
+TEST(ReplyBoard, ConcurrentBoardRequestsShareOneBuffer) {
+  constexpr int kClients = 150;
+  test::RelayUnderTest r;
+  r.init();
+  {
+    auto store = r.open_store();
+    auto key = crypto::x25519_generate();
+    std::vector<Bytes> replies;
+    for (std::size_t i = 0; i < crypto::kMaxBoardReplies; ++i)
+      replies.push_back(test::must(crypto::seal_reply({std::to_string(i), 0, 0}, key.public_key), "seal"));
+    auto batch = test::must(crypto::build_reply_batch(r.deployment.org, replies, today_utc(), today_utc() + 14), "batch");
+    ASSERT_TRUE(relay::publish_reply_batch(*store, batch, today_utc(), 14).ok());
+  }
+  r.serve({"--max-connections", "400"});
+  v1::Request get_board;
+  get_board.mutable_get_reply_board();
+  {  // one full board first, so that the relay's own copy is counted in the baseline
+    auto one = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+    auto board = one.call(get_board);
+    ASSERT_TRUE(board.ok() && board->has_reply_board());
+    ASSERT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kMaxBoardReplies);
+  }
+  const auto before = resident_kib(r.process.pid());
+  std::vector<test::RelayPeer> readers;
+  for (int i = 0; i < kClients; ++i) {
+    readers.push_back(test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake"));
+    ASSERT_TRUE(readers.back().send(get_board).ok());
+  }
+  std::this_thread::sleep_for(1500ms);  // every session is now blocked writing its board
+  const auto after = resident_kib(r.process.pid());
+  EXPECT_LT(after, before + 40 * 1024) << "relay memory grew from " << before << " KiB to " << after << " KiB";
+  // And each of them still gets the whole board.
+  auto board = readers.front().receive();
+  ASSERT_TRUE(board.ok()) << board.error().message;
+  EXPECT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kMaxBoardReplies);
+  readers.clear();
   EXPECT_EQ(r.stop(), 0);
 }
 

@@ -9,7 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <optional>
 #include <string>
 #include <thread>
@@ -75,6 +78,31 @@ class Process {
  private:
   pid_t pid_ = -1;
 };
+
+// The soft core-size limit of a running process, from /proc/PID/limits
+// ("unlimited" or a number of bytes), or "" if it cannot be read.
+inline std::string core_size_limit(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/limits");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("Max core file size", 0) != 0) continue;
+    std::istringstream fields(line.substr(std::string("Max core file size").size()));
+    std::string soft;
+    fields >> soft;
+    return soft;
+  }
+  return {};
+}
+
+// Lets programs started from now on dump core (soft limit up to 1 MiB, within
+// the hard limit), so a test can see that a program turns it off itself.
+// False if the hard limit is 0 (then nothing can show it).
+inline bool allow_core_dumps_for_children() {
+  rlimit core{};
+  if (::getrlimit(RLIMIT_CORE, &core) != 0 || core.rlim_max == 0) return false;
+  core.rlim_cur = core.rlim_max == RLIM_INFINITY ? (1u << 20) : std::min<rlim_t>(core.rlim_max, 1u << 20);
+  return ::setrlimit(RLIMIT_CORE, &core) == 0;
+}
 
 }  // namespace cairn::test
 

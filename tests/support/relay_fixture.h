@@ -44,8 +44,10 @@ struct RelayUnderTest {
   }
 
   // init + publish. Returns false (with a gtest failure) if either fails.
-  void init(std::uint32_t drop_size = 32768) {
-    auto r = run_capture(relay_cmd({"init", "--organisation-key", deployment.org_text()}));
+  // quota_bytes: the store's capacity, pre-allocated by init (small, so tests stay quick).
+  void init(std::uint32_t drop_size = 32768, std::uint64_t quota_bytes = std::uint64_t{32} << 20) {
+    auto r = run_capture(relay_cmd({"init", "--organisation-key", deployment.org_text(), "--quota-bytes",
+                                    std::to_string(quota_bytes)}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto line = r.out.substr(0, r.out.find('\n'));
     relay_keys = must(crypto::parse_relay_keys(line), "relay keys printed by init");
