@@ -29,6 +29,15 @@ std::string reply_text(std::uint8_t code) {
     case 0x06: return "the connection timed out inside the proxy";
     case 0x07: return "the proxy does not support CONNECT";
     case 0x08: return "the proxy does not support this address type";
+    // Tor's extended errors for onion services (ExtendedErrors on its SOCKS port).
+    case 0xf0: return "Tor cannot find the onion service (it may be offline, or the address may be old)";
+    case 0xf1: return "the onion service's descriptor is invalid";
+    case 0xf2: return "Tor could not introduce itself to the onion service (it may be busy or offline)";
+    case 0xf3: return "Tor could not meet the onion service (rendezvous failed)";
+    case 0xf4:
+    case 0xf5: return "the onion service asks for client authorization, which Cairn relays do not use";
+    case 0xf6: return "the onion address is invalid";
+    case 0xf7: return "the onion service did not answer Tor's introduction in time (it may be busy)";
     default: return "unknown proxy error " + std::to_string(code);
   }
 }

@@ -158,6 +158,14 @@ class TorNetwork {
     }
     return all;
   }
+  // The names of nodes whose tor has exited (with the end of their log).
+  std::string dead_nodes() {
+    std::string out;
+    for (auto& n : nodes_)
+      if (n.process && n.process->running() && n.process->wait_for(std::chrono::milliseconds(0)))
+        out += n.name + " exited: " + read_text(n.dir / "stderr.log") + "\n";
+    return out;
+  }
   std::vector<pid_t> pids() const {
     std::vector<pid_t> out;
     for (const auto& n : nodes_)
