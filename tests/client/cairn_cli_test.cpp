@@ -143,6 +143,22 @@ TEST(CairnCli, DirectConnectsAndSaysWhatAnObserverLearns) {
   EXPECT_EQ(r.stop(), 0);
 }
 
+// Bridge lines are checked before anything else happens: a bad line in a
+// bridges file is named by its number, and nothing is started or contacted.
+TEST(CairnCli, ABadBridgesFileIsNamedByLine) {
+  test::TestDeployment d;
+  test::TempDir dir;
+  test::write_file(dir / "bridges.txt", as_bytes("# mine\nobfs4 192.0.2.1:443 0123456789ABCDEF0123456789ABCDEF01234567 "
+                                                 "cert=AAAA iat-mode=0\nwebtunnel 192.0.2.2:443 x url=https://e/\n"));
+  NoTorAnywhere no_tor;
+  auto run = cairn_submit({"--to", address_of_nothing(d), "--bridges", (dir / "bridges.txt").string()}, "text");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("line 3: bridges of type webtunnel are not supported"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("cairn: hint:"), std::string::npos) << run.err;
+  auto with_direct = cairn_submit({"--direct", "--bridge", "obfs4 192.0.2.1:443", "--to", address_of_nothing(d)}, "x");
+  EXPECT_EQ(with_direct.exit_code, 2) << with_direct.err;
+}
+
 TEST(CairnCli, DirectAndProxyTogetherAreAUsageError) {
   test::TestDeployment d;
   auto run = cairn_submit({"--direct", "--proxy", "socks5h://127.0.0.1:9050", "--to", address_of_nothing(d)}, "x");

@@ -116,6 +116,12 @@ TEST(PrivateTorNetwork, ASourceReachesTheOnionRelayThroughAnObfs4Bridge) {
   // no Tor where TOR_SOCKS_PORT points, tor's data in a RAM directory.
   test::PrivateNetworkPath bin(net.network_lines(), {"obfs4proxy"});
   test::RamDir runtime;
+  test::TempDir sandbox;  // HOME, TMPDIR and the working directory: still empty at the end (promise 6)
+  for (auto d : {"home", "tmp", "cwd"}) fs::create_directory(sandbox / d);
+  const auto old_cwd = fs::current_path();
+  fs::current_path(sandbox / "cwd");
+  test::ScopedEnv home("HOME", (sandbox / "home").string());
+  test::ScopedEnv tmp("TMPDIR", (sandbox / "tmp").string());
   test::ScopedEnv path("PATH", bin.path());
   test::ScopedEnv xdg("XDG_RUNTIME_DIR", runtime.path().string());
   const std::string korean = "저는 러시아 건설 현장에서 일했습니다. 임금을 석 달 동안 받지 못했습니다.";
@@ -152,6 +158,8 @@ TEST(PrivateTorNetwork, ASourceReachesTheOnionRelayThroughAnObfs4Bridge) {
         << sent.err;
   }
   EXPECT_TRUE(fs::is_empty(runtime.path())) << "the client's tor left its directory behind";
+  for (auto d : {"home", "tmp", "cwd"}) EXPECT_TRUE(fs::is_empty(sandbox / d)) << d << " is not empty";
+  fs::current_path(old_cwd);
 
   // The analyst reads both.
   relay({"export", "--out", station.path("export.tar").string()});
