@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <map>
 
+#include "analyst/files.h"
 #include "analyst/keys.h"
 #include "crypto/drop_address.h"
 #include "wire/file_kind.h"
 
 namespace cairn::analyst {
 namespace {
+
+// Implementation constant: a bridges file is small.
+constexpr std::size_t kBridgesFileMaxBytes = 64 * 1024;
+
 
 Result<RelayRecord> choose_relay(Vault& vault, std::string_view name) {
   if (!name.empty()) return find_relay(vault, name);
@@ -25,6 +30,30 @@ Result<RelayRecord> choose_relay(Vault& vault, std::string_view name) {
 
 }  // namespace
 
+Result<std::vector<std::string>> read_bridge_lines(const std::filesystem::path& path) {
+  CAIRN_TRY(auto bytes, read_file_capped(path, kBridgesFileMaxBytes, "the bridges file"));
+  std::vector<std::string> out;
+  std::string_view text = as_chars(bytes);
+  std::size_t number = 0;
+  while (!text.empty()) {
+    auto end = text.find('\n');
+    auto line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    line = line.substr(first);
+    if (auto problem = crypto::bridge_line_problem(line); !problem.empty())
+      return make_error(Errc::malformed, path.string() + ", line " + std::to_string(number) + ": " + problem);
+    if (out.size() == crypto::kKeyBundleMaxBridgeLines)
+      return make_error(Errc::too_large, path.string() + " has more than " +
+                                             std::to_string(crypto::kKeyBundleMaxBridgeLines) + " bridge lines");
+    out.emplace_back(line);
+  }
+  return out;
+}
+
 Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options, DayNumber today) {
   CAIRN_TRY(auto relay, choose_relay(vault, options.relay));
   CAIRN_TRY(auto org, organisation_key(vault));
@@ -35,6 +64,7 @@ Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options
   params.issued_day = days_before(today, kClockToleranceDays);
   params.drop_size = options.drop_size;
   params.pow_bits = options.pow_bits;
+  params.bridge_lines = options.bridge_lines;
   DayNumber expires = std::min(relay.not_after_day, today + kMessagingKeyValidDays);
   std::size_t usable = 0;
   for (const auto& a : people) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyst/vault.h"
 #include "common/day.h"
@@ -23,7 +24,12 @@ struct BundleOptions {
   std::string relay;  // certified relay name; empty: the only one
   std::uint32_t drop_size = kDefaultDropSize;
   std::uint32_t pow_bits = kDefaultPowBits;
+  std::vector<std::string> bridge_lines;  // Tor bridge lines for sources (keys bundle --bridges FILE)
 };
+
+// The bridge lines of a file (one a line; blank lines and '#' comments
+// skipped), each checked as a key bundle requires (crypto::bridge_line_problem).
+[[nodiscard]] Result<std::vector<std::string>> read_bridge_lines(const std::filesystem::path& path);
 
 struct StationBundle {
   Bytes file;  // wrap_file(key_bundle, SignedKeyBundle): what `cairn-relay publish` takes

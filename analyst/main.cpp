@@ -229,7 +229,10 @@ int cmd_keys_bundle(const Globals& g, const BundleOptions& options, const fs::pa
   std::cout << "key bundle for relay '" << bundle->relay << "' written to " << out.string() << ": "
             << bundle->verified.analysts.size() << " analyst(s), " << bundle->verified.messaging_keys.size()
             << " messaging key(s) in use, drop size " << bundle->verified.drop_size << " bytes, valid until "
-            << describe_day(bundle->verified.expires_day) << std::endl;
+            << describe_day(bundle->verified.expires_day);
+  if (!bundle->verified.bridge_lines.empty())
+    std::cout << ", " << bundle->verified.bridge_lines.size() << " bridge line(s)";
+  std::cout << std::endl;
   cli::info("carry it to the relay and run: cairn-relay publish " + out.filename().string());
   return 0;
 }
@@ -488,6 +491,7 @@ int main(int argc, char** argv) {
   std::int64_t id = 0, key_id = -1;
   DayNumber grace = kDefaultDestroyGraceDays;
   BundleOptions bundle_options;
+  fs::path bridges_file;
   ImportOptions import_options;
 
   auto* init = app.add_subcommand("init", "create the vault, the organisation key and the first analyst");
@@ -522,6 +526,7 @@ int main(int argc, char** argv) {
   keys_bundle->add_option("--relay", bundle_options.relay, "the relay (needed if there are several)");
   keys_bundle->add_option("--drop-size", bundle_options.drop_size, "bytes per drop")->capture_default_str();
   keys_bundle->add_option("--pow-bits", bundle_options.pow_bits, "proof-of-work difficulty")->capture_default_str();
+  keys_bundle->add_option("--bridges", bridges_file, "Tor bridge lines for sources, one a line (signed with the bundle)");
   auto* keys_address = keys->add_subcommand("address", "print a relay's drop address (and a QR code)");
   keys_address->add_option("--relay", relay_name, "the relay")->required();
   keys_address->add_option("--host", host, "the relay's host name, IPv4 address or .onion name")->required();
@@ -570,7 +575,14 @@ int main(int argc, char** argv) {
   if (*relay_list) return cmd_relay_list(g);
   if (*keys_list) return cmd_keys_list(g);
   if (*keys_rotate) return cmd_keys_rotate(g, grace);
-  if (*keys_bundle) return cmd_keys_bundle(g, bundle_options, out);
+  if (*keys_bundle) {
+    if (!bridges_file.empty()) {
+      auto lines = read_bridge_lines(bridges_file);
+      if (!lines.ok()) return cli::fail(lines.error(), "one bridge line a line, as bridges.torproject.org gives them");
+      bundle_options.bridge_lines = std::move(lines).value();
+    }
+    return cmd_keys_bundle(g, bundle_options, out);
+  }
   if (*keys_address) return cmd_keys_address(g, relay_name, host, port, qr);
   if (*keys_age)
     return cmd_keys_export_age(g, key_id >= 0 ? std::optional<std::int64_t>(key_id) : std::nullopt, out_text);

@@ -199,6 +199,7 @@ struct Shared {
 
 void client_thread(const Options& o, const crypto::DropAddress& address, Shared& shared, int index) {
   client::ConnectOptions copts;
+  copts.direct = true;  // a loopback relay: measure the relay, not Tor
   copts.connect_timeout = 10s;
   copts.io_timeout = 30s;
   Bytes drop = crypto::random_bytes(32768);

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -13,6 +14,7 @@
 #include "common/hardening.h"
 #include "client/secret_input.h"
 #include "client/submit.h"
+#include "client/tor_route.h"
 #include "common/cli.h"
 #include "crypto/drop_address.h"
 
@@ -71,18 +73,31 @@ Result<client::AttachmentInput> read_attachment(const std::string& path) {
   return a;
 }
 
-// How to reach the relay of a drop address: directly or through Tor. 0, or
-// the exit status after printing why not.
-int connect_options_for(const crypto::DropAddress& address, const std::string& proxy,
-                        client::ConnectOptions& options) {
-  if (!proxy.empty()) {
-    auto p = client::parse_proxy_url(proxy);
-    if (!p.ok()) return cli::fail(p.error(), "for Tor Browser use --proxy socks5h://127.0.0.1:9150; for tor, port 9050");
-    options.proxy = *p;
-  } else if (address.is_onion()) {
-    return cli::fail("this drop address is an onion service (.onion), which can only be reached through Tor",
-                     "start Tor and add --proxy socks5h://127.0.0.1:9050 (Tor Browser: port 9150)");
-  }
+// "connecting to Tor: 45%": on a terminal one line updated in place,
+// otherwise a line for each change.
+std::function<void(int, const std::string&)> tor_progress_printer() {
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  return [tty](int percent, const std::string& summary) {
+    if (tty) {
+      std::fprintf(stderr, "\rcairn: connecting to Tor: %d%% (%s)\x1b[K", percent, summary.c_str());
+      if (percent >= 100) std::fprintf(stderr, "\n");
+      return;
+    }
+    cli::info("connecting to Tor: " + std::to_string(percent) + "% (" + summary + ")");
+  };
+}
+
+// How to reach the relay: through Tor unless --direct (client/tor_route.h).
+// 0, or the exit status after printing why not.
+int open_route_for(const crypto::DropAddress& address, const client::RouteRequest& request, client::Route& route) {
+  std::string hint;
+  auto r = client::open_route(address, request, hint);
+  if (!r.ok()) return cli::fail(r.error(), hint);
+  route = std::move(r).value();
+  if (route.connect.direct)
+    cli::warn(client::direct_connection_warning(address));
+  else
+    cli::info("connecting " + route.description);
   return 0;
 }
 
@@ -193,16 +208,16 @@ int submission_reply_key(const CodenameOptions& o, const std::string& text_path,
   return codename_key(*typed, key);
 }
 
-int cmd_check(const std::string& to, const std::string& proxy, int codename_fd) {
+int cmd_check(const std::string& to, const client::RouteRequest& route_request, int codename_fd) {
   auto address = crypto::parse_drop_address(to);
   if (!address.ok()) return cli::fail(address.error(), "copy the drop address again, exactly as published");
-  client::ConnectOptions connect;
-  if (int rc = connect_options_for(*address, proxy, connect); rc != 0) return rc;
   auto typed = read_codename(codename_fd, /*stdin_is_free=*/true);
   if (!typed.ok()) return cli::fail(typed.error());
   std::optional<crypto::X25519KeyPair> key;
   if (int rc = codename_key(*typed, key); rc != 0) return rc;
-  auto board = client::fetch_reply_board(*address, connect);
+  client::Route route;
+  if (int rc = open_route_for(*address, route_request, route); rc != 0) return rc;
+  auto board = client::fetch_reply_board(*address, route.connect);
   if (!board.ok()) {
     std::string hint;
     if (board.code() == Errc::io || board.code() == Errc::timeout) hint = "check your connection and try again";
@@ -227,12 +242,11 @@ int cmd_check(const std::string& to, const std::string& proxy, int codename_fd) 
 
 // ---- end of two-way contact ----
 
-int cmd_submit(const std::string& to, const std::string& proxy, const std::string& text_path,
+int cmd_submit(const std::string& to, const client::RouteRequest& route_request, const std::string& text_path,
                const std::vector<std::string>& attach, const CodenameOptions& codename) {
   auto address = crypto::parse_drop_address(to);
   if (!address.ok()) return cli::fail(address.error(), "copy the drop address again, exactly as published");
   client::SubmitOptions options;
-  if (int rc = connect_options_for(*address, proxy, options.connect); rc != 0) return rc;
   std::optional<crypto::X25519KeyPair> reply_key;
   if (int rc = submission_reply_key(codename, text_path, reply_key); rc != 0) return rc;
   auto text = read_text(text_path);
@@ -246,6 +260,24 @@ int cmd_submit(const std::string& to, const std::string& proxy, const std::strin
     if (!a.ok()) return cli::fail(a.error());
     input.attachments.push_back(std::move(a).value());
   }
+  // Input mistakes are reported before Tor is looked for or started.
+  if (auto checked = client::check_submission(input); !checked.ok()) return cli::fail(checked.error());
+  client::Route route;
+  if (int rc = open_route_for(*address, route_request, route); rc != 0) return rc;
+  options.connect = route.connect;
+  // A reconnect that fails (Tor blocked mid-upload) may try once more through
+  // cairn's own tor with the organisation's signed bridges.
+  options.reroute = [&](const crypto::VerifiedKeyBundle& bundle,
+                        const Error& why) -> std::optional<client::ConnectOptions> {
+    auto request = client::route_with_bundle_bridges(route_request, bundle.bridge_lines);
+    if (!request) return std::nullopt;
+    cli::warn("the connection to the relay failed (" + why.message + "); trying again through cairn's own tor with " +
+              std::to_string(request->bridges.size()) + " bridge(s) from the organisation's key bundle");
+    client::Route other;
+    if (open_route_for(*address, *request, other) != 0) return std::nullopt;
+    route = std::move(other);  // the old route (and its tor, if any) ends here
+    return route.connect;
+  };
   if (!input.attachments.empty())
     cli::warn("files can carry hidden details (camera, place, author); remove them if they could identify you");
   // On a terminal, one line updated in place; otherwise (logs, scripts) about ten lines.
@@ -284,11 +316,34 @@ int main(int argc, char** argv) {
   CLI::App app{"cairn: send testimony safely to the organisation's analysts"};
   app.require_subcommand(1);
 
-  std::string to, proxy, text_path;
+  // Both commands reach the relay the same way: Tor unless --direct.
+  struct RouteFlags {
+    client::RouteRequest request;
+    std::vector<std::string> bridge_lines;
+    std::string bridges_file;
+    unsigned tor_timeout_seconds = 300;
+  };
+  auto add_route_options = [](CLI::App* cmd, RouteFlags& r) {
+    auto* proxy = cmd->add_option("--proxy", r.request.proxy, "use this Tor SOCKS port: socks5h://127.0.0.1:9050");
+    auto* direct = cmd->add_flag("--direct", r.request.direct,
+                                 "connect without Tor (anyone watching the network sees you contact the relay)");
+    direct->excludes(proxy);
+    auto* bridge = cmd->add_option("--bridge", r.bridge_lines,
+                                   "a Tor bridge line (obfs4 or snowflake, as bridges.torproject.org gives it); "
+                                   "repeat for more");
+    auto* bridges = cmd->add_option("--bridges", r.bridges_file, "a file of bridge lines, one a line");
+    auto* timeout = cmd->add_option("--tor-timeout", r.tor_timeout_seconds,
+                                    "seconds to let cairn's own tor connect (default 300)")
+                        ->check(CLI::Range(10u, 3600u));
+    for (auto* o : {bridge, bridges, timeout}) o->excludes(proxy)->excludes(direct);
+  };
+
+  std::string to, text_path;
   std::vector<std::string> attach;
+  RouteFlags submit_route;
   auto* submit = app.add_subcommand("submit", "send a testimony (text from a file or typed in) and files");
   submit->add_option("--to", to, "the drop address (cairn1…)")->required();
-  submit->add_option("--proxy", proxy, "route through Tor: socks5h://127.0.0.1:9050");
+  add_route_options(submit, submit_route);
   submit->add_option("--text", text_path, "a UTF-8 text file with the testimony (default: type it in)");
   submit->add_option("--attach", attach, "a file to send (repeat for more)");
   // Two-way contact.
@@ -308,11 +363,12 @@ int main(int argc, char** argv) {
       ->needs(reuse)
       ->check(CLI::NonNegativeNumber);
 
-  std::string check_to, check_proxy;
+  std::string check_to;
+  RouteFlags check_route;
   int check_codename_fd = -1;
   auto* check = app.add_subcommand("check", "read the replies to your codename (asks for the codename)");
   check->add_option("--to", check_to, "the drop address (cairn1…)")->required();
-  check->add_option("--proxy", check_proxy, "route through Tor: socks5h://127.0.0.1:9050");
+  add_route_options(check, check_route);
   check->add_option("--codename-fd", check_codename_fd, "read the codename from this file descriptor (scripts)")
       ->check(CLI::NonNegativeNumber);
 
@@ -321,7 +377,31 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : cli::kExitUsage;
   }
-  if (*submit) return cmd_submit(to, proxy, text_path, attach, codename);
-  if (*check) return cmd_check(check_to, check_proxy, check_codename_fd);
+  // Bridge lines are checked before anything else happens.
+  auto finish_route = [](RouteFlags& f) -> int {
+    for (const auto& line : f.bridge_lines) {
+      auto b = client::parse_bridge_line(line);
+      if (!b.ok()) return cli::fail(b.error(), "copy the bridge line again, exactly as you were given it");
+      f.request.bridges.push_back(std::move(b).value());
+    }
+    if (!f.bridges_file.empty()) {
+      auto file = client::read_bridges_file(f.bridges_file);
+      if (!file.ok()) return cli::fail(file.error(), "one bridge line a line, as bridges.torproject.org gives them");
+      for (auto& b : *file) f.request.bridges.push_back(std::move(b));
+    }
+    if (f.request.bridges.size() > client::kMaxBridges)
+      return cli::fail("more than " + std::to_string(client::kMaxBridges) + " bridge lines");
+    f.request.tor_timeout = std::chrono::seconds(f.tor_timeout_seconds);
+    f.request.tor_progress = tor_progress_printer();
+    return 0;
+  };
+  if (*submit) {
+    if (int rc = finish_route(submit_route); rc != 0) return rc;
+    return cmd_submit(to, submit_route.request, text_path, attach, codename);
+  }
+  if (*check) {
+    if (int rc = finish_route(check_route); rc != 0) return rc;
+    return cmd_check(check_to, check_route.request, check_codename_fd);
+  }
   return cli::kExitUsage;
 }

@@ -6,8 +6,12 @@
 namespace cairn::client {
 
 Result<RelayConnection> RelayConnection::open(const crypto::DropAddress& address, const ConnectOptions& options) {
+  // A .onion name never leaves Tor, whatever the options say.
   if (address.is_onion() && !options.proxy)
-    return make_error(Errc::invalid_argument, "this relay is an onion service (.onion), which needs Tor");
+    return make_error(Errc::unsafe, "this relay is an onion service (.onion), which can only be reached through Tor");
+  if (!options.proxy && !options.direct)
+    return make_error(Errc::unsafe, "no way to reach the relay through Tor was given, and a direct connection was "
+                                    "not asked for");
   Result<Socket> socket = options.proxy
                               ? connect_socks5(*options.proxy, address.host, address.port, options.connect_timeout)
                               : connect_tcp(address.host, address.port, options.connect_timeout);

@@ -15,8 +15,12 @@
 
 namespace cairn::client {
 
+// How to reach the relay (docs/PROTOCOL.md, "Reaching the relay"). With
+// neither a proxy nor `direct`, open() refuses: a direct connection happens
+// only when the source asked for one (promise 8), never by default.
 struct ConnectOptions {
-  std::optional<ProxyUrl> proxy;
+  std::optional<ProxyUrl> proxy;  // through Tor's SOCKS port
+  bool direct = false;            // the source said --direct: plain TCP, no Tor
   std::chrono::milliseconds connect_timeout{30'000};  // Tor circuits can be slow
   std::chrono::milliseconds io_timeout{60'000};
   std::size_t max_response_bytes = crypto::kMaxMessageBytes;

@@ -2,12 +2,17 @@
 
 #include <charconv>
 
+#include "crypto/random.h"
+
 namespace cairn::client {
 namespace {
 
 // RFC 1928 constants.
 constexpr std::uint8_t kVersion = 0x05;
 constexpr std::uint8_t kMethodNoAuth = 0x00;
+constexpr std::uint8_t kMethodUserPass = 0x02;
+constexpr std::uint8_t kUserPassVersion = 0x01;  // RFC 1929
+constexpr std::size_t kIsolationTokenBytes = 16;
 constexpr std::uint8_t kMethodNoneAcceptable = 0xff;
 constexpr std::uint8_t kCmdConnect = 0x01;
 constexpr std::uint8_t kAtypIpv4 = 0x01;
@@ -24,6 +29,15 @@ std::string reply_text(std::uint8_t code) {
     case 0x06: return "the connection timed out inside the proxy";
     case 0x07: return "the proxy does not support CONNECT";
     case 0x08: return "the proxy does not support this address type";
+    // Tor's extended errors for onion services (ExtendedErrors on its SOCKS port).
+    case 0xf0: return "Tor cannot find the onion service (it may be offline, or the address may be old)";
+    case 0xf1: return "the onion service's descriptor is invalid";
+    case 0xf2: return "Tor could not introduce itself to the onion service (it may be busy or offline)";
+    case 0xf3: return "Tor could not meet the onion service (rendezvous failed)";
+    case 0xf4:
+    case 0xf5: return "the onion service asks for client authorization, which Cairn relays do not use";
+    case 0xf6: return "the onion address is invalid";
+    case 0xf7: return "the onion service did not answer Tor's introduction in time (it may be busy)";
     default: return "unknown proxy error " + std::to_string(code);
   }
 }
@@ -52,6 +66,11 @@ Result<ProxyUrl> parse_proxy_url(std::string_view url) {
   return ProxyUrl{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
+void isolate_streams(ProxyUrl& proxy) {
+  proxy.isolation_username = to_hex(crypto::random_bytes(kIsolationTokenBytes));
+  proxy.isolation_password = to_hex(crypto::random_bytes(kIsolationTokenBytes));
+}
+
 Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
                               std::chrono::milliseconds timeout) {
   if (host.empty() || host.size() > 255)
@@ -61,14 +80,36 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
     return make_error(Errc::io, "cannot reach the proxy (is Tor running?): " + connected.error().message);
   Socket s = std::move(connected).value();
 
-  // Greeting: version, one method, "no authentication".
-  const ByteArray<3> greeting{kVersion, 1, kMethodNoAuth};
+  // Greeting: version and the methods offered. With isolation credentials,
+  // username/password as well (Tor prefers it); a proxy that is not Tor may
+  // still choose "no authentication".
+  const bool isolate = !proxy.isolation_username.empty();
+  Bytes greeting{kVersion, 1, kMethodNoAuth};
+  if (isolate) {
+    greeting[1] = 2;
+    greeting.push_back(kMethodUserPass);
+  }
   CAIRN_CHECK(s.write_all(greeting, timeout));
   ByteArray<2> choice{};
   CAIRN_CHECK(s.read_exact(choice, timeout));
   if (choice[0] != kVersion) return make_error(Errc::protocol, "the proxy is not a SOCKS5 proxy");
-  if (choice[1] == kMethodNoneAcceptable || choice[1] != kMethodNoAuth)
+  if (isolate && choice[1] == kMethodUserPass) {
+    const auto& user = proxy.isolation_username;
+    const auto& pass = proxy.isolation_password;
+    if (user.empty() || user.size() > 255 || pass.empty() || pass.size() > 255)
+      return make_error(Errc::invalid_argument, "SOCKS5 credentials are 1 to 255 bytes each");
+    Bytes auth{kUserPassVersion, static_cast<std::uint8_t>(user.size())};
+    auth.insert(auth.end(), user.begin(), user.end());
+    auth.push_back(static_cast<std::uint8_t>(pass.size()));
+    auth.insert(auth.end(), pass.begin(), pass.end());
+    CAIRN_CHECK(s.write_all(auth, timeout));
+    ByteArray<2> status{};
+    CAIRN_CHECK(s.read_exact(status, timeout));
+    if (status[0] != kUserPassVersion || status[1] != 0x00)
+      return make_error(Errc::protocol, "the proxy refused the stream-isolation credentials");
+  } else if (choice[1] == kMethodNoneAcceptable || choice[1] != kMethodNoAuth) {
     return make_error(Errc::unsupported, "the proxy requires authentication, which Cairn does not support");
+  }
 
   // CONNECT to a domain name: the proxy resolves it.
   Bytes request;

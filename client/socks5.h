@@ -1,7 +1,10 @@
 // SOCKS5 (RFC 1928) CONNECT with the destination given as a domain name, so the
 // proxy resolves it (socks5h: this is how Tor is used, and how .onion names
-// work at all). No authentication methods beyond "none" — Tor's SOCKS port
-// needs none. The relay's answer lengths are checked, never trusted.
+// work at all). With isolation credentials set, the client also offers
+// username/password (RFC 1929): Tor accepts any, and gives every distinct
+// pair its own circuits (IsolateSOCKSAuth, on by default), which is how each
+// run of cairn gets circuits of its own. The proxy's answer lengths are
+// checked, never trusted.
 #pragma once
 
 #include <chrono>
@@ -14,9 +17,18 @@
 namespace cairn::client {
 
 struct ProxyUrl {
+  ProxyUrl() = default;
+  ProxyUrl(std::string h, std::uint16_t p) : host(std::move(h)), port(p) {}
   std::string host;
   std::uint16_t port = 0;
+  // Stream isolation (not a secret: Tor uses it only to tell streams apart).
+  // Empty: offer "no authentication" only.
+  std::string isolation_username;
+  std::string isolation_password;
 };
+
+// A fresh random username and password for proxy: a run's own circuits.
+void isolate_streams(ProxyUrl& proxy);
 
 // Parses "socks5h://HOST:PORT". "socks5://" (local DNS, which leaks the name
 // being looked up) is refused with an explanation.

@@ -27,6 +27,18 @@ std::uint64_t pow_budget(std::uint32_t bits) { return (std::uint64_t{1} << bits)
 
 }  // namespace
 
+Status check_relay_parameters(const v1::HandshakePayload& params, const crypto::VerifiedKeyBundle& bundle) {
+  if (params.drop_size() != bundle.drop_size)
+    return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
+  // The organisation signs the most work a source may be asked for: a relay
+  // (perhaps seized) must not make a source's laptop compute for hours.
+  if (params.pow_bits() > bundle.pow_bits)
+    return make_error(Errc::untrusted, "the relay asks for more proof of work (" + std::to_string(params.pow_bits()) +
+                                           " bits) than the organisation allows (" + std::to_string(bundle.pow_bits) +
+                                           " bits)");
+  return ok_status();
+}
+
 Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn, const crypto::DropAddress& address,
                                                    DayNumber today) {
   v1::Request req;
@@ -46,23 +58,16 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   CAIRN_CHECK(check_submission(input));  // before any connection: input mistakes need no network
   // Every connection must take at least one drop, or the loop below would
   // reconnect for ever.
+  ConnectOptions connect = options.connect;
   auto open_for_drops = [&]() -> Result<RelayConnection> {
-    CAIRN_TRY(auto c, RelayConnection::open(address, options.connect));
+    CAIRN_TRY(auto c, RelayConnection::open(address, connect));
     if (c.relay_parameters().max_drops_per_connection() == 0)
       return make_error(Errc::protocol, "the relay takes no drops (it allows 0 per connection); try again later");
     return c;
   };
   CAIRN_TRY(auto conn, open_for_drops());
   CAIRN_TRY(auto bundle, fetch_key_bundle(conn, address, today));
-  if (conn.relay_parameters().drop_size() != bundle.drop_size)
-    return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
-  // The organisation signs the most work a source may be asked for: a relay
-  // (perhaps seized) must not make a source's laptop compute for hours.
-  if (conn.relay_parameters().pow_bits() > bundle.pow_bits)
-    return make_error(Errc::untrusted, "the relay asks for more proof of work (" +
-                                           std::to_string(conn.relay_parameters().pow_bits()) +
-                                           " bits) than the organisation allows (" + std::to_string(bundle.pow_bits) +
-                                           " bits)");
+  CAIRN_CHECK(check_relay_parameters(conn.relay_parameters(), bundle));
   CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
   CAIRN_TRY(auto bodies, build_drop_bodies(input, capacity));
 
@@ -70,7 +75,18 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   std::uint32_t sent_on_connection = 0;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (sent_on_connection >= conn.relay_parameters().max_drops_per_connection()) {
-      CAIRN_TRY(auto fresh, open_for_drops());
+      auto reopened = open_for_drops();
+      if (!reopened.ok() && options.reroute) {
+        auto other = options.reroute(bundle, reopened.error());
+        if (other) {
+          connect = std::move(*other);
+          reopened = open_for_drops();
+        }
+      }
+      CAIRN_TRY(auto fresh, std::move(reopened));
+      // Every connection's handshake is held to the signed bundle, not only
+      // the first: a relay must not raise the work or change the size later.
+      CAIRN_CHECK(check_relay_parameters(fresh.relay_parameters(), bundle));
       conn = std::move(fresh);
       sent_on_connection = 0;
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "client/relay_connection.h"
@@ -17,6 +18,10 @@ struct SubmitOptions {
   ConnectOptions connect;
   // Called after each acknowledged drop of a multi-drop submission.
   std::function<void(std::size_t acknowledged, std::size_t total)> progress;
+  // Called once if a reconnect (for the next drops) fails, with the verified
+  // key bundle: another way to the relay to try once (cairn's own tor with
+  // the organisation's signed bridge lines), or nothing to give up.
+  std::function<std::optional<ConnectOptions>(const crypto::VerifiedKeyBundle&, const Error&)> reroute;
 };
 
 struct SubmitReport {
@@ -29,6 +34,12 @@ struct SubmitReport {
 // key pinned in the drop address (and that it certifies this relay's key).
 [[nodiscard]] Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn,
                                                                  const crypto::DropAddress& address, DayNumber today);
+
+// A connection's handshake parameters against the verified bundle: the same
+// drop size, and no more proof of work than the organisation allows. Checked
+// on every connection of a submission.
+[[nodiscard]] Status check_relay_parameters(const v1::HandshakePayload& params,
+                                            const crypto::VerifiedKeyBundle& bundle);
 
 [[nodiscard]] Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
                                           const SubmitOptions& options, DayNumber today);

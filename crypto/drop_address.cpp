@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "crypto/bech32.h"
+#include "crypto/sha3.h"
 
 namespace cairn::crypto {
 namespace {
@@ -89,6 +90,25 @@ Status check_ipv4(std::string_view host) {
   return ok_status();
 }
 
+// RFC 4648 base32, lower case, no padding: the 56 characters of a v3 onion
+// name (already checked to be a-z2-7) -> its 35 bytes.
+constexpr std::size_t kOnionV3Bytes = 35;
+ByteArray<kOnionV3Bytes> base32_decode_onion(std::string_view name) {
+  ByteArray<kOnionV3Bytes> out{};
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::size_t at = 0;
+  for (char c : name) {
+    acc = (acc << 5) | static_cast<std::uint32_t>(c >= 'a' ? c - 'a' : c - '2' + 26);
+    bits += 5;
+    if (bits >= 8 && at < out.size()) {
+      bits -= 8;
+      out[at++] = static_cast<std::uint8_t>(acc >> bits);
+    }
+  }
+  return out;
+}
+
 Status check_onion(std::string_view host) {
   auto name = host.substr(0, host.size() - kOnionSuffix.size());
   bool base32 = std::all_of(name.begin(), name.end(), [](char c) {
@@ -99,6 +119,18 @@ Status check_onion(std::string_view host) {
   if (name.size() != kOnionV3NameChars || !base32 || name.back() != 'd')
     return make_error(Errc::malformed, "the onion name '" + std::string(host) +
                                            "' is not a version 3 onion name (56 letters and digits 2-7 before .onion)");
+  // checksum = SHA3-256(".onion checksum" || public key || version)[:2]
+  // (Tor rend-spec-v3, "Encoding onion addresses"): catches a typo.
+  const auto decoded = base32_decode_onion(name);
+  constexpr std::string_view kChecksumPrefix = ".onion checksum";
+  ByteArray<kChecksumPrefix.size() + 32 + 1> input{};
+  std::copy(kChecksumPrefix.begin(), kChecksumPrefix.end(), input.begin());
+  std::copy(decoded.begin(), decoded.begin() + 32, input.begin() + kChecksumPrefix.size());
+  input.back() = decoded[34];
+  auto digest = sha3_256(input);
+  if (decoded[34] != 0x03 || digest[0] != decoded[32] || digest[1] != decoded[33])
+    return make_error(Errc::checksum_mismatch, "the onion name '" + std::string(host) +
+                                                   "' has a typo: its checksum does not match");
   return ok_status();
 }
 

@@ -66,6 +66,16 @@ Result<Certificate> the_one(const std::vector<Certificate>& certs, CertificateRo
 
 }  // namespace
 
+std::string bridge_line_problem(std::string_view line) {
+  if (line.empty()) return "a bridge line is empty";
+  if (line.size() > kKeyBundleMaxBridgeLineChars)
+    return "a bridge line is longer than " + std::to_string(kKeyBundleMaxBridgeLineChars) + " characters";
+  for (char c : line)
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '#')
+      return "a bridge line holds a character no bridge line has";
+  return {};
+}
+
 Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBundleParams& params) {
   if (auto problem = parameter_problem(params.issued_day, params.expires_day, params.drop_size, params.pow_bits);
       !problem.empty())
@@ -80,6 +90,14 @@ Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBund
   body.set_drop_size(params.drop_size);
   body.set_pow_bits(params.pow_bits);
   body.set_organisation_key(std::string(as_chars(organisation.public_key)));
+  if (params.bridge_lines.size() > kKeyBundleMaxBridgeLines)
+    return make_error(Errc::too_large, "a key bundle holds at most " + std::to_string(kKeyBundleMaxBridgeLines) +
+                                           " bridge lines");
+  for (std::size_t i = 0; i < params.bridge_lines.size(); ++i) {
+    if (auto problem = bridge_line_problem(params.bridge_lines[i]); !problem.empty())
+      return make_error(Errc::invalid_argument, "bridge line " + std::to_string(i + 1) + ": " + problem);
+    body.add_bridge_lines(params.bridge_lines[i]);
+  }
   for (std::size_t i = 0; i < params.certificates.size(); ++i) {
     const auto& raw = params.certificates[i];
     if (auto c = parse_certificate(raw); !c.ok())
@@ -155,6 +173,13 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
                                            " certificates; the limit is " +
                                            std::to_string(kKeyBundleMaxCertificates));
 
+  if (static_cast<std::size_t>(body.bridge_lines_size()) > kKeyBundleMaxBridgeLines)
+    return make_error(Errc::too_large, "the key bundle has " + std::to_string(body.bridge_lines_size()) +
+                                           " bridge lines; the limit is " + std::to_string(kKeyBundleMaxBridgeLines));
+  for (int i = 0; i < body.bridge_lines_size(); ++i)
+    if (auto problem = bridge_line_problem(body.bridge_lines(i)); !problem.empty())
+      return make_error(Errc::malformed, "bridge line " + std::to_string(i + 1) + " in the key bundle: " + problem);
+
   std::vector<Certificate> identities, messaging, relay_noise, relay_signing;
   for (int i = 0; i < body.certificates_size(); ++i) {
     auto cert = parse_certificate(as_bytes(body.certificates(i)));
@@ -184,6 +209,7 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
   out.drop_size = body.drop_size();
   out.pow_bits = body.pow_bits();
   out.organisation_key = organisation_key;
+  out.bridge_lines.assign(body.bridge_lines().begin(), body.bridge_lines().end());
 
   // Relay keys: exactly one each, and the bundle is refused if either is not valid today.
   CAIRN_TRY(auto noise_cert, the_one(relay_noise, CertificateRole::relay_noise));

@@ -25,6 +25,8 @@ inline constexpr std::size_t kKeyBundleMaxBytes = 64 * 1024;  // checked before 
 inline constexpr std::size_t kKeyBundleMaxCertificates = 64;
 inline constexpr std::uint32_t kDropSizeMin = 4 * 1024;
 inline constexpr std::uint32_t kDropSizeMax = 1024 * 1024;
+inline constexpr std::size_t kKeyBundleMaxBridgeLines = 64;
+inline constexpr std::size_t kKeyBundleMaxBridgeLineChars = 2048;
 
 struct KeyBundleParams {
   DayNumber issued_day = 0;
@@ -32,7 +34,13 @@ struct KeyBundleParams {
   std::uint32_t drop_size = 0;
   std::uint32_t pow_bits = 0;
   std::vector<Bytes> certificates;  // encoded certificates (crypto/certificate.h)
+  std::vector<std::string> bridge_lines;  // optional Tor bridge lines for sources
 };
+
+// Empty if `line` may be a bridge line in a key bundle, otherwise why not:
+// 1..2048 printable ASCII characters, none of '"', '\\', '#' (so it cannot
+// change the meaning of a tor configuration). The client parses it further.
+[[nodiscard]] std::string bridge_line_problem(std::string_view line);
 
 // Signs a bundle with the organisation key and returns the serialized
 // SignedKeyBundle. Checks parameters, caps and certificate structure
@@ -52,6 +60,8 @@ struct VerifiedKeyBundle {
   X25519Public relay_noise_key{};
   Ed25519Public relay_signing_key{};
   std::string relay_name;
+  // Tor bridge lines the organisation signed (possibly none).
+  std::vector<std::string> bridge_lines;
   // Analysts whose identity certificate is valid today.
   std::vector<CertifiedAnalyst> analysts;
   // Keys present and correctly signed but not usable today (expired, or not

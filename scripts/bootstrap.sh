@@ -15,6 +15,8 @@ packages=(
   libarchive-dev
   libqrencode-dev
   zlib1g-dev
+  libssl-dev
+  tor obfs4proxy snowflake-client
   age
   microsocks
   strace

@@ -4,6 +4,8 @@
 # two sources submit (Korean text with a 5 MB photo; Russian text), the relay
 # exports a bundle for the USB stick, the analyst imports and reads it, and
 # the relay purges what the analyst's receipt names.
+# The demo runs on plain loopback: the sources pass --direct (a real source
+# leaves it out and goes through Tor; see README.md, "Reaching the relay").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
@@ -30,6 +32,9 @@ pass="correct horse battery staple demo"
 station() { run "$ANALYST" --vault "$work/station/vault" --passphrase-fd 3 "$@" 3<<<"$pass"; }
 usb="$work/usb"
 mkdir -p "$work/station" "$usb" "$work/sources"
+
+echo "This demo runs on plain loopback (127.0.0.1): the sources use --direct, without Tor."
+echo "A real source leaves --direct out, and cairn goes through Tor (with bridges where Tor is blocked)."
 
 step "1. Air-gapped station: create the organisation vault with two analysts"
 org_key=$(station init --name kim | tail -n 1)
@@ -64,7 +69,7 @@ cat >"$work/sources/korean.txt" <<'TXT'
 TXT
 head -c 5000000 /dev/urandom >"$work/sources/photo.jpg"
 echo "(the source asks for a codename to read replies later; here it goes to a file, a person sees it once on screen)"
-run "$CAIRN" submit --to "$address" --text "$work/sources/korean.txt" --attach "$work/sources/photo.jpg" \
+run "$CAIRN" submit --direct --to "$address" --text "$work/sources/korean.txt" --attach "$work/sources/photo.jpg" \
   --reply --lang ko --codename-out-fd 4 4>"$work/sources/codename.txt"
 echo "codename (Korean): $(tr '\n' ' ' <"$work/sources/codename.txt")"
 
@@ -73,7 +78,7 @@ cat >"$work/sources/russian.txt" <<'TXT'
 Я работал прорабом на стройке во Владивостоке. Северокорейских рабочих
 держали в общежитии без документов, паспорта забирал их надзиратель.
 TXT
-run "$CAIRN" submit --to "$address" --text "$work/sources/russian.txt"
+run "$CAIRN" submit --direct --to "$address" --text "$work/sources/russian.txt"
 
 step "8. Relay host: export every stored drop to a signed bundle for the USB stick"
 run "$RELAY" --dir "$work/relay" export --out "$usb/export.tar"
@@ -100,12 +105,12 @@ run "$RELAY" --dir "$work/relay" publish "$usb/reply-batch.cairn"
 
 step "11. Source 1: check for replies with the codename (the relay reloads within seconds)"
 for _ in $(seq 40); do
-  out=$("$CAIRN" check --to "$address" --codename-fd 3 3<"$work/sources/codename.txt" 2>/dev/null || true)
+  out=$("$CAIRN" check --direct --to "$address" --codename-fd 3 3<"$work/sources/codename.txt" 2>/dev/null || true)
   [[ $out == *"회사"* ]] && break
   sleep 0.25
 done
-printf '$ cairn check --to %s --codename-fd 3\n' "$address" >&2
-"$CAIRN" check --to "$address" --codename-fd 3 3<"$work/sources/codename.txt"
+printf '$ cairn check --direct --to %s --codename-fd 3\n' "$address" >&2
+"$CAIRN" check --direct --to "$address" --codename-fd 3 3<"$work/sources/codename.txt"
 
 step "12. Relay host: purge exactly the drops the analyst's signed receipt names"
 run "$RELAY" --dir "$work/relay" purge --receipt "$usb/receipt.cairn"

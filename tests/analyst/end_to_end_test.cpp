@@ -41,6 +41,7 @@ class EndToEnd : public ::testing::Test {
   }
   void submit(const client::SubmissionInput& in) {
     client::SubmitOptions o;
+    o.connect.direct = true;  // a loopback relay, no Tor
     o.connect.connect_timeout = std::chrono::seconds(5);
     o.connect.io_timeout = std::chrono::seconds(20);
     auto report = client::submit(must(crypto::parse_drop_address(address), "address"), in, o, today_utc());
@@ -90,7 +91,7 @@ TEST_F(EndToEnd, FromSourceToAnalystAndBackToAnEmptyRelay) {
   korean.attachments.push_back({"숙소.jpg", "image/jpeg", photo});
   submit(korean);
   test::write_file(station.path("russian.txt"), as_bytes(kRussian));
-  auto sent = test::run_capture({test::binary("client/cairn"), "submit", "--to", address, "--text",
+  auto sent = test::run_capture({test::binary("client/cairn"), "submit", "--direct", "--to", address, "--text",
                                  station.path("russian.txt").string()});
   ASSERT_EQ(sent.exit_code, 0) << sent.err;
   auto before_export = drops_on_relay();

@@ -58,6 +58,28 @@ TEST_F(KeyBundleTest, CarriesEveryAnalystAndTheRelayAndVerifiesToTheOrganisation
   EXPECT_EQ(q.column_int(0), 16384);
 }
 
+// keys bundle --bridges FILE: the organisation's bridge lines, signed in the
+// bundle; comments and blank lines skipped; a bad line named by number.
+TEST_F(KeyBundleTest, BridgeLinesFromAFileAreSignedIntoTheBundle) {
+  const std::string obfs4 = "obfs4 192.0.2.1:443 0123456789ABCDEF0123456789ABCDEF01234567 cert=AAAA iat-mode=0";
+  const std::string snowflake = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72";
+  test::write_file(station.path("bridges.txt"),
+                   as_bytes("# from bridges.torproject.org\n\n" + obfs4 + "\r\n  " + snowflake + "\n"));
+  auto out = station.path("keys.cairn");
+  auto r = station.ok({"keys", "bundle", "--out", out.string(), "--bridges", station.path("bridges.txt").string()});
+  EXPECT_NE(r.out.find("2 bridge line(s)"), std::string::npos) << r.out;
+  auto body = must(wire::unwrap_file(wire::FileKind::key_bundle, test::read_file(out)), "unwrap");
+  auto verified = must(crypto::verify_key_bundle(body, station.org(), today), "verify");
+  EXPECT_EQ(verified.bridge_lines, (std::vector<std::string>{obfs4, snowflake}));
+
+  test::write_file(station.path("bad.txt"), as_bytes(obfs4 + "\n" + obfs4 + " \"quoted\"\n"));
+  auto bad = station.run({"keys", "bundle", "--out", station.path("bad.cairn").string(), "--bridges",
+                          station.path("bad.txt").string()});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("line 2"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(station.path("bad.cairn")));
+}
+
 TEST_F(KeyBundleTest, ChoosingTheRelayAndNeverOverwriting) {
   test::LocalRelay second(station.org());
   station.ok({"relay", "add", "relay-2", second.keys_text()});

@@ -124,7 +124,7 @@ TEST(NoNetwork, NoCommandMakesAnInternetSocketCall) {
       p.station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port", "9"}).out);
   test::write_file(p.station.path("text.txt"), as_bytes("x"));
   auto client = traced;
-  client.insert(client.end(), {test::binary("client/cairn"), "submit", "--to", address, "--text",
+  client.insert(client.end(), {test::binary("client/cairn"), "submit", "--direct", "--to", address, "--text",
                                p.station.path("text.txt").string()});
   test::run_capture(client);
   ASSERT_NE(test::read_text(log).find("AF_INET"), std::string::npos) << "strace saw no socket of the client";

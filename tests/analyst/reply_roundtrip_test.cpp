@@ -71,6 +71,7 @@ void round_trip(client::Language check_lang) {
   in.text = "어느 회사인지 말씀드릴 수 있습니다. Какая компания — могу сказать.";
   in.reply_key = reply_key->public_key;
   client::SubmitOptions o;
+  o.connect.direct = true;  // a loopback relay, no Tor
   o.connect.io_timeout = 10s;
   auto addr = crypto::parse_drop_address(d.address);
   ASSERT_TRUE(addr.ok()) << addr.error().message;
@@ -90,7 +91,7 @@ void round_trip(client::Language check_lang) {
   // The running relay picks up published replies on its next reload.
   RunResult check;
   for (int i = 0; i < 40; ++i) {
-    check = run_capture({binary("client/cairn"), "check", "--to", d.address},
+    check = run_capture({binary("client/cairn"), "check", "--direct", "--to", d.address},
                         codename_text(codename, check_lang) + "\n");
     if (check.out.find(reply) != std::string::npos) break;
     std::this_thread::sleep_for(250ms);
@@ -100,7 +101,7 @@ void round_trip(client::Language check_lang) {
 
   // A different codename sees nothing.
   auto other = client::generate_codename();
-  auto none = run_capture({binary("client/cairn"), "check", "--to", d.address}, codename_text(other, check_lang) + "\n");
+  auto none = run_capture({binary("client/cairn"), "check", "--direct", "--to", d.address}, codename_text(other, check_lang) + "\n");
   EXPECT_EQ(none.out.find(reply), std::string::npos);
   EXPECT_NE(none.out.find("no replies"), std::string::npos) << none.out << none.err;
 
@@ -119,6 +120,7 @@ TEST(AnalystReply, RefusedForASourceWithoutCodenameAndForAnUnknownTestimony) {
   client::SubmissionInput in;
   in.text = "no replies please";
   client::SubmitOptions o;
+  o.connect.direct = true;  // a loopback relay, no Tor
   auto addr = crypto::parse_drop_address(d.address);
   ASSERT_TRUE(addr.ok());
   ASSERT_TRUE(client::submit(*addr, in, o, today_utc()).ok());

@@ -25,9 +25,11 @@ using namespace std::chrono_literals;
 class FakeRelay {
  public:
   using Answer = std::function<v1::Response(const v1::Request&)>;
+  // Changes the handshake parameters of the n-th connection (0 first).
+  using Tweak = std::function<void(int connection, v1::HandshakePayload&)>;
 
-  FakeRelay(v1::HandshakePayload params, Answer answer, int max_connections = 4)
-      : params_(std::move(params)), answer_(std::move(answer)) {
+  FakeRelay(v1::HandshakePayload params, Answer answer, int max_connections = 4, Tweak tweak = {})
+      : params_(std::move(params)), answer_(std::move(answer)), tweak_(std::move(tweak)) {
     listener_ = test::listen_loopback(port_);
     thread_ = std::thread([this, max_connections] {
       for (int i = 0; i < max_connections; ++i) {
@@ -35,8 +37,7 @@ class FakeRelay {
         if (::poll(&p, 1, 3000) <= 0) return;
         int fd = ::accept(listener_, nullptr, nullptr);
         if (fd < 0) return;
-        ++connections_;
-        serve(client::Socket(fd));
+        serve(client::Socket(fd), connections_++);
       }
     });
   }
@@ -53,12 +54,13 @@ class FakeRelay {
   int connections() const { return connections_; }
 
  private:
-  void serve(client::Socket s) {
+  void serve(client::Socket s, int connection) {
     auto hs = test::must(crypto::noise::make_nk_responder(wire::prologue(), noise), "responder");
     Bytes m1(2 + wire::kMessage1Bytes);
     if (!s.read_exact(m1, 5s).ok()) return;
     if (!hs.read_message(ByteView(m1).subspan(2)).ok()) return;
     auto params = params_;
+    if (tweak_) tweak_(connection, params);
     auto challenge = crypto::pow::new_challenge();
     params.set_pow_challenge(challenge.data(), challenge.size());
     auto m2 = test::must(hs.write_message(test::must(wire::encode_handshake_payload(params), "payload")), "m2");
@@ -67,6 +69,7 @@ class FakeRelay {
     crypto::RecordReader reader(std::move(ciphers.receive));
     crypto::RecordWriter writer(std::move(ciphers.send));
     ByteArray<crypto::kRecordFrameBytes> frame{};
+    std::uint32_t drops = 0;
     for (;;) {
       if (!s.read_exact(frame, 5s).ok()) return;
       auto message = reader.open_frame(frame);
@@ -76,11 +79,14 @@ class FakeRelay {
       if (!request.ok()) return;
       auto out = writer.seal_message(wire::encode(answer_(*request)));
       if (!out.ok() || !s.write_all(*out, 5s).ok()) return;
+      // Like a relay at its per-connection limit: done with this client.
+      if (request->has_put_drop() && ++drops >= params.max_drops_per_connection()) return;
     }
   }
 
   v1::HandshakePayload params_;
   Answer answer_;
+  Tweak tweak_;
   std::uint16_t port_ = 0;
   int listener_ = -1;
   std::atomic<int> connections_{0};
@@ -113,6 +119,7 @@ Result<client::SubmitReport> submit_to(const test::TestDeployment& d, const Fake
   client::SubmissionInput in;
   in.text = text;
   client::SubmitOptions o;
+  o.connect.direct = true;
   o.connect.connect_timeout = 2s;
   o.connect.io_timeout = 2s;
   return client::submit(address, in, o, today_utc());
@@ -125,12 +132,12 @@ struct Scenario {
   Bytes bundle;
   std::unique_ptr<FakeRelay> relay;
   Scenario(v1::HandshakePayload params, std::function<FakeRelay::Answer(const Bytes&)> make_answer,
-           int max_connections = 4) {
+           int max_connections = 4, FakeRelay::Tweak tweak = {}) {
     // The answer reads `bundle` through this pointer once it is set below.
     auto* self = this;
     relay = std::make_unique<FakeRelay>(
         std::move(params), [self, make_answer](const v1::Request& r) { return make_answer(self->bundle)(r); },
-        max_connections);
+        max_connections, std::move(tweak));
     bundle = d.bundle(relay->public_keys());
   }
 };
@@ -214,6 +221,36 @@ TEST(HostileRelay, DeviationsGetSpecificErrors) {
     if (!c.expected.empty()) {
       EXPECT_NE(report.error().message.find(c.expected), std::string::npos) << report.error().message;
     }
+  }
+}
+
+// A relay that behaves on the first connection and then, when the client
+// reconnects for the next drops, asks for more work than the signed bundle
+// allows (or another drop size): refused on that connection, before any work.
+TEST(HostileRelay, ReconnectsAreHeldToTheSignedBundle) {
+  struct Case {
+    const char* name;
+    std::function<void(v1::HandshakePayload&)> change;
+    Errc expected;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"32 bits of work", [](auto& p) { p.set_pow_bits(32); }, Errc::untrusted, "more proof of work (32 bits)"},
+      {"another drop size", [](auto& p) { p.set_drop_size(65536); }, Errc::protocol, "disagree about the drop size"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto params = normal_params();
+    params.set_max_drops_per_connection(1);
+    Scenario s(params, honest, 4, [&c](int connection, v1::HandshakePayload& p) {
+      if (connection > 0) c.change(p);
+    });
+    // Text for two drops: the second drop needs a second connection.
+    auto report = submit_to(s.d, *s.relay, std::string(40000, 'x'));
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.code(), c.expected);
+    EXPECT_NE(report.error().message.find(c.message), std::string::npos) << report.error().message;
+    EXPECT_EQ(s.relay->connections(), 2);
   }
 }
 

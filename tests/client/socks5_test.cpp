@@ -71,6 +71,36 @@ TEST(Socks5, ConnectsThroughARealProxyByName) {
   EXPECT_EQ(as_chars(back), "hello");
 }
 
+// The stream-isolation credentials are sent as RFC 1929 says: Debian's
+// microsocks, configured to demand exactly these, lets the client through,
+// and refuses other credentials with a specific error.
+TEST(Socks5, IsolationCredentialsFollowRfc1929) {
+  auto found = test::find_in_path("microsocks");
+  ASSERT_TRUE(found.has_value()) << "microsocks is missing: run scripts/bootstrap.sh";
+  std::uint16_t echo_port = 0;
+  int listener = test::listen_loopback(echo_port);
+  std::thread accept_one([listener] {
+    int c = ::accept(listener, nullptr, nullptr);
+    ::close(c);
+  });
+  ProxyUrl proxy{"127.0.0.1", test::free_loopback_port()};
+  isolate_streams(proxy);
+  test::Process microsocks({found->string(), "-i", "127.0.0.1", "-p", std::to_string(proxy.port), "-u",
+                            proxy.isolation_username, "-P", proxy.isolation_password});
+  ASSERT_TRUE(test::wait_for_port(proxy.port, 5s));
+
+  ProxyUrl wrong = proxy;
+  isolate_streams(wrong);
+  auto refused = connect_socks5(wrong, "127.0.0.1", echo_port, 5s);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.code(), Errc::protocol) << refused.error().message;
+
+  auto s = connect_socks5(proxy, "127.0.0.1", echo_port, 5s);
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  accept_one.join();
+  ::close(listener);
+}
+
 // A hostile "proxy" that answers with garbage must give a specific error, fast.
 void fake_proxy(int listener, Bytes reply) {
   int c = ::accept(listener, nullptr, nullptr);

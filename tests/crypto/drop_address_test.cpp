@@ -251,6 +251,23 @@ TEST(DropAddress, HostRules) {
   EXPECT_EQ(check_drop_address_host("[2001:db8::1]").code(), Errc::unsupported);
 }
 
+// The v3 onion checksum (SHA3-256, Tor rend-spec-v3): a mistyped character
+// that still looks like an onion name is caught, and named as a typo.
+TEST(DropAddress, OnionChecksumCatchesTypos) {
+  std::string onion(kOnion);
+  for (std::size_t at : {0u, 10u, 30u, 52u, 54u}) {
+    std::string typo = onion;
+    typo[at] = typo[at] == 'q' ? 'r' : 'q';
+    auto r = check_drop_address_host(typo);
+    ASSERT_FALSE(r.ok()) << typo;
+    EXPECT_EQ(r.code(), Errc::checksum_mismatch) << typo;
+    EXPECT_NE(r.error().message.find("has a typo"), std::string::npos) << r.error().message;
+    EXPECT_EQ(encode_drop_address(sample(typo)).code(), Errc::invalid_argument) << typo;
+  }
+  // Tor's own example names (rend-spec-v3 and the Tor Project's onion).
+  EXPECT_TRUE(check_drop_address_host("2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion").ok());
+}
+
 TEST(DropAddress, EncodeRefusesAddressesThatCouldNeverParse) {
   EXPECT_EQ(encode_drop_address(sample("relay.example.org", 0)).code(), Errc::invalid_argument);
   EXPECT_EQ(encode_drop_address(sample("Relay.Example.org")).code(), Errc::invalid_argument);

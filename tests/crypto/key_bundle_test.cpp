@@ -233,6 +233,46 @@ TEST(KeyBundle, RelayKeysMustBeExactlyOneEach) {
             Errc::malformed);  // the same key twice
 }
 
+// Bridge lines travel signed with the bundle: verified with the rest (a
+// changed line breaks the signature), checked for characters that could
+// change a tor configuration, and capped.
+TEST(KeyBundle, BridgeLinesAreSignedCheckedAndCapped) {
+  Fixture f;
+  const std::string obfs4 = "obfs4 192.0.2.1:443 0123456789ABCDEF0123456789ABCDEF01234567 cert=AAAA iat-mode=0";
+  const std::string snowflake = "snowflake 192.0.2.3:80 2B280B23E1107BB62ABFC40DDCC8824814F80A72";
+  auto params = f.pki.params(f.all());
+  params.bridge_lines = {obfs4, snowflake};
+  auto b = must(build_key_bundle(f.pki.organisation, params));
+  auto v = f.verify_at(b);
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(v->bridge_lines, (std::vector<std::string>{obfs4, snowflake}));
+  // Without any: an empty list (the field is optional).
+  EXPECT_TRUE(must(f.verify_at(f.bundle(f.all()))).bridge_lines.empty());
+
+  // Altered after signing: the signature no longer verifies.
+  auto body = body_of(b);
+  body.set_bridge_lines(0, "obfs4 203.0.113.66:443 0123456789ABCDEF0123456789ABCDEF01234567 cert=AAAA iat-mode=0");
+  cairn::v1::SignedKeyBundle outer;
+  ASSERT_TRUE(outer.ParseFromArray(b.data(), static_cast<int>(b.size())));
+  outer.set_body(body.SerializeAsString());
+  EXPECT_EQ(f.verify_at(to_bytes(outer.SerializeAsString())).code(), Errc::bad_signature);
+
+  // Bad lines: refused when building, and when signed by hand, when verifying.
+  for (const std::string& bad : {std::string(), obfs4 + "\nControlPort 9051", obfs4 + " \"x\"", obfs4 + " # x",
+                                 std::string(2049, 'a'), std::string("obfs4 \xff")}) {
+    params.bridge_lines = {bad};
+    EXPECT_EQ(build_key_bundle(f.pki.organisation, params).code(), Errc::invalid_argument) << bad;
+    auto hand = body_of(f.bundle(f.all()));
+    hand.add_bridge_lines(bad);
+    EXPECT_EQ(f.verify_at(sign_body(f.pki.organisation, hand)).code(), Errc::malformed) << bad;
+  }
+  params.bridge_lines.assign(kKeyBundleMaxBridgeLines + 1, obfs4);
+  EXPECT_EQ(build_key_bundle(f.pki.organisation, params).code(), Errc::too_large);
+  auto many = body_of(f.bundle(f.all()));
+  for (std::size_t i = 0; i <= kKeyBundleMaxBridgeLines; ++i) many.add_bridge_lines(obfs4);
+  EXPECT_EQ(f.verify_at(sign_body(f.pki.organisation, many)).code(), Errc::too_large);
+}
+
 TEST(KeyBundle, ParameterBounds) {
   Fixture f;
   auto params = f.pki.params(f.all());

@@ -16,6 +16,7 @@ using test::RelayUnderTest;
 
 client::SubmitOptions quick_options() {
   client::SubmitOptions o;
+  o.connect.direct = true;  // a loopback relay, no Tor
   o.connect.connect_timeout = std::chrono::seconds(5);
   o.connect.io_timeout = std::chrono::seconds(10);
   return o;
@@ -86,6 +87,7 @@ TEST(RelayEndToEnd, ProofOfWorkAboveTheOrganisationsCapIsRefused) {
   client::SubmissionInput in;
   in.text = "test";
   client::SubmitOptions o;
+  o.connect.direct = true;  // a loopback relay, no Tor
   o.connect.connect_timeout = std::chrono::seconds(5);
   o.connect.io_timeout = std::chrono::seconds(10);
   auto report = client::submit(r.parsed_address(), in, o, today_utc());

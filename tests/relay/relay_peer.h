@@ -174,6 +174,7 @@ inline Bytes random_drop(std::size_t size = 32768) { return crypto::random_bytes
 
 inline client::SubmitOptions quick_submit_options() {
   client::SubmitOptions o;
+  o.connect.direct = true;  // a loopback relay, no Tor in these tests
   o.connect.connect_timeout = 5s;
   o.connect.io_timeout = 10s;
   return o;

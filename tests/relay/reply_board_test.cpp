@@ -40,6 +40,7 @@ std::string cairn_bin() { return test::binary("client/cairn"); }
 
 client::ConnectOptions quick() {
   client::ConnectOptions o;
+  o.direct = true;  // a loopback relay, no Tor in these tests
   o.connect_timeout = std::chrono::seconds(5);
   o.io_timeout = std::chrono::seconds(10);
   return o;
@@ -71,7 +72,7 @@ std::filesystem::path write_text(const RelayUnderTest& r, const std::string& nam
 // `cairn submit --reply`: the codename comes back on fd 1 (its first line).
 std::string submit_with_reply(const RelayUnderTest& r, const std::string& lang, const std::string& text) {
   auto file = write_text(r, "testimony-" + lang + ".txt", text);
-  auto out = run_capture({cairn_bin(), "submit", "--to", r.address(), "--text", file.string(), "--reply", "--lang",
+  auto out = run_capture({cairn_bin(), "submit", "--direct", "--to", r.address(), "--text", file.string(), "--reply", "--lang",
                           lang, "--codename-out-fd", "1"});
   EXPECT_EQ(out.exit_code, 0) << out.err;
   EXPECT_NE(out.out.find("delivered: 1 of 1"), std::string::npos) << out.out;
@@ -80,7 +81,7 @@ std::string submit_with_reply(const RelayUnderTest& r, const std::string& lang, 
 
 // `cairn check`, codename on standard input.
 test::RunResult check(const RelayUnderTest& r, const std::string& codename) {
-  return run_capture({cairn_bin(), "check", "--to", r.address()}, codename + "\n");
+  return run_capture({cairn_bin(), "check", "--direct", "--to", r.address()}, codename + "\n");
 }
 
 // What the analyst station finds in the relay's drops: each drop's reply key
@@ -206,7 +207,7 @@ TEST(ReplyBoard, RepliesReachTheirSourceWithKoreanAndEnglishCodenames) {
   const std::string text_none = "No reply needed.";
   const std::string codename_ko = submit_with_reply(r, "ko", text_ko);
   const std::string codename_en = submit_with_reply(r, "en", text_en);
-  auto plain = run_capture({cairn_bin(), "submit", "--to", r.address(), "--text",
+  auto plain = run_capture({cairn_bin(), "submit", "--direct", "--to", r.address(), "--text",
                             write_text(r, "plain.txt", text_none).string()});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   // The Korean codename is shown in Hangul (NFC), the English one in ASCII.
@@ -243,7 +244,7 @@ TEST(ReplyBoard, RepliesReachTheirSourceWithKoreanAndEnglishCodenames) {
   EXPECT_EQ(ko_in_english.out, ko.out);
 
   // Scripts pass the codename on a descriptor of their choosing.
-  auto ko_fd = run_with_fd3({cairn_bin(), "check", "--to", r.address(), "--codename-fd", "3"}, "", codename_ko);
+  auto ko_fd = run_with_fd3({cairn_bin(), "check", "--direct", "--to", r.address(), "--codename-fd", "3"}, "", codename_ko);
   EXPECT_EQ(ko_fd.exit_code, 0) << ko_fd.err;
   EXPECT_EQ(ko_fd.out, ko.out);
 
@@ -335,16 +336,16 @@ TEST(ReplyBoard, AFollowUpWithTheSameCodenameCarriesTheSameReplyKey) {
   const std::string codename = submit_with_reply(r, "ko", "첫 번째 보고입니다.");
   auto follow_up_file = write_text(r, "second.txt", "두 번째 보고입니다.");
   // The codename on standard input (the testimony comes from --text).
-  auto second = run_capture({cairn_bin(), "submit", "--to", r.address(), "--text", follow_up_file.string(),
+  auto second = run_capture({cairn_bin(), "submit", "--direct", "--to", r.address(), "--text", follow_up_file.string(),
                              "--reply-codename"},
                             in_language(codename, client::Language::english) + "\n");
   ASSERT_EQ(second.exit_code, 0) << second.err;
   // Or the testimony on standard input and the codename on another descriptor.
-  auto third = run_with_fd3({cairn_bin(), "submit", "--to", r.address(), "--reply-codename", "--codename-fd", "3"},
+  auto third = run_with_fd3({cairn_bin(), "submit", "--direct", "--to", r.address(), "--reply-codename", "--codename-fd", "3"},
                             "세 번째 보고입니다.", codename);
   ASSERT_EQ(third.exit_code, 0) << third.err;
   // Standard input cannot be both the testimony and the codename.
-  auto both = run_capture({cairn_bin(), "submit", "--to", r.address(), "--reply-codename"}, codename + "\n");
+  auto both = run_capture({cairn_bin(), "submit", "--direct", "--to", r.address(), "--reply-codename"}, codename + "\n");
   EXPECT_EQ(both.exit_code, 1);
   EXPECT_NE(both.err.find("standard input is the testimony"), std::string::npos) << both.err;
   ASSERT_EQ(r.stop(), 0);
@@ -364,7 +365,7 @@ TEST(ReplyBoard, TheCodenameIsNeverPrintedToAFileByDefault) {
   r.init();
   r.serve();
   // run_capture sends standard output to a file: not a terminal.
-  auto out = run_capture({cairn_bin(), "submit", "--to", r.address(), "--text",
+  auto out = run_capture({cairn_bin(), "submit", "--direct", "--to", r.address(), "--text",
                           write_text(r, "t.txt", "text").string(), "--reply"});
   EXPECT_EQ(out.exit_code, 1);
   EXPECT_NE(out.err.find("refusing to print the codename"), std::string::npos) << out.err;
@@ -541,7 +542,7 @@ TEST(ReplyBoard, CheckWritesNothingToDisk) {
 
   std::string home = "HOME=" + (sandbox / "home").string(), tmp = "TMPDIR=" + (sandbox / "tmp").string();
   std::vector<char*> env = {home.data(), tmp.data(), nullptr};
-  std::vector<std::string> argv = {cairn_bin(), "check", "--to", r.address()};
+  std::vector<std::string> argv = {cairn_bin(), "check", "--direct", "--to", r.address()};
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
