@@ -85,12 +85,13 @@ Result<std::string> complete_submission(Vault& vault, const Submission& s) {
 
   std::uint64_t size = submission.text().size();
   CAIRN_TRY(auto att, vault.db().prepare(
-                          "INSERT INTO attachments (testimony, position, name, media_type, content) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5);"));
+                          "INSERT INTO attachments (testimony, position, name, media_type, content, metadata) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6);"));
   for (int i = 0; i < submission.attachments_size(); ++i) {
     auto& a = *submission.mutable_attachments(i);
     att.bind(1, s.id).bind(2, std::int64_t{i}).bind(3, std::string_view(a.name()));
     att.bind(4, std::string_view(a.media_type())).bind(5, as_bytes(a.content()));
+    att.bind(6, static_cast<std::int64_t>(a.metadata()));
     CAIRN_CHECK(att.run());
     att.reset();
     size += a.content().size();
