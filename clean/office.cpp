@@ -8,7 +8,9 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <memory>
 
 #include "clean/internal.h"
@@ -19,12 +21,35 @@ namespace {
 // ---- Implementation constants ----
 constexpr std::string_view kWhat = "the document";
 constexpr std::string_view kOdfMimeTypePrefix = "application/vnd.oasis.opendocument.";
-constexpr std::time_t kEntryTime = 315532800 + 2 * 86400;  // 1980-01-03: zip dates start in 1980, in local time
+constexpr std::time_t kEntryTime = 315532800;  // 1980-01-01T00:00:00Z, the earliest date a zip entry can have
 constexpr std::size_t kReadBlock = 64 * 1024;
 
 struct Part {
   std::string name;
   Bytes data;
+};
+
+// libarchive writes each entry's date twice: as a Unix time and as an MS-DOS
+// date in *local* time. Written in the source's time zone, the pair would
+// tell that zone; so the time zone is UTC while the archive is written (the
+// client is single-threaded), and restored afterwards.
+class UtcWhileWriting {
+ public:
+  UtcWhileWriting() {
+    if (const char* tz = std::getenv("TZ")) saved_ = tz;
+    ::setenv("TZ", "UTC0", 1);
+    ::tzset();
+  }
+  ~UtcWhileWriting() {
+    if (saved_) ::setenv("TZ", saved_->c_str(), 1);
+    else ::unsetenv("TZ");
+    ::tzset();
+  }
+  UtcWhileWriting(const UtcWhileWriting&) = delete;
+  UtcWhileWriting& operator=(const UtcWhileWriting&) = delete;
+
+ private:
+  std::optional<std::string> saved_;
 };
 
 struct ReaderFree {
@@ -89,6 +114,7 @@ Result<Bytes> write_parts(const std::vector<Part>& parts, Format package) {
   struct Sink {
     Bytes out;
   } sink;
+  UtcWhileWriting utc;
   std::unique_ptr<archive, WriterFree> a(archive_write_new());
   archive_write_set_format_zip(a.get());
   archive_write_set_bytes_in_last_block(a.get(), 1);  // no padding after the zip

@@ -21,6 +21,10 @@ namespace {
 
 constexpr std::string_view kWhat = "the PDF document";
 
+Error encrypted() {
+  return make_error(Errc::unsupported, "the PDF document is encrypted, so its hidden details cannot be removed");
+}
+
 // Removes key from dict if present; true if it was there.
 bool remove(QPDFObjectHandle dict, const char* key) {
   if (!dict.hasKey(key)) return false;
@@ -67,8 +71,7 @@ Result<Cleaned> clean_pdf(ByteView in) {
     pdf.setSuppressWarnings(true);
     pdf.setAttemptRecovery(false);
     pdf.processMemoryFile("attachment", reinterpret_cast<const char*>(in.data()), in.size());
-    if (pdf.isEncrypted())
-      return make_error(Errc::unsupported, "the PDF document is encrypted, so its hidden details cannot be removed");
+    if (pdf.isEncrypted()) return encrypted();
     auto trailer = pdf.getTrailer();
     auto info = trailer.getKey("/Info");
     if (info.isDictionary()) {
@@ -90,6 +93,7 @@ Result<Cleaned> clean_pdf(ByteView in) {
     auto buffer = writer.getBufferSharedPointer();
     out.content.assign(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
   } catch (const QPDFExc& e) {
+    if (e.getErrorCode() == qpdf_e_password) return encrypted();
     return damaged(kWhat, e.getMessageDetail());
   } catch (const std::exception& e) {
     return damaged(kWhat, e.what());
