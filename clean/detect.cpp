@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "common/utf8.h"
 
 namespace cairn::clean {
 namespace {
@@ -27,11 +26,11 @@ Detected iso_media(ByteView b) {
   return other("a video", "the GPS position, the date and time, and the phone or camera it was recorded with");
 }
 
-// Plain text: valid UTF-8 without NUL or control characters other than
-// tab, newline, carriage return and form feed.
+// Plain text: no NUL or control characters other than tab, newline,
+// carriage return and form feed. UTF-8 or an 8-bit encoding (a CSV saved as
+// Windows-1251 is still text); binary formats hold NULs or controls early.
 bool is_plain_text(ByteView b) {
   std::string_view s(reinterpret_cast<const char*>(b.data()), b.size());
-  if (!is_valid_utf8(s)) return false;
   return std::none_of(s.begin(), s.end(), [](char c) {
     auto u = static_cast<unsigned char>(c);
     return (u < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || u == 0x7f;

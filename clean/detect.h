@@ -18,7 +18,7 @@ enum class Format : std::uint8_t {
   zip,    // an OOXML or ODF document, or a plain zip archive (told apart by its parts)
   ooxml,  // .docx .xlsx .pptx
   odf,    // .odt .ods .odp
-  text,   // UTF-8 plain text or CSV: nothing hidden in it
+  text,   // plain text or CSV (UTF-8 or an 8-bit encoding): nothing hidden in it
   other,
 };
 

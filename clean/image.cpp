@@ -174,9 +174,10 @@ Result<Cleaned> clean_image(ByteView in, Format f) {
   }
   CAIRN_TRY(auto meta, read_metadata(in, f));
   out.removed = meta.found;
-  // exiv2 says what a metadata block held; a block it did not read is still named.
+  // exiv2 says what an Exif block held; one it found nothing in (or only the
+  // orientation, which is written again) is not worth a mention.
   for (auto r : dropped.items())
-    if (r != Removed::other_exif || meta.found.empty()) out.removed.add(r);
+    if (r != Removed::other_exif) out.removed.add(r);
   // PNG keeps no orientation: viewers take it from eXIf only, which is dropped.
   const std::uint16_t orientation = f == Format::png ? 0 : meta.orientation;
   if (orientation > 1 || f == Format::tiff) {

@@ -47,7 +47,9 @@ class CleanEndToEnd : public ::testing::Test {
                                            std::to_string(port)}).out);
   }
   void TearDown() override {
-    if (serve) EXPECT_EQ(serve->kill_and_wait(SIGTERM), 0);
+    if (serve) {
+      EXPECT_EQ(serve->kill_and_wait(SIGTERM), 0);
+    }
   }
 
   test::RunResult relay(const std::vector<std::string>& args) {
@@ -178,7 +180,9 @@ TEST_F(CleanEndToEnd, FilesThatCannotBeCleanedSendNothing) {
     auto r = cairn_submit(address, args);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("cairn: error: " + c.error), std::string::npos) << r.err;
-    if (!c.hint.empty()) EXPECT_NE(r.err.find("cairn: hint:"), std::string::npos) << r.err;
+    if (!c.hint.empty()) {
+      EXPECT_NE(r.err.find("cairn: hint:"), std::string::npos) << r.err;
+    }
     EXPECT_NE(r.err.find(c.hint), std::string::npos) << r.err;
     EXPECT_EQ(r.out.find("delivered"), std::string::npos) << r.out;
   }

@@ -141,6 +141,7 @@ inline std::vector<std::string> exiftool_findings(const fs::path& file) {
 inline std::vector<std::string> mat2_findings(const fs::path& file) {
   auto r = run_capture({"/usr/bin/mat2", "--show", file.string()});
   std::vector<std::string> out;
+  if (r.exit_code != 0) out.push_back("mat2 could not read the file: " + r.err);
   std::istringstream lines(r.out + r.err);
   for (std::string line; std::getline(lines, line);) {
     if (line.starts_with("[+]") || line.starts_with("[++]") || line.find("No metadata found") != std::string::npos)

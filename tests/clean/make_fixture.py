@@ -12,6 +12,7 @@ tests) add the metadata. Usage:
   make_fixture.py zip OUT              a plain zip archive
   make_fixture.py same-pixels A B      exit 0 if A and B decode to the same pixels
 """
+import io
 import sys
 import zipfile
 
@@ -171,7 +172,9 @@ def odt(out, photo):
         z.writestr("meta.xml", ODT_META)
         z.writestr("settings.xml", ODT_SETTINGS)
         z.writestr("Pictures/photo.jpg", picture_bytes)
-        z.writestr("Thumbnails/thumbnail.png", picture_bytes)
+        thumbnail = io.BytesIO()
+        gradient().resize((24, 16)).save(thumbnail, format="PNG")
+        z.writestr("Thumbnails/thumbnail.png", thumbnail.getvalue())
 
 
 def bomb(out):
