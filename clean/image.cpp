@@ -124,8 +124,22 @@ Result<Metadata> read_metadata(ByteView in, Format f) {
   });
 }
 
+// A stripped PNG with an eXIf chunk that holds only the orientation. exiv2
+// 0.27 would write it as a text chunk, which viewers do not read; it encodes
+// the Exif block, the chunk is PNG's own (PNG 3rd edition, eXIf).
+Result<Bytes> png_with_orientation(ByteView stripped, std::uint16_t orientation) {
+  return with_exiv2(Format::png, [&]() -> Result<Bytes> {
+    Exiv2::ExifData exif;
+    exif["Exif.Image.Orientation"] = orientation;
+    Exiv2::Blob tiff;
+    Exiv2::ExifParser::encode(tiff, Exiv2::bigEndian, exif);
+    return add_png_exif(stripped, ByteView(tiff.data(), tiff.size()));
+  });
+}
+
 // The picture with nothing but the orientation (and a TIFF's layout tags).
 Result<Bytes> rewrite_metadata(ByteView in, Format f, std::uint16_t orientation) {
+  if (f == Format::png) return png_with_orientation(in, orientation);
   return with_exiv2(f, [&]() -> Result<Bytes> {
     auto image = open_image(in);
     Exiv2::ExifData kept;
@@ -178,8 +192,7 @@ Result<Cleaned> clean_image(ByteView in, Format f) {
   // orientation, which is written again) is not worth a mention.
   for (auto r : dropped.items())
     if (r != Removed::other_exif) out.removed.add(r);
-  // PNG keeps no orientation: viewers take it from eXIf only, which is dropped.
-  const std::uint16_t orientation = f == Format::png ? 0 : meta.orientation;
+  const std::uint16_t orientation = meta.orientation;
   if (orientation > 1 || f == Format::tiff) {
     CAIRN_TRY(out.content, rewrite_metadata(stripped, f, orientation > 1 ? orientation : 0));
   } else {

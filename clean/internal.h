@@ -12,6 +12,8 @@ namespace cairn::clean::detail {
 [[nodiscard]] Result<Bytes> strip_jpeg(ByteView in, Findings& dropped);   // clean/jpeg.cpp
 [[nodiscard]] Result<Bytes> strip_png(ByteView in, Findings& dropped);    // clean/png.cpp
 [[nodiscard]] Result<Bytes> strip_webp(ByteView in, Findings& dropped);   // clean/webp.cpp
+// A stripped PNG with an eXIf chunk (a TIFF structure) before its first IDAT.
+[[nodiscard]] Bytes add_png_exif(ByteView stripped, ByteView tiff);      // clean/png.cpp
 
 [[nodiscard]] Result<Cleaned> clean_image(ByteView in, Format format);   // clean/image.cpp (libexiv2)
 [[nodiscard]] Result<Cleaned> clean_pdf(ByteView in);                    // clean/pdf.cpp (libqpdf)

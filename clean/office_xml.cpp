@@ -9,8 +9,9 @@
 //    insertions, deletions, format changes, comment authors, presence user
 //    ids), dates set to 1970-01-01T00:00:00Z, ODF dc:creator/dc:date inside
 //    annotations and change records, spreadsheet comment author lists;
-//  - revision ids (w:rsid* attributes, w:rsids), spreadsheet sharing user
-//    names, ODF printer names and printer setup;
+//  - revision ids (w:rsid* attributes, w:rsids, xr:revisionPtr), document
+//    ids (w14/w15:docId), spreadsheet sharing user names, ODF printer names
+//    and printer setup;
 //  - references to the thumbnails office.cpp drops.
 // A part where nothing is found is passed on byte for byte.
 #include <libxml/parser.h>
@@ -141,7 +142,8 @@ class Cleaner {
       drop_children(e, false);
       return false;
     }
-    if (name == "rsids") return remove(Removed::revision_data);
+    if (name == "rsids" || name == "revisionPtr") return remove(Removed::revision_data);
+    if (name == "docId") return remove(Removed::unique_ids);  // w14/w15:docId: one id for every copy of the file
     if (name == "Relationship") {
       xmlChar* type = xmlGetProp(e, reinterpret_cast<const xmlChar*>("Type"));
       const bool thumbnail = type != nullptr && ends_with(local(type), "/thumbnail");

@@ -3,7 +3,8 @@
 // ancillary chunks that change how pixels are shown (tRNS, gAMA, cHRM, sRGB,
 // sBIT, bKGD, pHYs) or animate them (acTL, fcTL, fdAT). Dropped: text chunks
 // (tEXt, zTXt, iTXt: author, software, raw EXIF/XMP profiles), eXIf, tIME,
-// iCCP, and every other chunk; anything after IEND.
+// iCCP, and every other chunk; anything after IEND. The orientation comes
+// back in an eXIf chunk of its own (add_png_exif).
 #include <zlib.h>
 
 #include <algorithm>
@@ -50,7 +51,25 @@ void note_dropped(std::string_view type, ByteView data, Findings& dropped) {
   }
 }
 
+void put_be32(Bytes& out, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
 }  // namespace
+
+Bytes add_png_exif(ByteView stripped, ByteView tiff) {
+  // stripped came out of strip_png: the chunk walk needs no checks.
+  std::size_t i = kSignature.size();
+  while (i + 8 <= stripped.size() && std::memcmp(&stripped[i + 4], "IDAT", 4) != 0) i += std::size_t{be32(&stripped[i])} + 12;
+  Bytes out(stripped.begin(), stripped.begin() + static_cast<std::ptrdiff_t>(i));
+  put_be32(out, static_cast<std::uint32_t>(tiff.size()));
+  const std::size_t type_at = out.size();
+  out.insert(out.end(), {'e', 'X', 'I', 'f'});
+  out.insert(out.end(), tiff.begin(), tiff.end());
+  put_be32(out, static_cast<std::uint32_t>(::crc32(0, &out[type_at], static_cast<uInt>(tiff.size() + 4))));
+  out.insert(out.end(), stripped.begin() + static_cast<std::ptrdiff_t>(i), stripped.end());
+  return out;
+}
 
 Result<Bytes> strip_png(ByteView in, Findings& dropped) {
   if (in.size() < kSignature.size() || std::memcmp(in.data(), kSignature.data(), kSignature.size()) != 0)

@@ -82,7 +82,7 @@ COMMENTS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:p><w:r><w:t>check the dates</w:t></w:r></w:p></w:comment></w:comments>"""
 
 SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:settings {W}><w:rsids><w:rsidRoot w:val="00A1B2C3"/><w:rsid w:val="00A1B2C3"/><w:rsid w:val="00D4E5F6"/></w:rsids></w:settings>"""
+<w:settings {W} {W15}><w15:docId w15:val="{{5F2B3C1E-7777-4D2A-9C1B-ABCDEF012345}}"/><w:rsids><w:rsidRoot w:val="00A1B2C3"/><w:rsid w:val="00A1B2C3"/><w:rsid w:val="00D4E5F6"/></w:rsids></w:settings>"""
 
 PEOPLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w15:people {W15}><w15:person w15:author="{AUTHOR}"><w15:presenceInfo w15:providerId="AD" w15:userId="kim.cholsu@stroytrest.example"/></w15:person></w15:people>"""
