@@ -13,8 +13,9 @@ if ! command -v clang++-19 >/dev/null; then
 fi
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-19 \
   -DCAIRN_LIBFUZZER=ON -DCAIRN_SANITIZE=ON -DCAIRN_BUILD_TESTS=OFF >/dev/null
-cmake --build build/fuzz --target cairn_fuzz_age_file cairn_fuzz_text_formats cairn_fuzz_signed_formats cairn_fuzz_transport
-for t in age_file text_formats signed_formats transport; do
+cmake --build build/fuzz --target cairn_fuzz_age_file cairn_fuzz_text_formats cairn_fuzz_signed_formats cairn_fuzz_transport \
+  cairn_fuzz_attachment_formats
+for t in age_file text_formats signed_formats transport attachment_formats; do
   mkdir -p "build/fuzz/corpus/$t"
   echo "cairn: fuzz: $t for ${seconds}s"
   (cd build/fuzz && "./fuzz/cairn_fuzz_$t" -max_total_time="$seconds" -max_len=70000 \
