@@ -19,6 +19,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 #include "clean/internal.h"
 
@@ -63,6 +64,8 @@ WholePart whole_part(std::string_view part, Format package) {
 // statistics (pages, words) are dropped without a mention.
 std::optional<Removed> property_kind(std::string_view name) {
   if (name == "Company") return Removed::company;
+  if (name == "created" || name == "modified" || name == "lastPrinted") return Removed::dates;
+  if (name == "AppVersion") return Removed::software;
   if (name == "lastModifiedBy") return Removed::last_modified_by;
   if (name == "TotalTime" || name == "revision" || name == "editing-cycles" || name == "editing-duration")
     return Removed::revision_data;
@@ -88,11 +91,10 @@ class Cleaner {
 
   void run(xmlNodePtr root) {
     switch (whole_part(part_, package_)) {
-      case WholePart::ooxml_properties: drop_children(root, part_ == "docProps/custom.xml"); return;
-      case WholePart::people:
-        if (root->children != nullptr) found_.add(Removed::comment_authors);
-        drop_children(root, false);
+      case WholePart::ooxml_properties:
+        drop_children(root, part_ == "docProps/custom.xml" ? std::optional(Removed::custom_properties) : std::nullopt);
         return;
+      case WholePart::people: drop_children(root, Removed::comment_authors); return;
       case WholePart::odf_meta: break;  // office:meta is found by the walk
       case WholePart::none: break;
     }
@@ -105,12 +107,12 @@ class Cleaner {
     changed_ = true;
   }
 
-  void drop_children(xmlNodePtr parent, bool custom) {
+  // Removes every child; each element is reported as `all` if given, else by its name.
+  void drop_children(xmlNodePtr parent, std::optional<Removed> all) {
     for (xmlNodePtr c = parent->children; c != nullptr;) {
       xmlNodePtr next = c->next;
       if (c->type == XML_ELEMENT_NODE) {
-        if (custom) note(Removed::custom_properties);
-        else if (auto kind = property_kind(local(c->name))) note(*kind);
+        if (auto kind = all ? all : property_kind(local(c->name))) note(*kind);
         changed_ = true;
       }
       xmlUnlinkNode(c);
@@ -139,7 +141,7 @@ class Cleaner {
       return true;
     };
     if (package_ == Format::odf && name == "meta" && parent == "document-meta") {
-      drop_children(e, false);
+      drop_children(e, std::nullopt);
       return false;
     }
     if (name == "rsids" || name == "revisionPtr") return remove(Removed::revision_data);

@@ -96,7 +96,8 @@ TEST_F(CleanEndToEnd, PhotosAndDocumentsReachTheStationWithNothingThatIdentifies
        {"photo.jpg: removed GPS position, camera make and model, serial numbers, dates and times, names of author or owner",
         "thumbnail", "XMP metadata", "; kept the orientation", "screen.png: removed GPS position",
         "wages.pdf: removed", "document information", "(its visible text, pages and embedded files are not changed)",
-        "report.docx: removed names of author or owner, who last changed it, company, names of comment authors, revision data",
+        "report.docx: removed dates and times, names of author or owner, who last changed it, company, names of comment "
+        "authors, revision data",
         "notes.odt: removed", "printer", "list.csv: plain text, sent as it is",
         "clip.mp4: sent as it is, with any hidden details it carries (--keep-metadata)"})
     EXPECT_NE(sent.err.find(line), std::string::npos) << "missing: " << line << "\n" << sent.err;
