@@ -81,6 +81,15 @@ TEST(Hostile, TruncatedAndMalformedPdf) {
   expect_error(garbage, Errc::malformed, "the PDF document is damaged");
 }
 
+TEST(Hostile, PdfObjectStreamBombIsMeasuredBeforeQpdfUnpacksIt) {
+  TempDir dir;
+  auto bomb = dir / "bomb.pdf";
+  test::make_fixture({"pdf-bomb", bomb.string()});
+  auto bytes = test::read_file(bomb);
+  ASSERT_LT(bytes.size(), std::size_t{1} << 20);
+  expect_error(bytes, Errc::too_large, "decompression bomb");
+}
+
 TEST(Hostile, TruncatedZipAndDecompressionBomb) {
   TempDir dir;
   auto docx = test::read_file(test::make_office(dir, "docx", "report.docx"));

@@ -9,12 +9,14 @@ tests) add the metadata. Usage:
                                        tracked changes, custom properties, a thumbnail, PICTURE inside
   make_fixture.py odt OUT PICTURE      an OpenDocument text with the same kinds of detail
   make_fixture.py bomb OUT             a .docx whose document part unpacks to 40 MiB
+  make_fixture.py pdf-bomb OUT         a PDF whose object stream unpacks to 70 MiB
   make_fixture.py zip OUT              a plain zip archive
   make_fixture.py same-pixels A B      exit 0 if A and B decode to the same pixels
 """
 import io
 import sys
 import zipfile
+import zlib
 
 from PIL import Image
 
@@ -190,6 +192,32 @@ def bomb(out):
             part.write(b"</w:t></w:r></w:p></w:body></w:document>")
 
 
+def pdf_bomb(out):
+    """A PDF 1.5 whose one object stream unpacks to 70 MiB (from about 70 KiB)."""
+    inner = b"4 0 " + b"<< /Junk (" + b" " * (70 << 20) + b") >>"
+    packed = zlib.compress(inner, 9)
+    body = b"%PDF-1.5\n"
+    offsets = {}
+
+    def add(number, text):
+        nonlocal body
+        offsets[number] = len(body)
+        body += b"%d 0 obj\n" % number + text + b"\nendobj\n"
+
+    add(1, b"<< /Type /Catalog /Pages 2 0 R /Junk 4 0 R >>")
+    add(2, b"<< /Type /Pages /Kids [] /Count 0 >>")
+    add(3, b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
+        + packed + b"\nendstream")
+    rows = [(0, 0, 0xFFFF), (1, offsets[1], 0), (1, offsets[2], 0), (1, offsets[3], 0), (2, 3, 0)]
+    xref_at = len(body)
+    rows.append((1, xref_at, 0))
+    table = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in rows)
+    body += (b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(table)
+             + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    with open(out, "wb") as f:
+        f.write(body)
+
+
 def plain_zip(out):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("notes/list.txt", "names and dates")
@@ -214,6 +242,8 @@ def main(argv):
         odt(argv[2], argv[3])
     elif cmd == "bomb":
         bomb(argv[2])
+    elif cmd == "pdf-bomb":
+        pdf_bomb(argv[2])
     elif cmd == "zip":
         plain_zip(argv[2])
     elif cmd == "same-pixels":
