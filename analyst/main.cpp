@@ -393,8 +393,9 @@ int cmd_show(const Globals& g, std::int64_t id, bool raw) {
       std::fprintf(stderr, "reply sent %s: %s\n", format_day(r.day).c_str(),
                    sanitize_for_terminal(r.text.substr(0, 60), Lines::flatten).c_str());
   for (const auto& a : t->attachments)
-    std::fprintf(stderr, "attachment %zu: %s (%s, %s)\n", a.position + 1, sanitize_for_terminal(a.name, Lines::flatten).c_str(),
-                 human_size(a.size).c_str(), sanitize_for_terminal(a.media_type, Lines::flatten).c_str());
+    std::fprintf(stderr, "attachment %zu: %s (%s, %s), %s\n", a.position + 1,
+                 sanitize_for_terminal(a.name, Lines::flatten).c_str(), human_size(a.size).c_str(),
+                 sanitize_for_terminal(a.media_type, Lines::flatten).c_str(), std::string(describe(a.metadata)).c_str());
   if (s.state == TestimonyState::damaged) {
     std::fprintf(stderr, "its %u parts arrived but do not fit together (altered or damaged); they are kept in the "
                          "vault as they came\n", s.chunks_total);
@@ -456,10 +457,19 @@ int cmd_extract(const Globals& g, std::int64_t id, const fs::path& out) {
   if (!vault) return rc;
   auto files = extract_attachments(*vault, id, out);
   if (!files.ok()) return cli::fail(files.error());
-  for (const auto& f : *files)
+  std::string with_metadata;
+  for (const auto& f : *files) {
     std::cout << (out / f.name).string() << " (" << human_size(f.size) << ")\n";
-  cli::warn("file metadata (photo EXIF and GPS, document authors, device names) may identify the source; "
-            "strip it before these files leave the station");
+    if (f.metadata == FileMetadata::kept || f.metadata == FileMetadata::unspecified)
+      with_metadata += (with_metadata.empty() ? "" : ", ") + sanitize_for_terminal(f.name, Lines::flatten);
+  }
+  if (!with_metadata.empty())
+    cli::warn("file metadata (photo EXIF and GPS, document authors, device names) may identify the source; "
+              "strip it before these files leave the station (not removed by the source's client: " +
+              with_metadata + ")");
+  else
+    cli::info("the source's client removed the files' hidden details; what they show (faces, places, papers) "
+              "can still identify the source");
   return 0;
 }
 

@@ -134,11 +134,12 @@ Result<Unusable> complete_submission(Vault& vault, const Submission& s) {
 
   std::uint64_t size = submission->text.size();
   CAIRN_TRY(auto att, vault.db().prepare(
-                          "INSERT INTO attachments (testimony, position, name, media_type, content) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5);"));
+                          "INSERT INTO attachments (testimony, position, name, media_type, content, metadata) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6);"));
   for (std::size_t i = 0; i < submission->attachments.size(); ++i) {
     const auto& a = submission->attachments[i];
     att.bind(1, s.id).bind(2, static_cast<std::int64_t>(i)).bind(3, a.name).bind(4, a.media_type).bind(5, a.content);
+    att.bind(6, static_cast<std::int64_t>(a.metadata));
     CAIRN_CHECK(att.run());
     att.reset();
     size += a.content.size();

@@ -118,16 +118,28 @@ Result<Testimony> load_testimony(Vault& vault, std::int64_t id) {
   CAIRN_TRY(bool has_text, text.step());
   if (has_text) t.text = text.column_text(0);
   CAIRN_TRY(auto a, vault.db().prepare(
-                        "SELECT position, name, media_type, length(content) FROM attachments WHERE testimony = ?1 "
+                        "SELECT position, name, media_type, length(content), metadata FROM attachments WHERE testimony = ?1 "
                         "ORDER BY position;"));
   a.bind(1, id);
   for (;;) {
     CAIRN_TRY(bool more, a.step());
     if (!more) break;
+    const auto m = a.column_int(4);
     t.attachments.push_back({static_cast<std::size_t>(a.column_int(0)), a.column_text(1), a.column_text(2),
-                             static_cast<std::uint64_t>(a.column_int(3))});
+                             static_cast<std::uint64_t>(a.column_int(3)),
+                             m >= 1 && m <= 3 ? static_cast<FileMetadata>(m) : FileMetadata::unspecified});
   }
   return t;
+}
+
+std::string_view describe(FileMetadata m) {
+  switch (m) {
+    case FileMetadata::cleaned: return "metadata removed by the source's client";
+    case FileMetadata::none: return "plain text, nothing hidden to remove";
+    case FileMetadata::kept: return "sent as it was, with its metadata: the source chose to";
+    case FileMetadata::unspecified: break;
+  }
+  return "metadata not removed: sent by an older client";
 }
 
 Result<std::vector<ExtractedFile>> extract_attachments(Vault& vault, std::int64_t id, const fs::path& dir) {
@@ -165,7 +177,7 @@ Result<std::vector<ExtractedFile>> extract_attachments(Vault& vault, std::int64_
     }
     crypto::wipe(content);
     if (!written.ok()) return written.error();
-    out.push_back({name, a.size});
+    out.push_back({name, a.size, a.metadata});
   }
   return out;
 }

@@ -36,12 +36,20 @@ enum class Stored { added, duplicate };
 
 enum class TestimonyState { complete, incomplete, damaged, refused };
 
+// What the source's client says it did about a file's hidden details
+// (proto AttachmentMetadata; a number it does not know reads as unspecified).
+enum class FileMetadata { unspecified, cleaned, none, kept };
+
 struct AttachmentInfo {
   std::size_t position = 0;
   std::string name;        // as the source sent it (show it sanitised)
   std::string media_type;  // a hint from the source, never trusted
   std::uint64_t size = 0;
+  FileMetadata metadata = FileMetadata::unspecified;
 };
+
+// "cleaned by the source's client", "sent as it was, with its metadata (the source chose to)", ...
+[[nodiscard]] std::string_view describe(FileMetadata m);
 
 struct TestimonySummary {
   std::int64_t id = 0;
@@ -69,6 +77,7 @@ struct Testimony {
 struct ExtractedFile {
   std::string name;  // the sanitised name written
   std::uint64_t size = 0;
+  FileMetadata metadata = FileMetadata::unspecified;
 };
 
 // Writes every attachment of a testimony into dir (created 0700 if missing)

@@ -10,7 +10,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kSchemaVersion = 2;  // 2: attachments.metadata
 
 // Day numbers only, never times. Ids of drops are BLAKE2b-256 of the drop.
 constexpr std::string_view kSchema = R"sql(
@@ -91,6 +91,9 @@ CREATE TABLE attachments (
   name TEXT NOT NULL,
   media_type TEXT NOT NULL,
   content BLOB NOT NULL,
+  -- What the source's client says it did about the file's hidden details:
+  -- the AttachmentMetadata number of the submission (0 = not said).
+  metadata INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (testimony, position)) WITHOUT ROWID;
 
 -- Chunks of incomplete submissions; deleted once the submission is whole.

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "client/attachment.h"
 #include "client/check.h"
 #include "client/codename.h"
 #include "common/hardening.h"
@@ -24,7 +25,6 @@ using namespace cairn;
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxTextBytes = 16u << 20;
-constexpr std::size_t kMaxAttachmentBytes = 256u << 20;
 
 Result<std::string> read_text(const std::string& path) {
   if (path.empty() || path == "-") {
@@ -44,33 +44,6 @@ Result<std::string> read_text(const std::string& path) {
   if (size > kMaxTextBytes) return make_error(Errc::too_large, path + " is larger than 16 MiB");
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string guess_media_type(const fs::path& p) {
-  auto ext = p.extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
-  if (ext == ".png") return "image/png";
-  if (ext == ".pdf") return "application/pdf";
-  if (ext == ".txt") return "text/plain";
-  if (ext == ".mp4") return "video/mp4";
-  if (ext == ".m4a") return "audio/mp4";
-  if (ext == ".doc" || ext == ".docx") return "application/msword";
-  return "application/octet-stream";
-}
-
-Result<client::AttachmentInput> read_attachment(const std::string& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec) return make_error(Errc::not_found, "cannot read the attachment " + path + ": " + ec.message());
-  if (size > kMaxAttachmentBytes) return make_error(Errc::too_large, "the attachment " + path + " is larger than 256 MiB");
-  std::ifstream in(path, std::ios::binary);
-  client::AttachmentInput a;
-  a.name = fs::path(path).filename().string();
-  a.media_type = guess_media_type(path);
-  a.content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (a.content.size() != size) return make_error(Errc::io, "could not read all of " + path);
-  return a;
 }
 
 // "connecting to Tor: 45%": on a terminal one line updated in place,
@@ -242,11 +215,43 @@ int cmd_check(const std::string& to, const client::RouteRequest& route_request, 
 
 // ---- end of two-way contact ----
 
+// Reads and cleans every attachment and shows the source what was removed,
+// before anything else happens. 0 or the exit status.
+int prepare_attachments(const std::vector<std::string>& attach, const std::vector<std::string>& keep,
+                        std::vector<client::AttachmentInput>& out) {
+  auto flags = client::keep_metadata_flags(attach, keep);
+  if (!flags.ok()) return cli::fail(flags.error(), "give --keep-metadata the same path as --attach");
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < attach.size(); ++i) {
+    auto a = client::prepare_attachment(attach[i], (*flags)[i]);
+    if (!a.ok()) {
+      std::string hint;
+      if (a.code() == Errc::unsupported)
+        hint = "leave it out, or, only if you accept what it may reveal, send it as it is with --keep-metadata " +
+               attach[i];
+      else if (a.code() == Errc::malformed)
+        hint = "the file may be damaged: open it, save a new copy, and attach that";
+      return cli::fail(a.error().message + "; nothing was sent", hint);
+    }
+    lines.push_back(std::move(a->report));
+    out.push_back(std::move(a->input));
+  }
+  if (!lines.empty()) {
+    cli::info("files, checked for hidden details before sending:");
+    for (const auto& line : lines) std::fprintf(stderr, "  %s\n", line.c_str());
+    std::fflush(stderr);
+  }
+  return 0;
+}
+
 int cmd_submit(const std::string& to, const client::RouteRequest& route_request, const std::string& text_path,
-               const std::vector<std::string>& attach, const CodenameOptions& codename) {
+               const std::vector<std::string>& attach, const std::vector<std::string>& keep,
+               const CodenameOptions& codename) {
   auto address = crypto::parse_drop_address(to);
   if (!address.ok()) return cli::fail(address.error(), "copy the drop address again, exactly as published");
   client::SubmitOptions options;
+  std::vector<client::AttachmentInput> attachments;
+  if (int rc = prepare_attachments(attach, keep, attachments); rc != 0) return rc;
   std::optional<crypto::X25519KeyPair> reply_key;
   if (int rc = submission_reply_key(codename, text_path, reply_key); rc != 0) return rc;
   auto text = read_text(text_path);
@@ -255,11 +260,7 @@ int cmd_submit(const std::string& to, const client::RouteRequest& route_request,
   input.text = std::move(text).value();
   input.day = today_utc();
   if (reply_key) input.reply_key = reply_key->public_key;
-  for (const auto& path : attach) {
-    auto a = read_attachment(path);
-    if (!a.ok()) return cli::fail(a.error());
-    input.attachments.push_back(std::move(a).value());
-  }
+  input.attachments = std::move(attachments);
   // Input mistakes are reported before Tor is looked for or started.
   if (auto checked = client::check_submission(input); !checked.ok()) return cli::fail(checked.error());
   client::Route route;
@@ -278,8 +279,6 @@ int cmd_submit(const std::string& to, const client::RouteRequest& route_request,
     route = std::move(other);  // the old route (and its tor, if any) ends here
     return route.connect;
   };
-  if (!input.attachments.empty())
-    cli::warn("files can carry hidden details (camera, place, author); remove them if they could identify you");
   // On a terminal, one line updated in place; otherwise (logs, scripts) about ten lines.
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   options.progress = [tty, last_tenth = std::size_t{0}](std::size_t done, std::size_t total) mutable {
@@ -339,13 +338,19 @@ int main(int argc, char** argv) {
   };
 
   std::string to, text_path;
-  std::vector<std::string> attach;
+  std::vector<std::string> attach, keep;
   RouteFlags submit_route;
   auto* submit = app.add_subcommand("submit", "send a testimony (text from a file or typed in) and files");
   submit->add_option("--to", to, "the drop address (cairn1…)")->required();
   add_route_options(submit, submit_route);
   submit->add_option("--text", text_path, "a UTF-8 text file with the testimony (default: type it in)");
-  submit->add_option("--attach", attach, "a file to send (repeat for more)");
+  submit->add_option("--attach", attach,
+                     "a file to send (repeat for more). Hidden details are removed first, in memory: pictures "
+                     "(JPEG, PNG, WebP, TIFF), PDF, Office and OpenDocument files; plain text is sent as it is; "
+                     "any other kind of file is refused unless named by --keep-metadata");
+  submit->add_option("--keep-metadata", keep,
+                     "send this attached file exactly as it is, with whatever it reveals (camera, place, author); "
+                     "repeat for more");
   // Two-way contact.
   CodenameOptions codename;
   auto* reply = submit->add_flag("--reply", codename.reply, "make a codename for reading replies (shown once)");
@@ -397,7 +402,7 @@ int main(int argc, char** argv) {
   };
   if (*submit) {
     if (int rc = finish_route(submit_route); rc != 0) return rc;
-    return cmd_submit(to, submit_route.request, text_path, attach, codename);
+    return cmd_submit(to, submit_route.request, text_path, attach, keep, codename);
   }
   if (*check) {
     if (int rc = finish_route(check_route); rc != 0) return rc;

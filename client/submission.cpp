@@ -15,6 +15,16 @@ namespace {
 
 constexpr std::uint32_t kDropBodyVersion = 1;
 
+v1::AttachmentMetadata to_proto(Metadata m) {
+  switch (m) {
+    case Metadata::cleaned: return v1::ATTACHMENT_METADATA_CLEANED;
+    case Metadata::none: return v1::ATTACHMENT_METADATA_NONE;
+    case Metadata::kept: return v1::ATTACHMENT_METADATA_KEPT;
+    case Metadata::unspecified: break;
+  }
+  return v1::ATTACHMENT_METADATA_UNSPECIFIED;
+}
+
 v1::DropBody base_body(const SubmissionInput& input) {
   v1::DropBody body;
   body.set_version(kDropBodyVersion);
@@ -68,6 +78,7 @@ Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::
     att->set_name(a.name);
     att->set_media_type(a.media_type);
     att->set_content(a.content.data(), a.content.size());
+    att->set_metadata(to_proto(a.metadata));
   }
   Bytes stream = wire::encode(submission);
   return build_chunk_bodies(stream, input, capacity);

@@ -22,10 +22,14 @@
 
 namespace cairn::client {
 
+// What was done about a file's hidden details (proto AttachmentMetadata).
+enum class Metadata : std::uint8_t { unspecified, cleaned, none, kept };
+
 struct AttachmentInput {
   std::string name;        // file name only, no directories
   std::string media_type;  // a hint for the analyst
   Bytes content;
+  Metadata metadata = Metadata::unspecified;
 };
 
 struct SubmissionInput {

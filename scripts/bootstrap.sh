@@ -22,6 +22,10 @@ packages=(
   strace
   zbar-tools
   dosfstools fusefat fuse
+  # cleaning attachments (clean/): the libraries, and the independent tools
+  # the tests and the demo judge the result with
+  libexiv2-dev libqpdf-dev libxml2-dev qpdf
+  libimage-exiftool-perl mat2 python3-pil
 )
 
 missing=()

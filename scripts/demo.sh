@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole Cairn flow on one machine, on loopback, printing each step:
 # the analyst station creates the organisation, a relay comes up on 127.0.0.1,
-# two sources submit (Korean text with a 5 MB photo; Russian text), the relay
-# exports a bundle for the USB stick, the analyst imports and reads it, and
-# the relay purges what the analyst's receipt names.
+# two sources submit (Korean text with a photo from a phone that carries its
+# GPS position and serial number; Russian text), the client removes them
+# before sending, the relay exports a bundle for the USB stick, the analyst
+# imports and reads it (exiftool shows the photo carries neither), and the
+# relay purges what the analyst's receipt names.
 # The demo runs on plain loopback: the sources pass --direct (a real source
 # leaves it out and goes through Tor; see README.md, "Reaching the relay").
 set -euo pipefail
@@ -61,13 +63,22 @@ step "5. Station: make the drop address sources will use (and a QR code for flye
 address=$(station keys address --relay demo-relay --host 127.0.0.1 --port "$port" --qr "$usb/address.png" | tail -n 1)
 echo "drop address: $address"
 
-step "6. Source 1: Korean testimony with a 5 MB photo"
+step "6. Source 1: Korean testimony with a photo from a phone (GPS position, serial number)"
 cat >"$work/sources/korean.txt" <<'TXT'
 저는 2023년부터 러시아 연해주의 건설 현장에서 일했습니다.
 월급은 보위부 담당자가 가져가고, 우리는 한 달에 한 번 밖에 쉬지 못했습니다.
 동료 한 명이 추락해서 다쳤지만 병원에 가지 못했습니다.
 TXT
-head -c 5000000 /dev/urandom >"$work/sources/photo.jpg"
+# A 3 MB photo, then what a phone writes into it: where, which phone, when.
+/usr/bin/python3 -c '
+import sys
+from PIL import Image
+size = (2000, 1500)
+Image.merge("RGB", [Image.effect_noise(size, 60 + 20 * i) for i in range(3)]).save(sys.argv[1], quality=95)
+' "$work/sources/photo.jpg"
+exiftool -q -overwrite_original -GPSLatitude=43.1155 -GPSLatitudeRef=N -GPSLongitude=131.8855 -GPSLongitudeRef=E \
+  -Make=Samsung -Model=SM-A525F -SerialNumber=R58R41KXYZ -DateTimeOriginal="2026:11:30 14:22:05" "$work/sources/photo.jpg"
+run exiftool -GPSPosition -Make -Model -SerialNumber "$work/sources/photo.jpg"
 echo "(the source asks for a codename to read replies later; here it goes to a file, a person sees it once on screen)"
 run "$CAIRN" submit --direct --to "$address" --text "$work/sources/korean.txt" --attach "$work/sources/photo.jpg" \
   --reply --lang ko --codename-out-fd 4 4>"$work/sources/codename.txt"
@@ -94,7 +105,18 @@ station show "$korean_id"
 station show "$russian_id"
 station extract "$korean_id" --out "$work/station/extracted"
 ls -l "$work/station/extracted"
-cmp "$work/station/extracted/photo.jpg" "$work/sources/photo.jpg" && echo "the photo arrived byte for byte"
+echo "what exiftool finds in the extracted photo (GPS, camera, serial number):"
+run exiftool -a -G1 -GPS:all -Make -Model -SerialNumber "$work/station/extracted/photo.jpg"
+if exiftool -a -G1 -GPS:all -SerialNumber "$work/station/extracted/photo.jpg" | grep -q .; then
+  echo "the extracted photo still carries a GPS position or a serial number"; exit 1
+fi
+echo "(nothing: the extracted photo carries neither the GPS position nor the serial number)"
+/usr/bin/python3 -c '
+import sys
+from PIL import Image
+a, b = (Image.open(p).convert("RGB").tobytes() for p in sys.argv[1:3])
+sys.exit(0 if a == b else 1)
+' "$work/station/extracted/photo.jpg" "$work/sources/photo.jpg" && echo "and its pixels are exactly those of the original"
 
 step "10. Station: answer the Korean source; the relay publishes the reply batch"
 cat >"$work/station/reply.txt" <<'TXT'

@@ -20,7 +20,7 @@ if ! command -v clang++-19 >/dev/null; then
 fi
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-19 \
   -DCAIRN_LIBFUZZER=ON -DCAIRN_SANITIZE=ON -DCAIRN_BUILD_TESTS=OFF >/dev/null
-all=(age_file text_formats signed_formats transport relay_session export_bundle socks5 codename submission_stream)
+all=(age_file text_formats signed_formats transport relay_session export_bundle socks5 codename submission_stream attachment_formats)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 cmake --build build/fuzz --target "${targets[@]/#/cairn_fuzz_}"

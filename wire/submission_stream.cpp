@@ -16,7 +16,7 @@ using google::protobuf::internal::WireFormatLite;
 
 // Field numbers of Submission and Attachment (proto/drop.proto).
 constexpr int kTextField = 1, kAttachmentsField = 2;
-constexpr int kNameField = 1, kMediaTypeField = 2, kContentField = 3;
+constexpr int kNameField = 1, kMediaTypeField = 2, kContentField = 3, kMetadataField = 4;
 
 
 // The next length-delimited field's bytes, as a view; nullopt if the length
@@ -38,9 +38,16 @@ Result<AttachmentView> read_attachment(ByteView bytes, std::size_t position) {
   const std::string which = "attachment " + std::to_string(position + 1);
   CodedInputStream in(bytes.data(), static_cast<int>(bytes.size()));
   AttachmentView out;
-  bool seen[4] = {false, false, false, false};
+  bool seen[5] = {false, false, false, false, false};
   for (std::uint32_t tag; (tag = in.ReadTag()) != 0;) {
     int field = static_cast<int>(WireFormatLite::GetTagFieldNumber(tag));
+    if (field == kMetadataField) {
+      if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_VARINT || seen[field])
+        return not_a_submission(which + " has a field twice or of the wrong type");
+      seen[field] = true;
+      if (!in.ReadVarint32(&out.metadata)) return not_a_submission(which + " has a damaged field");
+      continue;
+    }
     if (field < kNameField || field > kContentField) {
       if (!WireFormatLite::SkipField(&in, tag)) return not_a_submission(which + " has a damaged field");
       continue;

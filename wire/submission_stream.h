@@ -28,6 +28,9 @@ struct AttachmentView {
   std::string_view name;        // UTF-8
   std::string_view media_type;  // UTF-8
   ByteView content;
+  // Attachment.metadata (an AttachmentMetadata value: what the source's
+  // client did about hidden details); 0 when absent. A claim, not checked.
+  std::uint32_t metadata = 0;
 };
 
 struct SubmissionView {

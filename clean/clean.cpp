@@ -1,0 +1,33 @@
+#include "clean/clean.h"
+
+#include "clean/internal.h"
+
+namespace cairn::clean {
+
+Result<Cleaned> clean(ByteView content) {
+  if (content.size() > kMaxInputBytes)
+    return make_error(Errc::too_large, "the file is larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB");
+  const auto detected = detect(content);
+  switch (detected.format) {
+    case Format::jpeg:
+    case Format::png:
+    case Format::webp:
+    case Format::tiff: return detail::clean_image(content, detected.format);
+    case Format::pdf: return detail::clean_pdf(content);
+    case Format::zip:
+    case Format::ooxml:
+    case Format::odf: return detail::clean_office(content);
+    case Format::text: {
+      Cleaned out;
+      out.content.assign(content.begin(), content.end());
+      out.format = Format::text;
+      out.media_type = std::string(detected.media_type);
+      return out;
+    }
+    case Format::other: break;
+  }
+  return make_error(Errc::unsupported, "it is " + std::string(detected.what) + ", which may carry " +
+                                           std::string(detected.may_carry) + "; Cairn cannot clean this kind of file");
+}
+
+}  // namespace cairn::clean

@@ -1,0 +1,31 @@
+// The per-format cleaners behind clean() (clean/clean.cpp dispatches). Not for
+// use outside clean/.
+#pragma once
+
+#include "clean/clean.h"
+
+namespace cairn::clean::detail {
+
+// Container whitelists: the file with only the segments or chunks a viewer
+// needs to show the picture (listed in docs/PROTOCOL.md); what was dropped is
+// added to `dropped`. They check every length against the bytes there are.
+[[nodiscard]] Result<Bytes> strip_jpeg(ByteView in, Findings& dropped);   // clean/jpeg.cpp
+[[nodiscard]] Result<Bytes> strip_png(ByteView in, Findings& dropped);    // clean/png.cpp
+[[nodiscard]] Result<Bytes> strip_webp(ByteView in, Findings& dropped);   // clean/webp.cpp
+// A stripped PNG with an eXIf chunk (a TIFF structure) before its first IDAT.
+[[nodiscard]] Bytes add_png_exif(ByteView stripped, ByteView tiff);      // clean/png.cpp
+
+[[nodiscard]] Result<Cleaned> clean_image(ByteView in, Format format);   // clean/image.cpp (libexiv2)
+[[nodiscard]] Result<Cleaned> clean_pdf(ByteView in);                    // clean/pdf.cpp (libqpdf)
+[[nodiscard]] Result<Cleaned> clean_office(ByteView in);                 // clean/office.cpp (libarchive)
+
+// One XML part of an OOXML or ODF package (clean/office_xml.cpp, libxml2).
+// Returns the part to write (unchanged bytes when nothing was found).
+[[nodiscard]] Result<Bytes> clean_office_xml(std::string_view part_name, ByteView xml, Format package,
+                                             Findings& found);
+
+inline Error damaged(std::string_view what, std::string_view detail) {
+  return make_error(Errc::malformed, std::string(what) + " is damaged: " + std::string(detail));
+}
+
+}  // namespace cairn::clean::detail

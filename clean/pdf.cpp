@@ -1,0 +1,159 @@
+// PDF through libqpdf, in memory: the document information dictionary
+// (author, creator, producer, title, dates), XMP metadata streams on the
+// catalogue and on any object (pages, pictures, fonts), page thumbnails,
+// application data (/PieceInfo) and last-modified dates are removed; the
+// metadata segments of JPEG pictures inside are removed by the JPEG
+// whitelist; the file is written anew (no earlier revisions survive) with a
+// document ID derived from its content. Visible text, pages and embedded
+// files are not changed. Damaged files are refused, not repaired (qpdf's
+// recovery is off): a repaired file could hold what the source did not see.
+// Object streams are measured (capped inflate) before qpdf unpacks them.
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include <zlib.h>
+
+#include <cstring>
+#include <set>
+
+#include "clean/internal.h"
+
+namespace cairn::clean::detail {
+namespace {
+
+constexpr std::string_view kWhat = "the PDF document";
+
+// ---- Implementation constants ----
+// The most an object stream may unpack to. qpdf unpacks object streams to
+// read the objects in them, with no limit of its own; real ones hold a few
+// hundred small objects.
+constexpr std::size_t kMaxObjectStreamBytes = std::size_t{64} << 20;
+
+Error encrypted() {
+  return make_error(Errc::unsupported, "the PDF document is encrypted, so its hidden details cannot be removed");
+}
+
+// Removes key from dict if present; true if it was there.
+bool remove(QPDFObjectHandle dict, const char* key) {
+  if (!dict.hasKey(key)) return false;
+  dict.removeKey(key);
+  return true;
+}
+
+// A JPEG picture inside the document: its stream holds a whole JPEG file.
+bool is_jpeg_picture(QPDFObjectHandle& stream) {
+  auto dict = stream.getDict();
+  return dict.getKey("/Subtype").isNameAndEquals("/Image") && dict.getKey("/Filter").isNameAndEquals("/DCTDecode");
+}
+
+Status clean_object(QPDFObjectHandle& object, Findings& found) {
+  QPDFObjectHandle dict = object.isStream() ? object.getDict() : object;
+  if (!dict.isDictionary()) return ok_status();
+  if (remove(dict, "/Metadata")) found.add(Removed::xmp);
+  if (remove(dict, "/PieceInfo")) found.add(Removed::application_data);
+  if (remove(dict, "/LastModified")) found.add(Removed::dates);
+  if (dict.getKey("/Type").isNameAndEquals("/Page") && remove(dict, "/Thumb")) found.add(Removed::thumbnails);
+  if (object.isStream() && is_jpeg_picture(object)) {
+    auto raw = object.getRawStreamData();
+    Findings inside;
+    auto stripped = strip_jpeg(ByteView(raw->getBuffer(), raw->getSize()), inside);
+    if (!stripped.ok()) return damaged(kWhat, "a picture inside it: " + stripped.error().message);
+    if (!inside.empty()) {
+      found.add(Removed::pictures_inside);
+      object.replaceStreamData(std::string(reinterpret_cast<const char*>(stripped->data()), stripped->size()),
+                               QPDFObjectHandle(), QPDFObjectHandle());
+    }
+  }
+  return ok_status();
+}
+
+// How many bytes a Flate stream unpacks to, counting no further than cap + 1.
+Result<std::size_t> inflated_size(ByteView data, std::size_t cap) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return make_error(Errc::internal, "zlib cannot start");
+  z.next_in = const_cast<Bytef*>(data.data());
+  z.avail_in = static_cast<uInt>(data.size());
+  std::vector<Bytef> sink(64 * 1024);
+  std::size_t total = 0;
+  int rc = Z_OK;
+  while (rc == Z_OK && total <= cap) {
+    z.next_out = sink.data();
+    z.avail_out = static_cast<uInt>(sink.size());
+    rc = inflate(&z, Z_NO_FLUSH);
+    total += sink.size() - z.avail_out;
+    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended without an end marker
+  }
+  inflateEnd(&z);
+  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return damaged(kWhat, "an object stream is not valid Flate data");
+  return total;
+}
+
+// Checks every object stream's unpacked size before qpdf unpacks it.
+Status check_object_streams(QPDF& pdf) {
+  std::set<int> streams;
+  for (const auto& [id, entry] : pdf.getXRefTable())
+    if (entry.getType() == 2) streams.insert(entry.getObjStreamNumber());
+  for (int number : streams) {
+    auto stream = pdf.getObjectByID(number, 0);
+    if (!stream.isStream()) return damaged(kWhat, "an object stream is not a stream");
+    auto filter = stream.getDict().getKey("/Filter");
+    if (filter.isNull()) continue;  // stored as it is: its size is its length in the file
+    if (!filter.isNameAndEquals("/FlateDecode") &&
+        !(filter.isArray() && filter.getArrayNItems() == 1 && filter.getArrayItem(0).isNameAndEquals("/FlateDecode")))
+      return make_error(Errc::unsupported, "the PDF document packs its objects in a way Cairn does not read");
+    auto raw = stream.getRawStreamData();
+    CAIRN_TRY(auto size, inflated_size(ByteView(raw->getBuffer(), raw->getSize()), kMaxObjectStreamBytes));
+    if (size > kMaxObjectStreamBytes)
+      return make_error(Errc::too_large, "the PDF document has an object stream that unpacks to more than " +
+                                             std::to_string(kMaxObjectStreamBytes >> 20) +
+                                             " MiB: it may be a decompression bomb");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Cleaned> clean_pdf(ByteView in) {
+  Cleaned out;
+  out.format = Format::pdf;
+  out.media_type = "application/pdf";
+  out.note = "its visible text, pages and embedded files are not changed";
+  try {
+    QPDF pdf;
+    pdf.setSuppressWarnings(true);
+    pdf.setAttemptRecovery(false);
+    pdf.processMemoryFile("attachment", reinterpret_cast<const char*>(in.data()), in.size());
+    if (pdf.isEncrypted()) return encrypted();
+    CAIRN_CHECK(check_object_streams(pdf));
+    auto trailer = pdf.getTrailer();
+    auto info = trailer.getKey("/Info");
+    if (info.isDictionary()) {
+      for (const auto& key : info.getKeys()) out.removed.add(classify_key(key, Removed::document_information));
+      out.removed.add(Removed::document_information);
+    }
+    trailer.removeKey("/Info");
+    if (remove(trailer, "/ID")) out.removed.add(Removed::unique_ids);
+    auto root = pdf.getRoot();
+    for (auto& object : pdf.getAllObjects()) CAIRN_CHECK(clean_object(object, out.removed));
+    CAIRN_CHECK(clean_object(root, out.removed));
+
+    QPDFWriter writer(pdf);
+    writer.setOutputMemory();
+    writer.setDeterministicID(true);  // an ID from the content, not from the time and the file name
+    writer.setCompressStreams(false);  // streams are copied as they are: nothing is decompressed
+    writer.setDecodeLevel(qpdf_dl_none);
+    writer.write();
+    auto buffer = writer.getBufferSharedPointer();
+    out.content.assign(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
+  } catch (const QPDFExc& e) {
+    if (e.getErrorCode() == qpdf_e_password) return encrypted();
+    return damaged(kWhat, e.getMessageDetail());
+  } catch (const std::exception& e) {
+    return damaged(kWhat, e.what());
+  }
+  return out;
+}
+
+}  // namespace cairn::clean::detail

@@ -1,0 +1,90 @@
+#include "client/attachment.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "clean/clean.h"
+#include "crypto/secret.h"
+
+namespace cairn::client {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The media type of a file sent as it is: from its name, a hint only.
+std::string media_type_from_name(const fs::path& p) {
+  auto ext = p.extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+  if (ext == ".png") return "image/png";
+  if (ext == ".pdf") return "application/pdf";
+  if (ext == ".txt") return "text/plain";
+  if (ext == ".mp4") return "video/mp4";
+  if (ext == ".m4a") return "audio/mp4";
+  if (ext == ".doc" || ext == ".docx") return "application/msword";
+  return "application/octet-stream";
+}
+
+Result<Bytes> read_whole(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return make_error(Errc::not_found, "cannot read the attachment " + path.string() + ": " + ec.message());
+  if (size > kMaxAttachmentBytes)
+    return make_error(Errc::too_large, "the attachment " + path.string() + " is larger than 256 MiB");
+  std::ifstream in(path, std::ios::binary);
+  Bytes content(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
+  if (content.size() != size) return make_error(Errc::io, "could not read all of " + path.string());
+  return content;
+}
+
+std::string report_line(const std::string& name, const clean::Cleaned& c) {
+  std::string line = name + ": ";
+  if (c.format == clean::Format::text) return line + "plain text, sent as it is (it has no hidden details)";
+  line += c.removed.empty() ? "no hidden details found" : "removed " + clean::describe(c.removed);
+  for (const auto& k : c.kept) line += "; kept " + k;
+  if (!c.note.empty()) line += " (" + c.note + ")";
+  return line;
+}
+
+}  // namespace
+
+Result<PreparedAttachment> prepare_attachment(const fs::path& path, bool keep_metadata) {
+  CAIRN_TRY(auto content, read_whole(path));
+  PreparedAttachment out;
+  out.input.name = path.filename().string();
+  if (keep_metadata) {
+    out.input.media_type = media_type_from_name(path);
+    out.input.content = std::move(content);
+    out.input.metadata = Metadata::kept;
+    out.report = out.input.name + ": sent as it is, with any hidden details it carries (--keep-metadata)";
+    return out;
+  }
+  auto cleaned = clean::clean(content);
+  crypto::wipe(content);
+  if (!cleaned.ok()) return make_error(cleaned.code(), "cannot clean " + path.string() + ": " + cleaned.error().message);
+  out.input.media_type = cleaned->media_type;
+  out.input.content = std::move(cleaned->content);
+  out.input.metadata = cleaned->format == clean::Format::text ? Metadata::none : Metadata::cleaned;
+  out.report = report_line(out.input.name, *cleaned);
+  return out;
+}
+
+Result<std::vector<bool>> keep_metadata_flags(const std::vector<std::string>& attached,
+                                              const std::vector<std::string>& keep) {
+  std::vector<bool> flags(attached.size(), false);
+  for (const auto& k : keep) {
+    bool found = false;
+    for (std::size_t i = 0; i < attached.size(); ++i) {
+      std::error_code ec;
+      if (attached[i] == k || fs::equivalent(attached[i], k, ec)) {
+        flags[i] = true;
+        found = true;
+      }
+    }
+    if (!found)
+      return make_error(Errc::invalid_argument, "--keep-metadata " + k + " names a file that is not attached");
+  }
+  return flags;
+}
+
+}  // namespace cairn::client
