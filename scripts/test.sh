@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 ./scripts/build.sh
 ctest --preset release
+./scripts/sanitize.sh
