@@ -27,6 +27,7 @@ cleanup() {
   if ((keep == 0)); then rm -rf --one-file-system "$root"; else say "kept $root"; fi
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM  # so that the EXIT trap unmounts and removes the root
 
 say "debootstrap --variant=minbase --include=git,ca-certificates bookworm $root"
 start=$SECONDS
