@@ -15,6 +15,9 @@ namespace cairn::clean::detail {
 namespace {
 
 constexpr std::string_view kOrientationKey = "Exif.Image.Orientation";
+constexpr std::string_view kSeveralImages =
+    "it is a TIFF with several pages or images, which Cairn cannot clean without losing some of them; save each "
+    "page as its own picture (PNG or JPEG)";
 
 // The TIFF tags that say where the pixels are and how to read them (TIFF 6.0
 // baseline and extensions); everything else in a TIFF's first directory is
@@ -81,6 +84,26 @@ auto with_exiv2(Format f, F&& body) -> decltype(body()) {
   }
 }
 
+// Whether a TIFF holds more than one image (the next-IFD offset of its first
+// directory, TIFF 6.0 section 2). exiv2 writes back only the first: a second
+// page would be lost, so such a file is refused rather than cut.
+Result<bool> tiff_has_more_images(ByteView in) {
+  if (in.size() < 8) return damaged("the TIFF picture", "it is cut short");
+  const bool little = in[0] == 'I';
+  auto u16 = [&](std::size_t at) {
+    return little ? static_cast<std::uint32_t>(in[at] | (in[at + 1] << 8))
+                  : static_cast<std::uint32_t>((in[at] << 8) | in[at + 1]);
+  };
+  auto u32 = [&](std::size_t at) {
+    return little ? (u16(at) | (u16(at + 2) << 16)) : ((u16(at) << 16) | u16(at + 2));
+  };
+  const std::size_t ifd = u32(4);
+  if (ifd < 8 || ifd > in.size() - 2) return damaged("the TIFF picture", "its first directory is outside the file");
+  const std::size_t next_at = ifd + 2 + std::size_t{u16(ifd)} * 12;
+  if (next_at > in.size() - 4) return damaged("the TIFF picture", "its first directory runs past the end of the file");
+  return u32(next_at) != 0;
+}
+
 Exiv2::Image::AutoPtr open_image(ByteView in) {
   auto image = Exiv2::ImageFactory::open(in.data(), static_cast<long>(in.size()));
   if (image.get() == nullptr) throw std::runtime_error("not a picture exiv2 can read");
@@ -109,6 +132,8 @@ Result<Metadata> read_metadata(ByteView in, Format f) {
         continue;
       }
       if (f == Format::tiff && is_tiff_layout(d)) continue;
+      if (f == Format::tiff && d.key() == "Exif.Image.SubIFDs")  // more images, which exiv2 would not write back
+        return make_error(Errc::unsupported, std::string(kSeveralImages));
       if (Exiv2::ExifTags::isMakerGroup(d.groupName())) m.found.add(Removed::maker_notes);
       else m.found.add(classify_key(d.key(), Removed::other_exif));
     }
@@ -183,7 +208,13 @@ Result<Cleaned> clean_image(ByteView in, Format f) {
     case Format::jpeg: { CAIRN_TRY(stripped, strip_jpeg(in, dropped)); break; }
     case Format::png: { CAIRN_TRY(stripped, strip_png(in, dropped)); break; }
     case Format::webp: { CAIRN_TRY(stripped, strip_webp(in, dropped)); break; }
-    case Format::tiff: stripped.assign(in.begin(), in.end()); break;
+    case Format::tiff: {
+      CAIRN_TRY(bool more, tiff_has_more_images(in));
+      if (more)
+        return make_error(Errc::unsupported, std::string(kSeveralImages));
+      stripped.assign(in.begin(), in.end());
+      break;
+    }
     default: return make_error(Errc::internal, "clean_image called for a format that is not a picture");
   }
   CAIRN_TRY(auto meta, read_metadata(in, f));

@@ -55,6 +55,21 @@ TEST(Hostile, TruncatedAndMalformedPictures) {
   expect_error(cut(webp, webp.size() / 2), Errc::malformed, "the WebP picture is damaged");
 }
 
+TEST(Hostile, TiffWithSeveralPagesIsRefusedRatherThanCut) {
+  TempDir dir;
+  auto pages = dir / "pages.tiff";
+  auto r = test::run_capture({test::kPython, "-c",
+                              "import sys\n"
+                              "from PIL import Image\n"
+                              "a, b = Image.new('RGB', (40, 30), (255, 0, 0)), Image.new('RGB', (50, 20), (0, 255, 0))\n"
+                              "a.save(sys.argv[1], save_all=True, append_images=[b])\n",
+                              pages.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_error(test::read_file(pages), Errc::unsupported, "several pages");
+  auto bytes = test::read_file(pages);
+  expect_error(cut(bytes, 10), Errc::malformed, "the TIFF picture is damaged");
+}
+
 TEST(Hostile, ExifClaimingHugeSizesIsRefused) {
   TempDir dir;
   // Little-endian TIFF header; IFD0 at 8 with one entry: Make, ASCII, 2^31-16 bytes at offset 26.
