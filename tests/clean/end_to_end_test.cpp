@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 test::RunResult cairn_submit(const std::string& address, const std::vector<std::string>& args,
                              const std::vector<std::string>& wrapper = {}) {
   std::vector<std::string> argv = wrapper;
-  argv.insert(argv.end(), {test::binary("client/cairn"), "submit", "--to", address});
+  argv.insert(argv.end(), {test::binary("client/cairn"), "submit", "--direct", "--to", address});
   argv.insert(argv.end(), args.begin(), args.end());
   return test::run_capture(argv);
 }
