@@ -13,7 +13,9 @@ namespace cairn::wire {
 
 enum class FileKind { key_bundle, reply_batch, import_receipt };
 
-inline constexpr std::size_t kMaxCarriedFileBytes = 64u << 20;
+// The largest file carried by USB: an import receipt for a full export
+// (its drop ids and the export's manifest, wire/import_receipt.h) is the largest.
+inline constexpr std::size_t kMaxCarriedFileBytes = 80u << 20;
 
 [[nodiscard]] std::string_view describe(FileKind kind);
 [[nodiscard]] Bytes wrap_file(FileKind kind, ByteView body);

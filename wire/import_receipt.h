@@ -10,12 +10,14 @@
 #include "common/result.h"
 #include "crypto/sign.h"
 #include "wire/export_bundle.h"
+#include "wire/file_kind.h"
 
 namespace cairn::wire {
 
 inline constexpr std::uint32_t kImportReceiptVersion = 1;
 // A receipt names at most the drops of one export, and carries its manifest.
 inline constexpr std::size_t kMaxReceiptBytes = 1024 + kMaxExportDrops * (kDropIdBytes + 2) + kMaxManifestBytes + 8;
+static_assert(kMaxReceiptBytes + 1024 <= kMaxCarriedFileBytes, "a full receipt must fit the carried-file cap");
 
 struct ImportReceipt {
   ExportId export_id{};
