@@ -25,13 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-client::EnvLookup only(std::map<std::string, std::string> vars) {
-  return [vars](const char* name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using test::env_table;
 
 client::BridgeLine bridge(const std::string& line) { return test::must(client::parse_bridge_line(line), "bridge"); }
 
@@ -196,11 +190,11 @@ TEST(BootstrapPhase, ParsesTorsStatus) {
 
 TEST(PrivateTor, RamDirectoryIsNeverOnDisk) {
   test::TempDir on_disk;  // the test's temporary directory (not /dev/shm)
-  auto chosen = client::ram_directory(only({{"XDG_RUNTIME_DIR", on_disk.path().string()}}));
+  auto chosen = client::ram_directory(env_table({{"XDG_RUNTIME_DIR", on_disk.path().string()}}));
   ASSERT_TRUE(chosen.ok()) << chosen.error().message;
   EXPECT_EQ(chosen->string(), "/dev/shm");
   test::RamDir ram;
-  auto runtime = client::ram_directory(only({{"XDG_RUNTIME_DIR", ram.path().string()}}));
+  auto runtime = client::ram_directory(env_table({{"XDG_RUNTIME_DIR", ram.path().string()}}));
   ASSERT_TRUE(runtime.ok());
   EXPECT_EQ(*runtime, ram.path());
 }
@@ -209,7 +203,7 @@ TEST(PrivateTor, MissingTorIsNamedWithTheDebianPackage) {
   test::TempDir empty;
   std::string hint;
   client::PrivateTorOptions o;
-  o.env = only({{"PATH", empty.path().string()}});
+  o.env = env_table({{"PATH", empty.path().string()}});
   auto tor = client::PrivateTor::start(o, hint);
   EXPECT_EQ(test::code_of(tor), Errc::not_found);
   EXPECT_NE(tor.error().message.find("tor is not installed"), std::string::npos) << tor.error().message;
@@ -225,7 +219,7 @@ TEST(PrivateTor, AMissingTransportIsNamedWithItsPackage) {
   for (const auto& c : {Case{kObfs4, "obfs4proxy"}, Case{kSnowflake, "snowflake-client"}}) {
     std::string hint;
     client::PrivateTorOptions o;
-    o.env = only({{"PATH", only_tor.path()}, {"XDG_RUNTIME_DIR", ram.path().string()}});
+    o.env = env_table({{"PATH", only_tor.path()}, {"XDG_RUNTIME_DIR", ram.path().string()}});
     o.bridges = {bridge(c.line)};
     auto tor = client::PrivateTor::start(o, hint);
     EXPECT_EQ(test::code_of(tor), Errc::not_found);
