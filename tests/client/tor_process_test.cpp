@@ -269,10 +269,15 @@ TEST(PrivateTor, ABridgeThatIsDownFailsInBoundedTimeWithAHint) {
   test::PrivateNetworkPath bin(test::private_network_lines({}));
   ClientSandbox box(bin);
   test::TestDeployment d;
+  std::uint16_t relay_port = 0;
+  int relay_listener = test::listen_loopback(relay_port);  // where a direct connection would arrive
   const std::string down = "127.0.0.1:" + std::to_string(test::free_loopback_port()) + " " + kFingerprint;
-  auto run = test::run_capture({test::binary("client/cairn"), "submit", "--to", some_address(d), "--bridge", down,
-                                "--tor-timeout", "10"},
+  auto run = test::run_capture({test::binary("client/cairn"), "submit", "--to",
+                                d.address(crypto::x25519_generate().public_key, "127.0.0.1", relay_port), "--bridge",
+                                down, "--tor-timeout", "10"},
                                "testimony");
+  EXPECT_FALSE(test::has_pending_connection(relay_listener)) << "the client fell back to a direct connection";
+  ::close(relay_listener);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_TRUE(std::regex_search(run.err, std::regex("cairn: connecting to Tor: [0-9]+% \\(")) ) << run.err;
   EXPECT_NE(run.err.find("cairn: error: tor could not connect to the Tor network within 10 seconds"),
