@@ -3,7 +3,6 @@
 // source sees for the mistakes a source makes. Loopback only.
 #include <gtest/gtest.h>
 
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <thread>
@@ -62,11 +61,6 @@ struct NoTorAnywhere {
   test::ScopedEnv path{"PATH", empty_bin.path().string()};
 };
 
-// True if something connected to the listening socket fd.
-bool someone_connected(int listen_fd) {
-  pollfd p{listen_fd, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0;
-}
 
 // Promise 8: without --direct and with no way to reach Tor, the client
 // refuses, says why and what to do, and does not connect to the relay.
@@ -90,7 +84,7 @@ TEST(CairnCli, WithoutTorAndWithoutDirectNothingIsSent) {
                                  std::string(as_chars(codename.view())) + "\n");
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_NE(check.err.find("cairn: error: no Tor is running on this machine"), std::string::npos) << check.err;
-  EXPECT_FALSE(someone_connected(listener)) << "the client connected directly without --direct";
+  EXPECT_FALSE(test::has_pending_connection(listener)) << "the client connected directly without --direct";
   ::close(listener);
 }
 
@@ -122,7 +116,7 @@ TEST(CairnCli, AGarbageAnsweringTorPortIsASpecificError) {
             std::string::npos)
       << run.err;
   EXPECT_NE(run.err.find("cairn: hint: if Tor runs on another port"), std::string::npos) << run.err;
-  EXPECT_FALSE(someone_connected(relay_listener));
+  EXPECT_FALSE(test::has_pending_connection(relay_listener));
   ::close(relay_listener);
   ::close(socks_listener);
 }

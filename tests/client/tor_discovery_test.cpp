@@ -12,6 +12,7 @@
 #include <map>
 #include <thread>
 
+#include "support/env.h"
 #include "support/loopback.h"
 #include "support/result.h"
 #include "support/tor.h"
@@ -21,16 +22,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-EnvLookup table(std::map<std::string, std::string> vars) {
-  return [vars](const char* name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using test::env_table;
 
 TEST(TorDiscovery, LooksAtTheUsualPortsInOrder) {
-  auto c = tor_socks_candidates(table({}));
+  auto c = tor_socks_candidates(env_table({}));
   ASSERT_TRUE(c.ok());
   ASSERT_EQ(c->size(), 2u);
   EXPECT_EQ((*c)[0].host, "127.0.0.1");
@@ -39,17 +34,17 @@ TEST(TorDiscovery, LooksAtTheUsualPortsInOrder) {
 }
 
 TEST(TorDiscovery, ThePortTheEnvironmentNamesIsTheOnlyCandidate) {
-  auto c = tor_socks_candidates(table({{"TOR_SOCKS_PORT", "9999"}}));
+  auto c = tor_socks_candidates(env_table({{"TOR_SOCKS_PORT", "9999"}}));
   ASSERT_TRUE(c.ok());
   ASSERT_EQ(c->size(), 1u);
   EXPECT_EQ((*c)[0].host, "127.0.0.1");
   EXPECT_EQ((*c)[0].port, 9999);
-  auto h = tor_socks_candidates(table({{"TOR_SOCKS_PORT", "9151"}, {"TOR_SOCKS_HOST", "10.152.152.10"}}));
+  auto h = tor_socks_candidates(env_table({{"TOR_SOCKS_PORT", "9151"}, {"TOR_SOCKS_HOST", "10.152.152.10"}}));
   ASSERT_TRUE(h.ok());
   ASSERT_EQ(h->size(), 1u);
   EXPECT_EQ((*h)[0].host, "10.152.152.10");
   for (const char* bad : {"abc", "0", "70000", "9050x", "-1"})
-    EXPECT_EQ(test::code_of(tor_socks_candidates(table({{"TOR_SOCKS_PORT", bad}}))), Errc::malformed) << bad;
+    EXPECT_EQ(test::code_of(tor_socks_candidates(env_table({{"TOR_SOCKS_PORT", bad}}))), Errc::malformed) << bad;
 }
 
 // A server on loopback that accepts one connection and answers it with

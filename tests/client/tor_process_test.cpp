@@ -25,13 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-client::EnvLookup only(std::map<std::string, std::string> vars) {
-  return [vars](const char* name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using test::env_table;
 
 client::BridgeLine bridge(const std::string& line) { return test::must(client::parse_bridge_line(line), "bridge"); }
 
@@ -196,11 +190,11 @@ TEST(BootstrapPhase, ParsesTorsStatus) {
 
 TEST(PrivateTor, RamDirectoryIsNeverOnDisk) {
   test::TempDir on_disk;  // the test's temporary directory (not /dev/shm)
-  auto chosen = client::ram_directory(only({{"XDG_RUNTIME_DIR", on_disk.path().string()}}));
+  auto chosen = client::ram_directory(env_table({{"XDG_RUNTIME_DIR", on_disk.path().string()}}));
   ASSERT_TRUE(chosen.ok()) << chosen.error().message;
   EXPECT_EQ(chosen->string(), "/dev/shm");
   test::RamDir ram;
-  auto runtime = client::ram_directory(only({{"XDG_RUNTIME_DIR", ram.path().string()}}));
+  auto runtime = client::ram_directory(env_table({{"XDG_RUNTIME_DIR", ram.path().string()}}));
   ASSERT_TRUE(runtime.ok());
   EXPECT_EQ(*runtime, ram.path());
 }
@@ -209,7 +203,7 @@ TEST(PrivateTor, MissingTorIsNamedWithTheDebianPackage) {
   test::TempDir empty;
   std::string hint;
   client::PrivateTorOptions o;
-  o.env = only({{"PATH", empty.path().string()}});
+  o.env = env_table({{"PATH", empty.path().string()}});
   auto tor = client::PrivateTor::start(o, hint);
   EXPECT_EQ(test::code_of(tor), Errc::not_found);
   EXPECT_NE(tor.error().message.find("tor is not installed"), std::string::npos) << tor.error().message;
@@ -225,7 +219,7 @@ TEST(PrivateTor, AMissingTransportIsNamedWithItsPackage) {
   for (const auto& c : {Case{kObfs4, "obfs4proxy"}, Case{kSnowflake, "snowflake-client"}}) {
     std::string hint;
     client::PrivateTorOptions o;
-    o.env = only({{"PATH", only_tor.path()}, {"XDG_RUNTIME_DIR", ram.path().string()}});
+    o.env = env_table({{"PATH", only_tor.path()}, {"XDG_RUNTIME_DIR", ram.path().string()}});
     o.bridges = {bridge(c.line)};
     auto tor = client::PrivateTor::start(o, hint);
     EXPECT_EQ(test::code_of(tor), Errc::not_found);
@@ -275,10 +269,15 @@ TEST(PrivateTor, ABridgeThatIsDownFailsInBoundedTimeWithAHint) {
   test::PrivateNetworkPath bin(test::private_network_lines({}));
   ClientSandbox box(bin);
   test::TestDeployment d;
+  std::uint16_t relay_port = 0;
+  int relay_listener = test::listen_loopback(relay_port);  // where a direct connection would arrive
   const std::string down = "127.0.0.1:" + std::to_string(test::free_loopback_port()) + " " + kFingerprint;
-  auto run = test::run_capture({test::binary("client/cairn"), "submit", "--to", some_address(d), "--bridge", down,
-                                "--tor-timeout", "10"},
+  auto run = test::run_capture({test::binary("client/cairn"), "submit", "--to",
+                                d.address(crypto::x25519_generate().public_key, "127.0.0.1", relay_port), "--bridge",
+                                down, "--tor-timeout", "10"},
                                "testimony");
+  EXPECT_FALSE(test::has_pending_connection(relay_listener)) << "the client fell back to a direct connection";
+  ::close(relay_listener);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_TRUE(std::regex_search(run.err, std::regex("cairn: connecting to Tor: [0-9]+% \\(")) ) << run.err;
   EXPECT_NE(run.err.find("cairn: error: tor could not connect to the Tor network within 10 seconds"),

@@ -4,7 +4,6 @@
 #include "client/tor_route.h"
 
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include "client/submit.h"
@@ -18,10 +17,6 @@
 namespace cairn {
 namespace {
 
-bool someone_connected(int listen_fd) {
-  pollfd p{listen_fd, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0;
-}
 
 crypto::DropAddress address_at(const std::string& host, std::uint16_t port) {
   crypto::DropAddress a;
@@ -41,7 +36,7 @@ TEST(TorRoute, ConnectionWithoutAProxyOrDirectIsRefused) {
   int listener = test::listen_loopback(port);
   auto conn = client::RelayConnection::open(address_at("127.0.0.1", port), client::ConnectOptions{});
   EXPECT_EQ(test::code_of(conn), Errc::unsafe);
-  EXPECT_FALSE(someone_connected(listener));
+  EXPECT_FALSE(test::has_pending_connection(listener));
   ::close(listener);
 }
 

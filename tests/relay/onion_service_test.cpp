@@ -12,29 +12,10 @@
 namespace cairn {
 namespace {
 
-// The first ```torrc block of docs/OPERATING.md, indentation removed.
-std::vector<std::string> documented_torrc() {
-  std::ifstream doc(std::string(CAIRN_SOURCE_DIR) + "/docs/OPERATING.md");
-  std::vector<std::string> lines;
-  std::string line;
-  bool inside = false;
-  while (std::getline(doc, line)) {
-    auto text = line.substr(std::min(line.size(), line.find_first_not_of(' ')));
-    if (!inside && text == "```torrc") {
-      inside = true;
-    } else if (inside && text == "```") {
-      break;
-    } else if (inside) {
-      lines.push_back(text);
-    }
-  }
-  return lines;
-}
-
 TEST(OnionService, TheDocumentedTorrcIsValid) {
   auto tor = test::find_in_path("tor");
   ASSERT_TRUE(tor) << "tor is missing: run scripts/bootstrap.sh";
-  auto snippet = documented_torrc();
+  auto snippet = test::documented_onion_service_torrc();
   ASSERT_FALSE(snippet.empty()) << "docs/OPERATING.md has no ```torrc block";
   bool pow = false, service_dir = false;
   test::TempDir dir;

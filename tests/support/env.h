@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdlib>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -25,5 +27,15 @@ class ScopedEnv {
   std::string name_;
   std::optional<std::string> saved_;
 };
+
+// An environment given as a table, for code that takes an env lookup
+// (client::EnvLookup) instead of reading the process environment.
+inline std::function<std::optional<std::string>(const char*)> env_table(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
 
 }  // namespace cairn::test

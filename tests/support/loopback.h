@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -80,6 +81,13 @@ inline int connect_loopback(std::uint16_t port) {
     return -1;
   }
   return fd;
+}
+
+// True if a connection is waiting to be accepted on listening socket fd
+// (someone connected to it).
+inline bool has_pending_connection(int listen_fd) {
+  pollfd p{listen_fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
 }
 
 inline bool wait_for_port(std::uint16_t port, std::chrono::milliseconds timeout) {

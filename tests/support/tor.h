@@ -5,6 +5,7 @@
 // loopback port where nothing listens.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -19,6 +20,26 @@
 #include "support/temp_dir.h"
 
 namespace cairn::test {
+
+// The onion-service torrc docs/OPERATING.md gives operators: its first
+// ```torrc block, indentation and comment lines removed.
+inline std::vector<std::string> documented_onion_service_torrc() {
+  std::ifstream doc(std::string(CAIRN_SOURCE_DIR) + "/docs/OPERATING.md");
+  std::vector<std::string> lines;
+  std::string line;
+  bool inside = false;
+  while (std::getline(doc, line)) {
+    auto text = line.substr(std::min(line.size(), line.find_first_not_of(' ')));
+    if (!inside && text == "```torrc") {
+      inside = true;
+    } else if (inside && text == "```") {
+      break;
+    } else if (inside && !text.empty() && text[0] != '#') {
+      lines.push_back(text);
+    }
+  }
+  return lines;
+}
 
 // A DirAuthority line for an authority that does not exist, on loopback.
 inline std::string unreachable_loopback_authority() {

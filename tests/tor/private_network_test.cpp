@@ -29,23 +29,12 @@ namespace fs = std::filesystem;
 
 constexpr auto kNetworkBudget = 240s;  // network up and the onion service reachable
 
-// The first ```torrc block of docs/OPERATING.md (what operators are told to use).
+// The onion service as docs/OPERATING.md configures it, in front of this relay.
 std::vector<std::string> documented_onion_service(const fs::path& service_dir, std::uint16_t relay_port) {
-  std::ifstream doc(std::string(CAIRN_SOURCE_DIR) + "/docs/OPERATING.md");
-  std::vector<std::string> lines;
-  std::string line;
-  bool inside = false;
-  while (std::getline(doc, line)) {
-    auto text = line.substr(std::min(line.size(), line.find_first_not_of(' ')));
-    if (!inside && text == "```torrc") {
-      inside = true;
-    } else if (inside && text == "```") {
-      break;
-    } else if (inside && !text.empty() && text[0] != '#') {
-      if (text.rfind("HiddenServiceDir ", 0) == 0) text = "HiddenServiceDir " + service_dir.string();
-      if (text.rfind("HiddenServicePort ", 0) == 0) text = "HiddenServicePort 7443 127.0.0.1:" + std::to_string(relay_port);
-      lines.push_back(text);
-    }
+  auto lines = test::documented_onion_service_torrc();
+  for (auto& l : lines) {
+    if (l.rfind("HiddenServiceDir ", 0) == 0) l = "HiddenServiceDir " + service_dir.string();
+    if (l.rfind("HiddenServicePort ", 0) == 0) l = "HiddenServicePort 7443 127.0.0.1:" + std::to_string(relay_port);
   }
   return lines;
 }
