@@ -104,7 +104,9 @@ TEST(DiskSpace, CommitterRefusesDropsWhileLowAndTakesThemOnceSpaceIsFreed) {
   auto put = [&](Bytes drop) {
     auto done = std::make_shared<std::promise<Status>>();
     auto result = done->get_future();
-    committer.submit(std::move(drop), [done](Status st) { done->set_value(std::move(st)); });
+    committer.submit(std::move(drop), [done](Result<PutOutcome> r) {
+      done->set_value(r.ok() ? ok_status() : Status(r.error()));
+    });
     return result.get();
   };
 
