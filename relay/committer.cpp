@@ -70,11 +70,11 @@ void Committer::run() {
     const std::size_t limit = batch_limit();
     {
       std::unique_lock lock(mu_);
-      // Idle: a journal a reader kept from being reset is reset now.
+      // Idle: a journal a reader kept from being reset, or that another
+      // process (a purge) wrote, is reset now.
       while (!cv_.wait_for(lock, kJournalRetry, [&] { return stopping_ || !queue_.empty(); })) {
-        if (!store_.journal_dirty()) continue;
         lock.unlock();
-        (void)store_.reset_journal();
+        (void)store_.maintain_journal();
         lock.lock();
       }
       if (queue_.empty()) return;  // stopping, and everything queued is done
