@@ -52,6 +52,7 @@ class Committer {
   };
   void run();
   [[nodiscard]] std::size_t batch_limit() const;
+  void reset_journal_now();
 
   Store& store_;
   Options options_;
@@ -61,6 +62,7 @@ class Committer {
   bool stopping_ = false;
   std::uint64_t batches_ = 0;
   std::uint64_t drops_ = 0;
+  std::size_t drops_since_reset_ = 0;  // committer thread only
   std::thread thread_;
 };
 

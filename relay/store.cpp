@@ -209,7 +209,11 @@ Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_byt
     index_.reset();  // rebuilt from what is really stored at the next call
     return st;
   }
-  if (!taken.empty()) (void)reset_journal();  // best effort: a busy journal is reset on the committer's schedule
+  if (taken.empty()) return ok_status();
+  if (defer_reset_)
+    journal_dirty_ = true;
+  else
+    (void)reset_journal();  // best effort: a busy journal is reset on the committer's schedule
   return ok_status();
 }
 
