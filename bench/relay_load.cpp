@@ -5,7 +5,12 @@
 // ack received), the relay's CPU time per drop, and the relay's peak RSS.
 //
 //   cairn_bench_relay_load [--threads N] [--drops-per-connection K] [--seconds S]
-//                          [--warmup S] [--pow-bits B] [--relay PATH]
+//                          [--warmup S] [--pow-bits B] [--flood F] [--relay PATH]
+//
+// --flood F adds F threads that do nothing but open connections and send a
+// random 48-byte message 1 (each costs the relay an X25519 before it fails to
+// authenticate), to measure handshakes/s and drops/s under such a flood next
+// to the calm figures.
 //
 // It starts its own relay in a temporary directory (init, publish a key
 // bundle, serve on a free loopback port). Drops are distinct random bytes of
@@ -48,6 +53,7 @@ struct Options {
   double seconds = 10;
   double warmup = 1;
   int pow_bits = 0;
+  int flood = 0;
   std::string relay = CAIRN_RELAY_BINARY;
 };
 
@@ -64,6 +70,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--seconds") o.seconds = std::stod(next());
     else if (a == "--warmup") o.warmup = std::stod(next());
     else if (a == "--pow-bits") o.pow_bits = std::stoi(next());
+    else if (a == "--flood") o.flood = std::stoi(next());
     else if (a == "--relay") o.relay = next();
     else bench::die("unknown option " + a);
   }
@@ -167,7 +174,7 @@ Relay start_relay(const Options& o, const bench::TempDir& dir, const test::TestD
   r.port = free_port();
   std::vector<std::string> argv{o.relay, "--dir", rdir, "serve", "--listen", "127.0.0.1", "--port",
                                 std::to_string(r.port), "--pow-bits", std::to_string(o.pow_bits),
-                                "--max-connections", std::to_string(o.threads * 2 + 16),
+                                "--max-connections", std::to_string(o.threads * 2 + o.flood * 2 + 16),
                                 "--drops-per-connection", std::to_string(o.drops_per_connection),
                                 "--quota-bytes", std::to_string(std::uint64_t{64} << 30)};
   auto log = (dir.path() / "relay.log").string();
@@ -195,7 +202,30 @@ struct Shared {
   std::mutex mu;
   std::vector<double> latencies_us;  // acks inside the measurement window
   std::atomic<std::uint64_t> acked_in_window{0}, errors{0}, connections{0};
+  std::atomic<std::uint64_t> handshakes_in_window{0}, flood_in_window{0};
 };
+
+// Connects, sends a framed random message 1, waits for the relay to close.
+void flood_thread(std::uint16_t port, Shared& shared) {
+  Bytes m1 = crypto::random_bytes(2 + 48);
+  put_u16be(m1.data(), 48);
+  while (bench::Clock::now() < shared.measure_to) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      crypto::random_bytes(MutableByteView(m1).subspan(2));
+      (void)::send(fd, m1.data(), m1.size(), MSG_NOSIGNAL);
+      std::uint8_t b;
+      (void)::recv(fd, &b, 1, 0);  // the relay closes after failing to decrypt it
+      auto now = bench::Clock::now();
+      if (now >= shared.measure_from && now < shared.measure_to) ++shared.flood_in_window;
+    }
+    ::close(fd);
+  }
+}
 
 void client_thread(const Options& o, const crypto::DropAddress& address, Shared& shared, int index) {
   client::ConnectOptions copts;
@@ -214,6 +244,8 @@ void client_thread(const Options& o, const crypto::DropAddress& address, Shared&
       continue;
     }
     ++shared.connections;
+    if (auto now = bench::Clock::now(); now >= shared.measure_from && now < shared.measure_to)
+      ++shared.handshakes_in_window;
     const auto& p = conn->relay_parameters();
     crypto::pow::Challenge challenge{};
     std::copy(p.pow_challenge().begin(), p.pow_challenge().end(), challenge.begin());
@@ -266,6 +298,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int i = 0; i < o.threads; ++i)
     threads.emplace_back([&, i] { client_thread(o, relay.address, shared, i); });
+  for (int i = 0; i < o.flood; ++i) threads.emplace_back([&] { flood_thread(relay.port, shared); });
   std::this_thread::sleep_until(shared.measure_from);
   double cpu0 = cpu_seconds(relay.pid);
   std::this_thread::sleep_until(shared.measure_to);
@@ -277,8 +310,11 @@ int main(int argc, char** argv) {
   ::waitpid(relay.pid, &status, 0);
 
   auto acked = shared.acked_in_window.load();
-  std::printf("# relay load: %d client threads, %d drops per connection, %.0f s (after %.0f s warm-up), pow bits %d\n",
-              o.threads, o.drops_per_connection, o.seconds, o.warmup, o.pow_bits);
+  std::printf("# relay load: %d client threads, %d drops per connection, %.0f s (after %.0f s warm-up), pow bits %d, "
+              "%d flood threads\n",
+              o.threads, o.drops_per_connection, o.seconds, o.warmup, o.pow_bits, o.flood);
+  bench::report("handshakes_per_s", static_cast<double>(shared.handshakes_in_window.load()) / o.seconds, "hs/s");
+  bench::report("flood_message1_per_s", static_cast<double>(shared.flood_in_window.load()) / o.seconds, "conn/s");
   bench::report("drops_per_s", static_cast<double>(acked) / o.seconds, "drop/s");
   bench::report("latency_p50_ms", percentile(shared.latencies_us, 0.50) / 1000, "ms");
   bench::report("latency_p99_ms", percentile(shared.latencies_us, 0.99) / 1000, "ms");

@@ -8,11 +8,14 @@
 namespace cairn::relay {
 
 namespace {
-constexpr std::chrono::seconds kJournalRetry{1};
+constexpr std::chrono::milliseconds kJournalRetry{1000};
+constexpr std::chrono::milliseconds kResetLinger{20};
 }  // namespace
 
-Committer::Committer(Store& store, Options options)
-    : store_(store), options_(options), thread_([this] { run(); }) {}
+Committer::Committer(Store& store, Options options) : store_(store), options_(options) {
+  store_.defer_journal_reset(true);
+  thread_ = std::thread([this] { run(); });
+}
 
 std::size_t Committer::batch_limit() const {
   // Each commit's WAL frames must stay within what Store::reset_journal scrubs.
@@ -50,6 +53,11 @@ std::uint64_t Committer::committed_batches() const {
   return batches_;
 }
 
+void Committer::reset_journal_now() {
+  (void)store_.maintain_journal();
+  drops_since_reset_ = 0;
+}
+
 std::size_t Committer::queued() const {
   std::lock_guard lock(mu_);
   return queue_.size();
@@ -79,14 +87,21 @@ void Committer::run() {
     const std::size_t limit = batch_limit();
     {
       std::unique_lock lock(mu_);
-      // Idle: a journal a reader kept from being reset is reset now.
-      while (!cv_.wait_for(lock, kJournalRetry, [&] { return stopping_ || !queue_.empty(); })) {
-        if (!store_.journal_dirty()) continue;
+      // Idle: a journal a reader kept from being reset, or that another
+      // process (a purge) wrote, is reset now.
+      // After a commit the reset waits kResetLinger for more work, so that a
+      // steady stream of drops shares resets (each costs three fsyncs).
+      while (!cv_.wait_for(lock, drops_since_reset_ > 0 ? kResetLinger : kJournalRetry,
+                           [&] { return stopping_ || !queue_.empty(); })) {
         lock.unlock();
-        (void)store_.reset_journal();
+        reset_journal_now();
         lock.lock();
       }
-      if (queue_.empty()) return;  // stopping, and everything queued is done
+      if (queue_.empty()) {  // stopping, and everything queued is done
+        lock.unlock();
+        if (drops_since_reset_ > 0) reset_journal_now();
+        return;
+      }
       // Whatever arrived while the last commit was syncing goes in this one.
       while (!queue_.empty() && batch.size() < limit) {
         batch.push_back(std::move(queue_.front()));
@@ -109,6 +124,10 @@ void Committer::run() {
     in_batch.clear();
     Status status = ok_status();
     if (!fresh.empty()) {
+      // Reset the WAL first if this commit would take it past one batch's
+      // worth of frames since the last reset.
+      if (drops_since_reset_ > 0 && drops_since_reset_ + fresh.size() > limit) reset_journal_now();
+      drops_since_reset_ += fresh.size();
       views.clear();
       for (const auto& p : fresh) views.emplace_back(p.drop);
       status = commit(views);
@@ -144,6 +163,9 @@ void Committer::run() {
     }
     fresh.clear();
     repeats.clear();
+    // The WAL is reset once nothing more has come for kResetLinger (above);
+    // under load it holds at most `limit` drops' frames, so the reset's -shm
+    // scrub covers all of them.
   }
 }
 

@@ -56,6 +56,7 @@ class Committer {
   void run();
   [[nodiscard]] Status commit(std::span<const ByteView> drops);
   [[nodiscard]] std::size_t batch_limit() const;
+  void reset_journal_now();
 
   Store& store_;
   Options options_;
@@ -65,6 +66,7 @@ class Committer {
   bool stopping_ = false;
   std::uint64_t batches_ = 0;
   std::uint64_t drops_ = 0;
+  std::size_t drops_since_reset_ = 0;  // committer thread only
   std::thread thread_;
 };
 

@@ -142,12 +142,10 @@ Status Store::allocate_slots(std::uint32_t slot_bytes, std::uint64_t count, std:
 // it was built (a purge, an allocation). Reading the ids touches only the
 // slots' first pages, never their bodies.
 Status Store::load_index() {
-  CAIRN_TRY(auto version, db_->prepare("PRAGMA data_version;"));
-  CAIRN_TRY(bool vrow, version.step());
-  const std::int64_t data_version = vrow ? version.column_int(0) : -1;
-  if (index_ && index_->data_version == data_version) return ok_status();
+  CAIRN_TRY(auto version, data_version());
+  if (index_ && index_->data_version == version) return ok_status();
   auto fresh = std::make_unique<SlotIndex>();
-  fresh->data_version = data_version;
+  fresh->data_version = version;
   CAIRN_TRY(fresh->layout, slot_layout());
   CAIRN_TRY(auto stmt, db_->prepare("SELECT slot, id FROM slots ORDER BY slot;"));
   const DropId empty{};
@@ -211,7 +209,11 @@ Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_byt
     index_.reset();  // rebuilt from what is really stored at the next call
     return st;
   }
-  if (!taken.empty()) (void)reset_journal();  // best effort: a busy journal is reset on the committer's schedule
+  if (taken.empty()) return ok_status();
+  if (defer_reset_)
+    journal_dirty_ = true;
+  else
+    (void)reset_journal();  // best effort: a busy journal is reset on the committer's schedule
   return ok_status();
 }
 
@@ -235,7 +237,24 @@ Status Store::reset_journal() {
   // 3. And empty the WAL again.
   st = db_->checkpoint_truncate();
   journal_dirty_ = !st.ok();
+  if (st.ok()) {
+    auto version = data_version();
+    if (version.ok()) reset_at_version_ = *version;
+  }
   return st;
+}
+
+Result<std::int64_t> Store::data_version() {
+  CAIRN_TRY(auto stmt, db_->prepare("PRAGMA data_version;"));
+  CAIRN_TRY(bool row, stmt.step());
+  if (!row) return make_error(Errc::storage, "no data_version");
+  return stmt.column_int(0);
+}
+
+Status Store::maintain_journal() {
+  CAIRN_TRY(auto version, data_version());
+  if (!journal_dirty_ && version == reset_at_version_) return ok_status();
+  return reset_journal();
 }
 
 Result<bool> Store::has_drop(const DropId& id) {

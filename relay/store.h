@@ -90,6 +90,14 @@ class Store {
   // reader still needs the frames (then journal_dirty() stays true).
   [[nodiscard]] Status reset_journal();
   [[nodiscard]] bool journal_dirty() const { return journal_dirty_; }
+  // reset_journal() if the last one failed or another process (a purge, a
+  // publish) has committed since: the committer's idle schedule, so a purge
+  // whose own reset met a reader is finished by the running relay.
+  [[nodiscard]] Status maintain_journal();
+  // With deferred resets, put_drops leaves the reset to the caller's
+  // maintain_journal() (the committer: as soon as its queue is empty, and
+  // at least every few commits under load). Off by default.
+  void defer_journal_reset(bool defer) { defer_reset_ = defer; }
 
   // Small named values: the key bundle, the relay's keys, settings.
   [[nodiscard]] Status put_meta(std::string_view name, ByteView value);
@@ -121,9 +129,12 @@ class Store {
   [[nodiscard]] Status transaction(const std::function<Status()>& body);
   [[nodiscard]] Status update_totals(std::int64_t drops, std::int64_t bytes);
   [[nodiscard]] Status load_index();
+  [[nodiscard]] Result<std::int64_t> data_version();
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<SlotIndex> index_;
   bool journal_dirty_ = false;
+  bool defer_reset_ = false;
+  std::int64_t reset_at_version_ = -1;  // PRAGMA data_version at the last reset
 };
 
 }  // namespace cairn::relay

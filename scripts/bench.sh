@@ -32,6 +32,13 @@ for cfg in "${CONFIGS[@]}"; do
     | tee "$WORK/load_${clients}_${k}"
 done
 
+# The same as "16 1", with 16 more threads flooding the relay with connections
+# that send a random message 1 (an X25519 each for the relay, then a close).
+FLOOD=16
+echo "== relay load: 16 clients, 1 drop per connection, under a flood of $FLOOD threads"
+"$BENCH/cairn_bench_relay_load" --threads 16 --drops-per-connection 1 --seconds "$RUN_SECONDS" --flood "$FLOOD" \
+  | tee "$WORK/load_flood"
+
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 val() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
@@ -60,6 +67,7 @@ P="$WORK/primitives"
     read -r clients k <<<"$cfg"
     echo "$BENCH/cairn_bench_relay_load --threads $clients --drops-per-connection $k --seconds $RUN_SECONDS"
   done
+  echo "$BENCH/cairn_bench_relay_load --threads 16 --drops-per-connection 1 --seconds $RUN_SECONDS --flood $FLOOD"
   echo '```'
   echo
   echo "## Primitives (one thread)"
@@ -115,6 +123,20 @@ P="$WORK/primitives"
     echo "| $clients | $k | $rate | $(val latency_p50_ms "$L") ms | $(val latency_p99_ms "$L") ms |" \
          "$(val relay_peak_rss_mib "$L") MiB | $bound | $ratio | $relay_cpu µs | $prim_cpu µs | $eff |"
   done
+  echo
+  echo "## Under a flood of unauthenticated connections"
+  echo
+  echo "16 client threads, 1 drop per connection (a handshake per drop), calm and with"
+  echo "$FLOOD more threads that only connect and send a random 48-byte message 1 (the"
+  echo "relay pays an X25519 for each before it fails to authenticate). All crypto runs"
+  echo "on the relay's one network thread; the commits on its one committer thread."
+  echo
+  echo "| | handshakes/s (real clients) | acked drops/s | flood message 1/s | relay CPU cores used |"
+  echo "|---|---|---|---|---|"
+  C="$WORK/load_16_1"
+  F="$WORK/load_flood"
+  echo "| calm | $(val handshakes_per_s "$C") | $(val drops_per_s "$C") | 0 | $(val relay_cpu_cores_used "$C") |"
+  echo "| flood | $(val handshakes_per_s "$F") | $(val drops_per_s "$F") | $(val flood_message1_per_s "$F") | $(val relay_cpu_cores_used "$F") |"
   echo
   if [[ -f docs/BENCHMARKS.notes.md ]]; then cat docs/BENCHMARKS.notes.md; fi
 } >"$OUT"

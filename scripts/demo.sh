@@ -44,7 +44,7 @@ station analyst add lee
 echo "organisation key: $org_key"
 
 step "2. Relay host: initialise the relay, pinned to the organisation key"
-relay_keys=$(run "$RELAY" --dir "$work/relay" init --organisation-key "$org_key" | head -n 1)
+relay_keys=$(run "$RELAY" --dir "$work/relay" init --organisation-key "$org_key" --quota-bytes 67108864 | head -n 1)
 
 step "3. Station: certify the relay, write the key bundle to the USB stick"
 station relay add demo-relay "$relay_keys"

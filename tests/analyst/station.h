@@ -139,7 +139,7 @@ class LocalRelay {
 
   void put(const std::vector<Bytes>& drops) {
     if (drops.empty()) return;
-    if (must(store_->slot_layout(), "slot layout").slot_count == 0)
+    if (must(store_->slot_layout(), "slot layout").slot_bytes != drops.front().size())
       if (auto st = store_->allocate_slots(static_cast<std::uint32_t>(drops.front().size()), 256); !st.ok())
         throw std::runtime_error("allocate slots: " + st.error().message);
     std::vector<ByteView> views(drops.begin(), drops.end());
