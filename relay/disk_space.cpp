@@ -28,7 +28,7 @@ Status FreeSpaceGuard::admit(std::uint64_t drop_bytes) {
   Status verdict = ok_status();
   if (!avail.ok()) {
     verdict = make_error(Errc::unsafe, avail.error().message);
-  } else if (*avail < margin_ || *avail - margin_ < drop_bytes * kDiskBytesPerDropByte) {
+  } else if (*avail < margin_ || (*avail - margin_) / kDiskBytesPerDropByte < drop_bytes) {
     verdict = make_error(Errc::unsafe, "only " + describe_bytes(*avail) + " free on the store's file system; the relay keeps " +
                                              describe_bytes(margin_) + " free");
   }
