@@ -3,12 +3,13 @@
 // Why a margin and not only SQLITE_FULL: on a full disk SQLite can die of
 // SIGBUS instead of returning an error, when it stores through its mapping of
 // the WAL index into a hole of that file (db/wal_index.h); a restarted relay
-// rebuilds the index before it serves anything. So the relay refuses to start,
-// and refuses drops, while less than the margin is free, and never lets its
-// own writes eat into it; the margin also leaves room for `cairn-relay purge`,
-// which is how space comes back. Writing into the margin is the unsafe action
-// refused: refusals are Errc::unsafe, which nothing else in the commit path
-// returns. See docs/RELIABILITY.md.
+// rebuilds the index before it serves anything. So the relay refuses drops
+// while less than the margin is free (and to start below half of it), and
+// starts no commit that would eat into it (its checkpoints can still go a few
+// MiB in); the margin also leaves room for `cairn-relay purge`, which is how
+// space comes back. Writing into the margin is the unsafe action refused:
+// refusals are Errc::unsafe, which nothing else in the commit path returns.
+// See docs/RELIABILITY.md.
 #pragma once
 
 #include <atomic>
@@ -52,8 +53,12 @@ class FreeSpaceGuard {
   std::atomic<bool> low_{false};
 };
 
-// Refuses to open the store at all while less than margin_bytes is free on
-// its file system (the check `serve` makes before SQLite touches the files).
+// Refuses to open the store at all while less than half the margin is free
+// on its file system (the check `serve` makes before SQLite touches the
+// files). Half: rebuilding the WAL index needs far less, and the relay's own
+// checkpoints can take it a few MiB into the margin (one autocheckpoint of WAL
+// copied into the database), after which a restarted relay should still serve
+// reads and refuse drops rather than not start.
 [[nodiscard]] Status check_free_space_to_start(const std::filesystem::path& store_path, std::uint64_t margin_bytes);
 
 }  // namespace cairn::relay
