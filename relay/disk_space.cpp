@@ -28,7 +28,7 @@ Status FreeSpaceGuard::admit(std::uint64_t drop_bytes) {
   Status verdict = ok_status();
   if (!avail.ok()) {
     verdict = make_error(Errc::unsafe, avail.error().message);
-  } else if (*avail < margin_ || *avail - margin_ < drop_bytes * kDiskBytesPerDropByte) {
+  } else if (*avail < margin_ || (*avail - margin_) / kDiskBytesPerDropByte < drop_bytes) {
     verdict = make_error(Errc::unsafe, "only " + describe_bytes(*avail) + " free on the store's file system; the relay keeps " +
                                              describe_bytes(margin_) + " free");
   }
@@ -42,10 +42,11 @@ Status check_free_space_to_start(const std::filesystem::path& store_path, std::u
   if (margin_bytes == 0) return ok_status();
   auto dir = store_path.has_parent_path() ? store_path.parent_path() : std::filesystem::path(".");
   CAIRN_TRY(auto avail, available_bytes(dir));
-  if (avail < margin_bytes)
+  const std::uint64_t floor = margin_bytes / 2;
+  if (avail < floor)
     return make_error(Errc::unsafe, "only " + describe_bytes(avail) + " free on the file system of " + dir.string() +
-                                          "; the relay needs at least " + describe_bytes(margin_bytes) +
-                                          " (--min-free-bytes) to start safely");
+                                          "; the relay needs at least " + describe_bytes(floor) +
+                                          " (half of --min-free-bytes) to start safely");
   return ok_status();
 }
 

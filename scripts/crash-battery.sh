@@ -9,15 +9,16 @@
 #     CYCLES       default 1000
 #     MAX_SECONDS  default 3600
 #     MODE         plain (default): the store in $TMPDIR
-#                  ext4:  the store on a 64 MiB loop-mounted ext4 with 1 KiB
+#                  ext4:  the store on a small loop-mounted ext4 with 1 KiB
 #                         blocks, filled to ENOSPC by another file during the load
-#                  tmpfs: the same on a 64 MiB tmpfs (size=64m)
+#                  tmpfs: the same on a small tmpfs (size=…)
 #                  (add --fill drops to let the relay's own drops fill it
 #                  instead, nothing deleted, restarts on a full disk)
 #     battery options: passed on (tests/relay/crash_battery.cpp), e.g.
 #                  --seed N, --threads N, --min-free-bytes B, --relay PATH
 #
-# ext4 and tmpfs need root (mount, losetup). The build must exist:
+# ext4 and tmpfs need root (mount, losetup; Debian: mount, e2fsprogs) and make
+# a file system of FS_MIB MiB (default 64). The build must exist:
 #   cmake --preset release && cmake --build --preset release
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ cd "$(dirname "$0")/.."
 cycles=${1:-1000}
 max_seconds=${2:-3600}
 mode=${3:-plain}
+fs_mib=${FS_MIB:-64}
 shift $(( $# < 3 ? $# : 3 ))
 battery=${CAIRN_BUILD_DIR:-build/release}/tests/cairn_crash_battery
 if [[ ! -x $battery ]]; then
@@ -34,7 +36,7 @@ fi
 
 echo "# machine: $(uname -srm); $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'));" \
      "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# command: scripts/crash-battery.sh $cycles $max_seconds $mode $*"
+echo "# command: ${FS_MIB:+FS_MIB=$FS_MIB }scripts/crash-battery.sh $cycles $max_seconds $mode $*"
 
 # The battery stops itself after MAX_SECONDS; the timeout is only a backstop.
 run() { timeout --signal=KILL $(( max_seconds + 600 )) nice "$battery" --cycles "$cycles" --max-seconds "$max_seconds" "$@"; }
@@ -54,16 +56,16 @@ case $mode in
     cleanup() { umount "$mnt" 2>/dev/null || true; rm -rf "$work"; }
     trap cleanup EXIT
     if [[ $mode == ext4 ]]; then
-      truncate -s 64M "$work/fs.img"
+      truncate -s "${fs_mib}M" "$work/fs.img"
       # 1 KiB blocks: smaller than a memory page, as in the SIGBUS report;
       # -m 0: no blocks reserved for root, so "full" is full for the relay too.
       mkfs.ext4 -q -b 1024 -m 0 "$work/fs.img"
       mount -o loop "$work/fs.img" "$mnt"
     else
-      mount -t tmpfs -o size=64m,mode=0700 tmpfs "$mnt"
+      mount -t tmpfs -o "size=${fs_mib}m,mode=0700" tmpfs "$mnt"
     fi
     echo "# store file system: $(findmnt -n -o FSTYPE,SIZE,OPTIONS "$mnt")"
-    # A 64 MiB disk cannot keep the relay's default 64 MiB free; 2 MiB unless told otherwise.
+    # A small disk cannot keep the relay's default 64 MiB free; 2 MiB unless told otherwise.
     margin=(--min-free-bytes 2097152)
     for a in "$@"; do [[ $a == --min-free-bytes ]] && margin=(); done
     run --store-dir "$mnt" --fill file "${margin[@]}" "$@"
