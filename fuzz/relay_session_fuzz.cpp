@@ -46,6 +46,11 @@ T must(Result<T> r, const char* what) {
   return std::move(r).value();
 }
 
+std::thread& relay_thread() {
+  static std::thread t;
+  return t;
+}
+
 struct InProcessRelay {
   std::uint16_t port = 0;
   crypto::X25519Public noise_key{};
@@ -66,6 +71,8 @@ const InProcessRelay& the_relay() {
       if (auto st = relay::generate_relay_keys(*store); !st.ok()) die("relay keys", st.error());
       if (auto st = relay::set_organisation_key(*store, deployment.org.public_key); !st.ok())
         die("organisation key", st.error());
+      // As `cairn-relay init --quota-bytes` does: the store's slots, made once.
+      if (auto st = store->allocate_slots(32768, 2048); !st.ok()) die("slots", st.error());
       auto keys = must(relay::load_relay_keys(*store), "load relay keys");
       out.noise_key = keys.noise.public_key;
       auto bundle = deployment.bundle({keys.noise.public_key, keys.signing.public_key}, 32768, 0);
@@ -81,15 +88,9 @@ const InProcessRelay& the_relay() {
     config.limits.handshake_timeout = 2s;
     config.limits.idle_timeout = 2s;
     config.limits.operation_timeout = 2s;
-    // At exit the relay is stopped as its operator would (SIGTERM, which
-    // serve() handles) and joined, before static objects it uses are gone.
-    static std::thread server([config] {
+    relay_thread() = std::thread([config] {
       auto st = relay::serve(config);
       if (!st.ok()) die("serve", st.error());
-    });
-    std::atexit([] {
-      ::kill(::getpid(), SIGTERM);
-      server.join();
     });
     if (!test::wait_for_port(config.port, 10s)) std::abort();
     out.port = config.port;
@@ -98,6 +99,21 @@ const InProcessRelay& the_relay() {
   return r;
 }
 }  // namespace
+
+// At exit the relay is stopped as its operator would stop it (SIGTERM, which
+// serve() handles) and joined. Registered after the first whole session, so
+// that it runs before the destructors of every static a session touches
+// (atexit handlers and static destructors run in reverse order of
+// registration).
+void stop_relay_at_exit() {
+  static bool registered = false;
+  if (registered) return;
+  registered = true;
+  std::atexit([] {
+    ::kill(::getpid(), SIGTERM);
+    relay_thread().join();
+  });
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // A request is at most a drop plus framing: more would only be refused
@@ -142,5 +158,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     break;
   }
+  stop_relay_at_exit();
   return 0;
 }

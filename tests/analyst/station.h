@@ -140,7 +140,10 @@ class LocalRelay {
   void put(const std::vector<Bytes>& drops) {
     if (drops.empty()) return;
     if (must(store_->slot_layout(), "slot layout").slot_bytes != drops.front().size())
-      if (auto st = store_->allocate_slots(static_cast<std::uint32_t>(drops.front().size()), 256); !st.ok())
+      // Room for this put and as much again (the layout is fixed once drops are in).
+      if (auto st = store_->allocate_slots(static_cast<std::uint32_t>(drops.front().size()),
+                                           std::max<std::uint64_t>(256, 2 * drops.size()));
+          !st.ok())
         throw std::runtime_error("allocate slots: " + st.error().message);
     std::vector<ByteView> views(drops.begin(), drops.end());
     auto st = store_->put_drops(views, std::uint64_t{1} << 40);

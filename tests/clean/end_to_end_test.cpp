@@ -32,16 +32,20 @@ class CleanEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
     station.init("kim");
-    auto init = relay({"init", "--organisation-key", station.org_text()});
+    // 32 MiB of drop slots: room for these tests without pre-allocating the default 8 GiB.
+    auto init = relay({"init", "--organisation-key", station.org_text(), "--quota-bytes", "33554432"});
     ASSERT_EQ(init.exit_code, 0) << init.err;
     station.ok({"relay", "add", "relay-1", test::first_line(init.out)});
     auto bundle = station.path("keys.cairn");
     station.ok({"keys", "bundle", "--out", bundle.string()});
     ASSERT_EQ(relay({"publish", bundle.string()}).exit_code, 0);
-    port = test::free_loopback_port();
-    serve = std::make_unique<test::Process>(std::vector<std::string>{
-        test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen", "127.0.0.1", "--port",
-        std::to_string(port), "--pow-bits", "4"});
+    const std::string log = (relay_dir / "serve.log").string();
+    serve = std::make_unique<test::Process>();
+    ASSERT_TRUE(serve->start({test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen",
+                              "127.0.0.1", "--port", "0", "--pow-bits", "4"},
+                             log));
+    port = test::wait_for_logged_port(log, 0, std::chrono::seconds(10));
+    ASSERT_NE(port, 0) << "the relay did not start";
     ASSERT_TRUE(test::wait_for_port(port, std::chrono::seconds(10))) << "the relay did not start";
     address = test::first_line(station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port",
                                            std::to_string(port)}).out);

@@ -97,6 +97,7 @@ TEST(DiskSpace, CommitterRefusesDropsWhileLowAndTakesThemOnceSpaceIsFreed) {
   auto key = crypto::random_secret(32);
   auto store = Store::create(dir / "relay.db", key);
   ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE((*store)->allocate_slots(32768, 8).ok());
   FakeDisk disk;
   disk.free_bytes = 10 * kMiB;
   FreeSpaceGuard guard(disk.probe(), 16 * kMiB);

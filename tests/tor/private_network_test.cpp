@@ -52,7 +52,7 @@ TEST(PrivateTorNetwork, ASourceReachesTheOnionRelayThroughAnObfs4Bridge) {
     EXPECT_EQ(r.exit_code, 0) << "cairn-relay " << args[0] << ": " << r.err;
     return r;
   };
-  auto relay_keys = test::first_line(relay({"init", "--organisation-key", station.org_text()}).out);
+  auto relay_keys = test::first_line(relay({"init", "--organisation-key", station.org_text(), "--quota-bytes", "33554432"}).out);
   station.ok({"relay", "add", "relay-1", relay_keys});
   station.ok({"keys", "bundle", "--out", station.path("keys.cairn").string(), "--pow-bits", "8"});
   relay({"publish", station.path("keys.cairn").string()});
