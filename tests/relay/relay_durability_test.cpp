@@ -47,7 +47,7 @@ TEST(RelayDurability, SigtermDuringSubmissionsExitsCleanlyWithEveryAckedDropStor
 TEST(RelayDurability, SigkillAtRandomMomentsLosesNoAcknowledgedDrop) {
   constexpr int kRounds = 8;
   RelayUnderTest r;
-  r.init();
+  r.init(32768, std::uint64_t{256} << 20);  // room for every round on a fast machine
   // Random moments, but a fixed seed: a failure replays the same moments.
   std::mt19937 rng(0x5167c11);
   std::uniform_int_distribution<int> delay_ms(100, 600);
