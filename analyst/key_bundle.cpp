@@ -5,6 +5,7 @@
 
 #include "analyst/files.h"
 #include "analyst/keys.h"
+#include "common/lines.h"
 #include "crypto/drop_address.h"
 #include "wire/file_kind.h"
 
@@ -33,24 +34,15 @@ Result<RelayRecord> choose_relay(Vault& vault, std::string_view name) {
 Result<std::vector<std::string>> read_bridge_lines(const std::filesystem::path& path) {
   CAIRN_TRY(auto bytes, read_file_capped(path, kBridgesFileMaxBytes, "the bridges file"));
   std::vector<std::string> out;
-  std::string_view text = as_chars(bytes);
-  std::size_t number = 0;
-  while (!text.empty()) {
-    auto end = text.find('\n');
-    auto line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    auto first = line.find_first_not_of(" \t");
-    if (first == std::string_view::npos || line[first] == '#') continue;
-    line = line.substr(first);
+  CAIRN_CHECK(for_each_content_line(as_chars(bytes), [&](std::string_view line, std::size_t number) -> Status {
     if (auto problem = crypto::bridge_line_problem(line); !problem.empty())
       return make_error(Errc::malformed, path.string() + ", line " + std::to_string(number) + ": " + problem);
     if (out.size() == crypto::kKeyBundleMaxBridgeLines)
       return make_error(Errc::too_large, path.string() + " has more than " +
                                              std::to_string(crypto::kKeyBundleMaxBridgeLines) + " bridge lines");
     out.emplace_back(line);
-  }
+    return ok_status();
+  }));
   return out;
 }
 

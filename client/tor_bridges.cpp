@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/lines.h"
+
 namespace cairn::client {
 namespace {
 
@@ -91,22 +93,15 @@ Result<std::vector<BridgeLine>> parse_bridge_lines(std::string_view text) {
   if (text.size() > kMaxBridgesFileBytes)
     return make_error(Errc::too_large, "the bridges file is larger than 64 KiB");
   std::vector<BridgeLine> out;
-  std::size_t number = 0;
-  while (!text.empty()) {
-    auto end = text.find('\n');
-    auto line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    auto first = line.find_first_not_of(" \t");
-    if (first == std::string_view::npos || line[first] == '#') continue;
+  CAIRN_CHECK(for_each_content_line(text, [&](std::string_view line, std::size_t number) -> Status {
     auto parsed = parse_bridge_line(line);
     if (!parsed.ok())
       return make_error(parsed.code(), "line " + std::to_string(number) + ": " + parsed.error().message);
     if (out.size() == kMaxBridges)
       return make_error(Errc::too_large, "more than " + std::to_string(kMaxBridges) + " bridge lines");
     out.push_back(std::move(parsed).value());
-  }
+    return ok_status();
+  }));
   return out;
 }
 
