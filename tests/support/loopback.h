@@ -32,6 +32,38 @@ inline int listen_loopback(std::uint16_t& port) {
   return fd;
 }
 
+// A port for a program that must be told its port in advance and cannot
+// report one it chose (tor's ORPort, DirPort, SocksPort): free now, and
+// outside the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range),
+// so that no connect() and no bind to port 0 anywhere on the machine can take
+// it before the program binds it. Concurrent test processes start their
+// search at different places (by process id) and each call moves on.
+inline std::uint16_t fixed_loopback_port() {
+  unsigned lo = 32768, hi = 60999;
+  {
+    std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+    range >> lo >> hi;
+  }
+  unsigned first = 10000, last = lo > 0 ? lo - 1 : 0;
+  if (last < first + 1000) first = hi + 1, last = 65535;  // an unusual range: use what lies above it
+  const unsigned span = last - first + 1;
+  static unsigned next = static_cast<unsigned>(::getpid()) * 7919u;
+  for (unsigned k = 0; k < span; ++k) {
+    auto port = static_cast<std::uint16_t>(first + (next++ % span));
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  throw std::runtime_error("no free loopback port outside the ephemeral range");
+}
+
 // The port a program started with `--port 0` reports with a line
 // "listening on port N" in its log, written after byte `offset` (the log's
 // size before the start); 0 if no such line came within the timeout. Unlike a

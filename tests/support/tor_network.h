@@ -59,7 +59,7 @@ class TorNetwork {
     };
     std::vector<Planned> authorities;
     for (int i = 0; i < 3; ++i) {
-      Planned a{"auth" + std::to_string(i), free_loopback_port(), free_loopback_port()};
+      Planned a{"auth" + std::to_string(i), fixed_loopback_port(), fixed_loopback_port()};
       auto dir = make_node_dir(a.name);
       std::filesystem::create_directories(dir / "keys");
       std::filesystem::permissions(dir / "keys", std::filesystem::perms::owner_all);
@@ -94,7 +94,7 @@ class TorNetwork {
       if (auto err = start_node(a.name, lines); !err.empty()) return err;
     }
     for (int i = 0; i < 3; ++i)
-      if (auto err = start_node("relay" + std::to_string(i), relay_lines(free_loopback_port(), free_loopback_port()));
+      if (auto err = start_node("relay" + std::to_string(i), relay_lines(fixed_loopback_port(), fixed_loopback_port()));
           !err.empty())
         return err;
     return {};
@@ -105,7 +105,7 @@ class TorNetwork {
   std::string start_obfs4_bridge(std::string& bridge_line, std::chrono::seconds timeout) {
     auto obfs4proxy = find_in_path("obfs4proxy");
     if (!obfs4proxy) return "obfs4proxy is missing: run scripts/bootstrap.sh";
-    auto or_port = free_loopback_port(), pt_port = free_loopback_port();
+    auto or_port = fixed_loopback_port(), pt_port = fixed_loopback_port();
     std::vector<std::string> lines{"ORPort 127.0.0.1:" + std::to_string(or_port), "Address 127.0.0.1",
                                    "AssumeReachable 1", "BridgeRelay 1", "PublishServerDescriptor 0",
                                    "ExitRelay 0", "ExitPolicy reject *:*", "SocksPort 0",

@@ -56,7 +56,7 @@ TEST(PrivateTorNetwork, ASourceReachesTheOnionRelayThroughAnObfs4Bridge) {
   station.ok({"relay", "add", "relay-1", relay_keys});
   station.ok({"keys", "bundle", "--out", station.path("keys.cairn").string(), "--pow-bits", "8"});
   relay({"publish", station.path("keys.cairn").string()});
-  auto relay_port = test::free_loopback_port();
+  auto relay_port = test::fixed_loopback_port();
   test::Process serve({test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen", "127.0.0.1",
                        "--port", std::to_string(relay_port), "--pow-bits", "4"});
   ASSERT_TRUE(test::wait_for_port(relay_port, 10s)) << "the relay did not start";
@@ -75,7 +75,7 @@ TEST(PrivateTorNetwork, ASourceReachesTheOnionRelayThroughAnObfs4Bridge) {
   auto service_lines = documented_onion_service(service_dir, relay_port);
   service_lines.push_back("SocksPort 0");
   ASSERT_EQ(net.start_client("service", service_lines), "");
-  auto system_socks = test::free_loopback_port();
+  auto system_socks = test::fixed_loopback_port();
   ASSERT_EQ(net.start_client("systemtor", {"SocksPort 127.0.0.1:" + std::to_string(system_socks)}), "");
 
   // The onion name, and the drop address the station makes from it (the
