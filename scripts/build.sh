@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -f build/release/build.ninja ]]; then
-  echo "cairn: build: configuring build/release (the first build takes about 5 minutes on 2 cores; progress follows)"
+  echo "cairn: build: configuring build/release (the first build takes 5 to 8 minutes on 2 cores; progress follows)"
 fi
 cmake --preset release >/dev/null
 start=$SECONDS
