@@ -17,6 +17,9 @@ namespace cairn::clean::detail {
 
 [[nodiscard]] Result<Cleaned> clean_image(ByteView in, Format format);   // clean/image.cpp (libexiv2)
 [[nodiscard]] Result<Cleaned> clean_pdf(ByteView in);                    // clean/pdf.cpp (libqpdf)
+// Measures what a PDF's cross-reference streams unpack to, before qpdf opens
+// the file (clean/pdf_xref.cpp).
+[[nodiscard]] Status check_cross_reference(ByteView in);
 [[nodiscard]] Result<Cleaned> clean_office(ByteView in);                 // clean/office.cpp (libarchive)
 
 // One XML part of an OOXML or ODF package (clean/office_xml.cpp, libxml2).

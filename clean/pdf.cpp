@@ -7,7 +7,8 @@
 // document ID derived from its content. Visible text, pages and embedded
 // files are not changed. Damaged files are refused, not repaired (qpdf's
 // recovery is off): a repaired file could hold what the source did not see.
-// Object streams are measured (capped inflate) before qpdf unpacks them.
+// Cross-reference streams (clean/pdf_xref.cpp) and object streams are
+// measured (capped inflate) before qpdf unpacks them.
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
@@ -120,6 +121,7 @@ Result<Cleaned> clean_pdf(ByteView in) {
   out.format = Format::pdf;
   out.media_type = "application/pdf";
   out.note = "its visible text, pages and embedded files are not changed";
+  CAIRN_CHECK(check_cross_reference(in));
   try {
     QPDF pdf;
     pdf.setSuppressWarnings(true);

@@ -105,6 +105,51 @@ TEST(Hostile, PdfObjectStreamBombIsMeasuredBeforeQpdfUnpacksIt) {
   expect_error(bytes, Errc::too_large, "decompression bomb");
 }
 
+// qpdf unpacks cross-reference streams while it opens a file (this one to
+// 64 MiB, about 140 MB of memory for `qpdf --check`): measured before.
+TEST(Hostile, PdfCrossReferenceBombIsMeasuredBeforeQpdfOpensTheFile) {
+  TempDir dir;
+  auto bomb = dir / "xref-bomb.pdf";
+  test::make_fixture({"pdf-xref-bomb", bomb.string()});
+  auto bytes = test::read_file(bomb);
+  ASSERT_LT(bytes.size(), std::size_t{1} << 20);
+  expect_error(bytes, Errc::too_large, "cross-reference that unpacks to more than 8 MiB");
+}
+
+// A filter chain would hide the Flate data from the measure: refused (qpdf
+// itself reads this file, see `qpdf --check`).
+TEST(Hostile, PdfCrossReferenceWithAFilterChainIsRefused) {
+  TempDir dir;
+  auto file = dir / "xref-filter.pdf";
+  test::make_fixture({"pdf-xref-filter", file.string()});
+  expect_error(test::read_file(file), Errc::unsupported, "packs its cross-reference in a way Cairn does not read");
+}
+
+// What real writers make: a Flate cross-reference stream with a PNG
+// predictor and object streams (qpdf writes them), and an incremental update
+// whose cross-reference stream chains to the first by /Prev.
+TEST(Hostile, PdfWithCompressedCrossReferencesIsCleaned) {
+  TempDir dir;
+  auto original = test::make_pdf(dir, "wages.pdf");
+  auto packed = dir / "packed.pdf";
+  auto r = test::run_capture({"/usr/bin/qpdf", "--object-streams=generate", original.string(), packed.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto updated = dir / "updated.pdf";
+  test::make_fixture({"pdf-xref-revisions", updated.string()});
+  for (const auto& file : {packed, updated}) {
+    auto bytes = test::read_file(file);
+    ASSERT_NE(std::string(bytes.begin(), bytes.end()).find("/XRef"), std::string::npos) << file;
+    auto cleaned = clean(bytes);
+    ASSERT_TRUE(cleaned.ok()) << file << ": " << cleaned.error().message;
+    EXPECT_EQ(cleaned->format, Format::pdf);
+  }
+  // The update's author is removed with the rest of the document information.
+  auto cleaned = clean(test::read_file(updated));
+  ASSERT_TRUE(cleaned.ok());
+  const std::string text(cleaned->content.begin(), cleaned->content.end());
+  EXPECT_EQ(text.find("Kim Chol-su"), std::string::npos);
+}
+
 TEST(Hostile, TruncatedZipAndDecompressionBomb) {
   TempDir dir;
   auto docx = test::read_file(test::make_office(dir, "docx", "report.docx"));

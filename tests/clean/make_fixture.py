@@ -10,6 +10,10 @@ tests) add the metadata. Usage:
   make_fixture.py odt OUT PICTURE      an OpenDocument text with the same kinds of detail
   make_fixture.py bomb OUT             a .docx whose document part unpacks to 40 MiB
   make_fixture.py pdf-bomb OUT         a PDF whose object stream unpacks to 70 MiB
+  make_fixture.py pdf-xref-bomb OUT    a PDF whose cross-reference stream unpacks to 64 MiB
+  make_fixture.py pdf-xref-filter OUT  a PDF whose cross-reference stream is ASCIIHex then Flate
+  make_fixture.py pdf-xref-revisions OUT  a PDF with two revisions, each with a Flate cross-reference
+                                       stream (the second with a PNG predictor and /Prev), and an author
   make_fixture.py zip OUT              a plain zip archive
   make_fixture.py same-pixels A B      exit 0 if A and B decode to the same pixels
 """
@@ -218,6 +222,66 @@ def pdf_bomb(out):
         f.write(body)
 
 
+def pdf_with_xref_stream(out, encode, filters, update=False):
+    """A PDF 1.5 with a catalogue, an empty page tree and a cross-reference
+    stream whose data is encode(table), declared with filters; with update,
+    an incremental update adding document information, whose cross-reference
+    stream uses the PNG "Up" predictor and names the first by /Prev."""
+    body = b"%PDF-1.5\n"
+    offsets = {}
+
+    def add(number, text):
+        nonlocal body
+        offsets[number] = len(body)
+        body += b"%d 0 obj\n" % number + text + b"\nendobj\n"
+
+    add(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    add(2, b"<< /Type /Pages /Kids [] /Count 0 >>")
+    xref_at = len(body)
+    rows = [(0, 0, 0xFFFF), (1, offsets[1], 0), (1, offsets[2], 0), (1, xref_at, 0)]
+    table = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in rows)
+    data = encode(table)
+    body += (b"3 0 obj\n<< /Type /XRef /Size 4 /W [1 4 2] /Root 1 0 R /Filter %s /Length %d >>\nstream\n"
+             % (filters, len(data)) + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    if update:
+        info_at = len(body)
+        body += b"4 0 obj\n<< /Author (%s) /Producer (Acrobat) >>\nendobj\n" % AUTHOR.encode()
+        second_at = len(body)
+        rows = [bytes([1]) + info_at.to_bytes(4, "big") + bytes(2), bytes([1]) + second_at.to_bytes(4, "big") + bytes(2)]
+        previous = bytes(7)
+        predicted = b""
+        for row in rows:
+            predicted += bytes([2]) + bytes((a - b) % 256 for a, b in zip(row, previous))
+            previous = row
+        data = zlib.compress(predicted)
+        body += (b"5 0 obj\n<< /Type /XRef /Size 6 /Index [4 2] /W [1 4 2] /Root 1 0 R /Info 4 0 R /Prev %d"
+                 b" /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >> /Length %d >>\nstream\n"
+                 % (xref_at, len(data)) + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % second_at)
+    with open(out, "wb") as f:
+        f.write(body)
+
+
+def pdf_xref_bomb(out):
+    """The table, then 64 MiB of zeros, in one Flate stream of about 64 KiB."""
+    def encode(table):
+        z = zlib.compressobj(9)
+        packed = z.compress(table)
+        zeros = bytes(1 << 20)
+        for _ in range(64):
+            packed += z.compress(zeros)
+        return packed + z.flush()
+    pdf_with_xref_stream(out, encode, b"/FlateDecode")
+
+
+def pdf_xref_filter(out):
+    pdf_with_xref_stream(out, lambda table: zlib.compress(table).hex().encode() + b">",
+                         b"[/ASCIIHexDecode /FlateDecode]")
+
+
+def pdf_xref_revisions(out):
+    pdf_with_xref_stream(out, zlib.compress, b"/FlateDecode", update=True)
+
+
 def plain_zip(out):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("notes/list.txt", "names and dates")
@@ -244,6 +308,12 @@ def main(argv):
         bomb(argv[2])
     elif cmd == "pdf-bomb":
         pdf_bomb(argv[2])
+    elif cmd == "pdf-xref-bomb":
+        pdf_xref_bomb(argv[2])
+    elif cmd == "pdf-xref-filter":
+        pdf_xref_filter(argv[2])
+    elif cmd == "pdf-xref-revisions":
+        pdf_xref_revisions(argv[2])
     elif cmd == "zip":
         plain_zip(argv[2])
     elif cmd == "same-pixels":
