@@ -10,20 +10,6 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-bool is_unsafe_code_point(std::uint32_t cp) {
-  if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) return true;
-  if (cp == 0x2028 || cp == 0x2029) return true;
-  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return true;
-  return false;
-}
-
-std::string visible_escape(std::uint32_t cp) {
-  char buf[16];
-  if (cp < 0x100) std::snprintf(buf, sizeof buf, "\\x%02x", cp);
-  else std::snprintf(buf, sizeof buf, "\\u%04x", cp);
-  return buf;
-}
-
 // Calls f(code point, its bytes) for each character; invalid bytes come as
 // one U+FFFD each.
 template <class F>
@@ -42,31 +28,6 @@ void for_each_char(std::string_view s, F&& f) {
 }
 
 }  // namespace
-
-std::string sanitize_for_terminal(std::string_view text, Lines lines) {
-  std::string out;
-  out.reserve(text.size());
-  bool keep = lines == Lines::keep;
-  for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t cp = 0;
-    std::size_t n = utf8_detail::decode(text, i, cp);
-    if (n == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    bool crlf = cp == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
-    if (cp == '\t' || (keep && (cp == '\n' || crlf))) out += text.substr(i, n);
-    else if (!keep && (cp == '\n' || crlf)) {
-      out += ' ';
-      if (crlf) ++i;  // the CR and its LF make one space
-    }
-    else if (is_unsafe_code_point(cp)) out += visible_escape(cp);
-    else out += text.substr(i, n);
-    i += n;
-  }
-  return out;
-}
 
 std::string preview(std::string_view text, std::size_t max_chars) {
   // The first line with something on it.
@@ -103,7 +64,7 @@ std::string safe_file_name(std::string_view name, std::size_t position) {
   if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
   std::string clean;
   for_each_char(name, [&](std::uint32_t cp, std::string_view bytes) {
-    if (is_unsafe_code_point(cp) || cp == 0xfffd || cp == ':') clean += '_';
+    if (is_terminal_unsafe(cp) || cp == 0xfffd || cp == ':') clean += '_';
     else clean += bytes;
   });
   // Trim spaces, and leading dots: no hidden files, no "." or "..".

@@ -3,26 +3,21 @@
 // choose the directory. Testimony is hostile input as far as the terminal
 // and the file system are concerned: an escape sequence can rewrite the
 // screen, retitle the window or (on some terminals) inject input, and bidi
-// overrides can make text read differently from what it is.
+// overrides can make text read differently from what it is. The terminal
+// sanitiser itself is common/text.h (the client shows replies with it too).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
+#include "common/text.h"  // sanitize_for_terminal: the one terminal sanitiser
+
 namespace cairn::analyst {
 
 // ---- Implementation constants ----
 inline constexpr std::size_t kMaxFileNameBytes = 200;
 inline constexpr std::size_t kPreviewChars = 48;
-
-enum class Lines { keep, flatten };
-
-// Printable text: well-formed UTF-8 passes unchanged (Korean, Russian, any
-// script); C0 and C1 controls (except tab, and newline / CR LF when lines are
-// kept), DEL, line/paragraph separators and bidi overrides/isolates are shown
-// as visible escapes (\x1b, \u202e); invalid UTF-8 bytes become U+FFFD.
-[[nodiscard]] std::string sanitize_for_terminal(std::string_view text, Lines lines = Lines::keep);
 
 // The first non-empty line, sanitised, at most max_chars code points (then "…").
 [[nodiscard]] std::string preview(std::string_view text, std::size_t max_chars = kPreviewChars);

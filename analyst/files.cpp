@@ -50,32 +50,4 @@ Status write_new_file_at(int dir_fd, const std::string& name, ByteView data, mod
   return st;
 }
 
-Result<Bytes> read_file_capped(const std::filesystem::path& path, std::size_t cap, std::string_view what) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return make_error(errno == ENOENT ? Errc::not_found : Errc::io,
-                      "cannot read " + std::string(what) + " " + path.string() + ": " + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return make_error(Errc::invalid_argument, path.string() + " is not a regular file");
-  }
-  if (static_cast<std::uint64_t>(st.st_size) > cap) {
-    ::close(fd);
-    return make_error(Errc::too_large, std::string(what) + " " + path.string() + " is " + std::to_string(st.st_size) +
-                                           " bytes; the limit is " + std::to_string(cap));
-  }
-  Bytes out(static_cast<std::size_t>(st.st_size));
-  std::size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  if (done != out.size()) return make_error(Errc::io, "could not read all of " + path.string());
-  return out;
-}
-
 }  // namespace cairn::analyst

@@ -1,5 +1,6 @@
 // Files on the station: everything written is new (never overwritten), owned
 // by the analyst only where it matters, and synced before we say it is done.
+// (Reading is common/files.h, read_file_capped.)
 #pragma once
 
 #include <sys/types.h>
@@ -19,10 +20,5 @@ namespace cairn::analyst {
 // The same, relative to an open directory (extract: no path resolution after
 // the directory was opened, so no symlink race).
 [[nodiscard]] Status write_new_file_at(int dir_fd, const std::string& name, ByteView data, mode_t mode);
-
-// Reads a whole regular file of at most `cap` bytes (checked before reading).
-// `what` names it in errors ("the export bundle").
-[[nodiscard]] Result<Bytes> read_file_capped(const std::filesystem::path& path, std::size_t cap,
-                                             std::string_view what);
 
 }  // namespace cairn::analyst

@@ -11,6 +11,7 @@
 #include "crypto/age.h"
 #include "crypto/drop.h"
 #include "crypto/hash.h"
+#include "crypto/sign.h"
 #include "proto/drop.pb.h"
 
 namespace cairn::analyst {
@@ -23,15 +24,6 @@ constexpr std::size_t kImportBatchDrops = 256;
 
 // imported_drops.outcome: why a drop's content is safely handled.
 enum class Outcome : std::int64_t { text = 1, chunk = 2, cover = 3, duplicate = 4, quarantined = 5 };
-
-std::string fingerprint(ByteView key) { return to_hex(key.first(8)) + "…"; }
-
-template <std::size_t N>
-bool copy_exact(const std::string& field, ByteArray<N>& out) {
-  if (field.size() != N) return false;
-  std::copy(field.begin(), field.end(), out.begin());
-  return true;
-}
 
 Result<std::set<std::uint32_t>> known_drop_sizes(Vault& vault) {
   CAIRN_TRY(auto q, vault.db().prepare("SELECT size FROM drop_sizes;"));
@@ -66,29 +58,35 @@ Result<std::pair<wire::ExportManifest, RelayRecord>> check_manifest(Vault& vault
   CAIRN_TRY(auto envelope, wire::open_export_manifest(bytes));
   CAIRN_TRY(auto organisation, organisation_public_key(vault));
   CAIRN_TRY(auto known, relays(vault));
-  for (const auto& relay : known) {
-    if (!wire::verify_export_manifest(envelope, relay.keys.signing).ok()) continue;
-    CAIRN_TRY(auto manifest, wire::parse_export_manifest_body(envelope.body));
-    if (manifest.relay_signing_key != relay.keys.signing)
-      return make_error(Errc::malformed, "the export manifest names another signing key than the relay that signed it");
-    if (manifest.organisation_key != organisation)
-      return make_error(Errc::untrusted, "relay '" + relay.name + "' was certified by this organisation but is now "
-                                         "pinned to another organisation key (" +
-                                             fingerprint(manifest.organisation_key) + ")");
-    return std::make_pair(std::move(manifest), relay);
-  }
-  auto claimed = wire::parse_export_manifest_body(envelope.body);
-  if (claimed.ok() && claimed->organisation_key != organisation)
-    return make_error(Errc::untrusted, "this export bundle comes from a relay of another organisation (organisation key " +
-                                           fingerprint(claimed->organisation_key) + "), not this one (" +
-                                           fingerprint(organisation) + ")");
-  if (claimed.ok() && std::none_of(known.begin(), known.end(), [&](const RelayRecord& r) {
-        return r.keys.signing == claimed->relay_signing_key;
-      }))
-    return make_error(Errc::untrusted, "this export bundle is signed by a relay this organisation has not certified "
-                                       "(relay signing key " + fingerprint(claimed->relay_signing_key) + ")");
-  return make_error(Errc::bad_signature,
-                    "the export manifest's signature does not verify: the bundle was altered or damaged");
+  std::vector<crypto::Ed25519Public> signing_keys;
+  for (const auto& relay : known) signing_keys.push_back(relay.keys.signing);
+  CAIRN_TRY(auto signer, crypto::verify_or_explain(
+      signing_keys, crypto::sign_context::kExportManifest, envelope.body, envelope.signature,
+      [&]() -> std::optional<Error> {
+        auto claimed = wire::parse_export_manifest_body(envelope.body);
+        if (claimed.ok() && claimed->organisation_key != organisation)
+          return make_error(Errc::untrusted,
+                            "this export bundle comes from a relay of another organisation (organisation key " +
+                                fingerprint(claimed->organisation_key) + "), not this one (" +
+                                fingerprint(organisation) + ")");
+        if (claimed.ok() && std::none_of(known.begin(), known.end(), [&](const RelayRecord& r) {
+              return r.keys.signing == claimed->relay_signing_key;
+            }))
+          return make_error(Errc::untrusted, "this export bundle is signed by a relay this organisation has not "
+                                             "certified (relay signing key " +
+                                                 fingerprint(claimed->relay_signing_key) + ")");
+        return std::nullopt;
+      },
+      "the export manifest's signature does not verify: the bundle was altered or damaged"));
+  const RelayRecord& relay = known[signer];
+  CAIRN_TRY(auto manifest, wire::parse_export_manifest_body(envelope.body));
+  if (manifest.relay_signing_key != relay.keys.signing)
+    return make_error(Errc::malformed, "the export manifest names another signing key than the relay that signed it");
+  if (manifest.organisation_key != organisation)
+    return make_error(Errc::untrusted, "relay '" + relay.name + "' was certified by this organisation but is now "
+                                       "pinned to another organisation key (" +
+                                           fingerprint(manifest.organisation_key) + ")");
+  return std::make_pair(std::move(manifest), relay);
 }
 
 // Tries the identities in groups (age caps identities per file).

@@ -5,6 +5,7 @@
 
 #include "analyst/files.h"
 #include "analyst/keys.h"
+#include "common/files.h"
 #include "common/lines.h"
 #include "crypto/drop_address.h"
 #include "wire/file_kind.h"

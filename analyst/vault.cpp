@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "analyst/files.h"
+#include "common/files.h"
 #include "crypto/argon2.h"
 
 namespace cairn::analyst {
@@ -123,7 +124,7 @@ Result<VaultParams> Vault::read_params(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(path, ec))
     return make_error(Errc::not_found, "there is no vault in " + dir.string());
-  CAIRN_TRY(auto bytes, read_file_capped(path, kVaultParamsMaxBytes, "the vault parameters file"));
+  CAIRN_TRY(auto bytes, read_file_capped(path, kVaultParamsMaxBytes, "the vault parameters file", Symlinks::refuse));
   return parse_vault_params(as_chars(bytes));
 }
 

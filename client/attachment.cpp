@@ -1,9 +1,7 @@
 #include "client/attachment.h"
 
-#include <fstream>
-#include <iterator>
-
 #include "clean/clean.h"
+#include "common/files.h"
 #include "crypto/secret.h"
 
 namespace cairn::client {
@@ -25,15 +23,12 @@ std::string media_type_from_name(const fs::path& p) {
   return "application/octet-stream";
 }
 
+// One allocation of the file's size (read_file_capped), so no partial copy of
+// the plaintext is left behind in freed memory by a growing buffer.
 Result<Bytes> read_whole(const fs::path& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec) return make_error(Errc::not_found, "cannot read the attachment " + path.string() + ": " + ec.message());
-  if (size > kMaxAttachmentBytes)
+  auto content = read_file_capped(path, kMaxAttachmentBytes, "the attachment");
+  if (!content.ok() && content.code() == Errc::too_large)
     return make_error(Errc::too_large, "the attachment " + path.string() + " is larger than 256 MiB");
-  std::ifstream in(path, std::ios::binary);
-  Bytes content(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
-  if (content.size() != size) return make_error(Errc::io, "could not read all of " + path.string());
   return content;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "common/utf8.h"
 #include "crypto/age.h"
 #include "crypto/reply_batch.h"
 #include "wire/protocol.h"
@@ -51,29 +50,6 @@ FoundReplies find_replies(std::span<const Bytes> board, const crypto::X25519KeyP
   std::stable_sort(found.replies.begin(), found.replies.end(),
                    [](const auto& a, const auto& b) { return a.day < b.day; });
   return found;
-}
-
-std::string printable_reply_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t cp = 0;
-    std::size_t n = utf8_detail::decode(text, i, cp);
-    if (n == 0) {  // open_reply only returns UTF-8; be safe anyway
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    bool control = (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f);
-    bool reorders = (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
-                    cp == 0x2029;
-    if (control || reorders)
-      out += "\xEF\xBF\xBD";
-    else
-      out.append(text.substr(i, n));
-    i += n;
-  }
-  return out;
 }
 
 }  // namespace cairn::client

@@ -41,9 +41,4 @@ struct FoundReplies {
 // else that does not open) are skipped without a trace.
 [[nodiscard]] FoundReplies find_replies(std::span<const Bytes> board, const crypto::X25519KeyPair& reply_key);
 
-// Replaces characters that could drive the terminal (C0/C1 controls other
-// than newline and tab, bidirectional overrides and isolates, line and
-// paragraph separators) by U+FFFD, so a reply cannot rewrite the screen.
-[[nodiscard]] std::string printable_reply_text(std::string_view text);
-
 }  // namespace cairn::client

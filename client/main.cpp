@@ -5,18 +5,18 @@
 
 #include <cstdio>
 #include <functional>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "client/attachment.h"
 #include "client/check.h"
 #include "client/codename.h"
+#include "common/files.h"
 #include "common/hardening.h"
 #include "client/secret_input.h"
 #include "client/submit.h"
 #include "client/tor_route.h"
 #include "common/cli.h"
+#include "common/text.h"
 #include "crypto/drop_address.h"
 
 namespace {
@@ -38,12 +38,12 @@ Result<std::string> read_text(const std::string& path) {
     }
     return text;
   }
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec) return make_error(Errc::not_found, "cannot read " + path + ": " + ec.message());
-  if (size > kMaxTextBytes) return make_error(Errc::too_large, path + " is larger than 16 MiB");
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  auto bytes = read_file_capped(path, kMaxTextBytes, "");
+  if (!bytes.ok() && bytes.code() == Errc::too_large) return make_error(Errc::too_large, path + " is larger than 16 MiB");
+  if (!bytes.ok()) return bytes.error();
+  std::string text(as_chars(*bytes));
+  crypto::wipe(*bytes);
+  return text;
 }
 
 // "connecting to Tor: 45%": on a terminal one line updated in place,
@@ -204,7 +204,7 @@ int cmd_check(const std::string& to, const client::RouteRequest& route_request, 
     std::cout << "reply " << (i + 1) << " of " << found.replies.size();
     if (r.day != 0) std::cout << ", written " << format_day(r.day);
     if (r.in_reply_to_day != 0) std::cout << ", answering your message of " << format_day(r.in_reply_to_day);
-    std::cout << ":\n" << client::printable_reply_text(r.text) << "\n\n";
+    std::cout << ":\n" << sanitize_for_terminal(r.text) << "\n\n";
   }
   std::cout.flush();
   if (found.unreadable > 0)

@@ -2,9 +2,8 @@
 
 #include <cctype>
 #include <charconv>
-#include <fstream>
-#include <iterator>
 
+#include "common/files.h"
 #include "common/lines.h"
 
 namespace cairn::client {
@@ -106,15 +105,11 @@ Result<std::vector<BridgeLine>> parse_bridge_lines(std::string_view text) {
 }
 
 Result<std::vector<BridgeLine>> read_bridges_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) return make_error(Errc::not_found, "cannot read the bridges file " + path.string() + ": " + ec.message());
-  if (size > kMaxBridgesFileBytes)
+  auto bytes = read_file_capped(path, kMaxBridgesFileBytes, "the bridges file");
+  if (!bytes.ok() && bytes.code() == Errc::too_large)
     return make_error(Errc::too_large, "the bridges file " + path.string() + " is larger than 64 KiB");
-  std::ifstream in(path, std::ios::binary);
-  std::string text(std::istreambuf_iterator<char>(in), {});
-  if (text.size() != size) return make_error(Errc::io, "could not read all of " + path.string());
-  auto parsed = parse_bridge_lines(text);
+  if (!bytes.ok()) return bytes.error();
+  auto parsed = parse_bridge_lines(as_chars(*bytes));
   if (!parsed.ok()) return make_error(parsed.code(), path.string() + ", " + parsed.error().message);
   return parsed;
 }

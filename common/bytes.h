@@ -44,6 +44,21 @@ inline std::string to_hex(ByteView b) {
   return out;
 }
 
+// A public key as it appears in messages: its first 8 bytes in hex, then "…"
+// (enough to tell keys apart by eye, short enough for one line).
+inline std::string fingerprint(ByteView key) {
+  return to_hex(key.first(key.size() < 8 ? key.size() : 8)) + "…";
+}
+
+// Copies a field of a parsed message into a fixed-size array; false (and
+// `out` untouched) unless the field is exactly N bytes.
+template <std::size_t N>
+[[nodiscard]] bool copy_exact(std::string_view field, ByteArray<N>& out) {
+  if (field.size() != N) return false;
+  for (std::size_t i = 0; i < N; ++i) out[i] = static_cast<std::uint8_t>(field[i]);
+  return true;
+}
+
 // Parses hex (either case); nullopt on odd length or a non-hex character.
 inline std::optional<Bytes> from_hex(std::string_view s) {
   auto nibble = [](char c) -> int {

@@ -31,32 +31,38 @@ inline std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) 
 }
 }  // namespace utf8_detail
 
-// Well-formed UTF-8.
-[[nodiscard]] inline bool is_valid_utf8(std::string_view s) {
+// Characters that can drive a terminal or make text read as something else:
+// C0 and C1 controls, DEL, line and paragraph separators, and bidirectional
+// overrides and isolates.
+[[nodiscard]] inline bool is_terminal_unsafe(std::uint32_t cp) {
+  if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) return true;
+  if (cp == 0x2028 || cp == 0x2029) return true;
+  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return true;
+  return false;
+}
+
+// True if `s` is well-formed UTF-8 and every code point passes `keep`.
+template <class Keep>
+[[nodiscard]] bool every_code_point(std::string_view s, Keep&& keep) {
   std::uint32_t cp = 0;
   for (std::size_t i = 0; i < s.size();) {
     std::size_t n = utf8_detail::decode(s, i, cp);
-    if (n == 0) return false;
+    if (n == 0 || !keep(cp)) return false;
     i += n;
   }
   return true;
 }
 
-// Well-formed UTF-8 that is safe to print inside a one-line message: no C0 or
-// C1 control characters, no DEL, no line or paragraph separators, and no
-// bidirectional overrides or isolates (which could make a name display as a
-// different name).
+// Well-formed UTF-8.
+[[nodiscard]] inline bool is_valid_utf8(std::string_view s) {
+  return every_code_point(s, [](std::uint32_t) { return true; });
+}
+
+// Well-formed UTF-8 that is safe to print inside a one-line message: no
+// is_terminal_unsafe character (bidirectional overrides could make a name
+// display as a different name).
 [[nodiscard]] inline bool is_display_safe_utf8(std::string_view s) {
-  std::uint32_t cp = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = utf8_detail::decode(s, i, cp);
-    if (n == 0) return false;
-    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return false;
-    if (cp == 0x2028 || cp == 0x2029) return false;
-    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return false;
-    i += n;
-  }
-  return true;
+  return every_code_point(s, [](std::uint32_t cp) { return !is_terminal_unsafe(cp); });
 }
 
 }  // namespace cairn

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/text.h"
 #include "common/utf8.h"
 
 namespace cairn::crypto {
@@ -56,10 +57,6 @@ Bytes encode_signed_part(const CertificateFields& f, const Ed25519Public& issuer
   std::copy(f.label.begin(), f.label.end(), out.begin() + kCertificateHeaderBytes);
   return out;
 }
-
-std::string fingerprint(ByteView key) { return to_hex(key.first(8)) + "…"; }
-
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // Who the certificate is about, for messages.
 std::string describe_subject(const Certificate& c, std::string_view analyst_name = {}) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/text.h"
+
 namespace cairn::crypto::noise {
 namespace {
 
@@ -80,8 +82,6 @@ bool sends_static(const HandshakePattern& p, Role r) {
   }
   return false;
 }
-
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
 

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/text.h"
 #include "crypto/pow.h"
+#include "crypto/signed_envelope.h"
 #include "proto/keys.pb.h"
 
 namespace cairn::crypto {
 namespace {
-
-std::string fingerprint(ByteView key) { return to_hex(key.first(8)) + "…"; }
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 template <std::size_t N>
 bool same_key(const ByteArray<N>& a, ByteView b) {
@@ -124,31 +123,24 @@ Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBund
 
 Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed25519Public& organisation_key,
                                             DayNumber today) {
-  if (signed_bundle.size() > kKeyBundleMaxBytes)
-    return make_error(Errc::too_large, "the key bundle is " + std::to_string(signed_bundle.size()) +
-                                           " bytes; the limit is " + std::to_string(kKeyBundleMaxBytes));
-  cairn::v1::SignedKeyBundle outer;
-  if (!outer.ParseFromArray(signed_bundle.data(), static_cast<int>(signed_bundle.size())))
-    return make_error(Errc::malformed, "the key bundle is damaged: it does not parse");
-  if (outer.signature().size() != kEd25519SignatureBytes)
-    return make_error(Errc::malformed, "the key bundle's signature is not 64 bytes");
-
-  // Verify before parsing the body; parse an unverified body only to explain a failure.
-  if (!verify(organisation_key, sign_context::kKeyBundle, as_bytes(outer.body()), as_bytes(outer.signature()))
-           .ok()) {
-    cairn::v1::KeyBundleBody claimed;
-    if (claimed.ParseFromString(outer.body()) && !claimed.organisation_key().empty() &&
-        !same_key(organisation_key, as_bytes(claimed.organisation_key())))
-      return make_error(Errc::untrusted,
-                        "the key bundle was signed by a different organisation key (" +
-                            fingerprint(as_bytes(claimed.organisation_key())) +
-                            ") than the one in the drop address (" + fingerprint(organisation_key) + ")");
-    return make_error(Errc::bad_signature,
-                      "the key bundle's signature does not verify: it was altered or damaged");
-  }
+  CAIRN_TRY(auto outer, open_envelope<cairn::v1::SignedKeyBundle>(signed_bundle, kKeyBundleMaxBytes, "key bundle"));
+  CAIRN_CHECK(verify_or_explain(
+      std::span(&organisation_key, 1), sign_context::kKeyBundle, outer.body, outer.signature,
+      [&]() -> std::optional<Error> {
+        cairn::v1::KeyBundleBody claimed;
+        if (claimed.ParseFromArray(outer.body.data(), static_cast<int>(outer.body.size())) &&
+            !claimed.organisation_key().empty() &&
+            !same_key(organisation_key, as_bytes(claimed.organisation_key())))
+          return make_error(Errc::untrusted,
+                            "the key bundle was signed by a different organisation key (" +
+                                fingerprint(as_bytes(claimed.organisation_key())) +
+                                ") than the one in the drop address (" + fingerprint(organisation_key) + ")");
+        return std::nullopt;
+      },
+      "the key bundle's signature does not verify: it was altered or damaged"));
 
   cairn::v1::KeyBundleBody body;
-  if (!body.ParseFromString(outer.body()))
+  if (!body.ParseFromArray(outer.body.data(), static_cast<int>(outer.body.size())))
     return make_error(Errc::malformed, "the signed key bundle body does not parse");
   if (body.version() != kKeyBundleVersion)
     return make_error(Errc::unsupported, "key bundle version " + std::to_string(body.version()) +

@@ -5,13 +5,13 @@
 #include <string>
 
 #include "crypto/age.h"
+#include "crypto/signed_envelope.h"
 #include "proto/bundle.pb.h"
 
 namespace cairn::crypto {
 namespace {
 
 std::string n(std::size_t v) { return std::to_string(v); }
-std::string fingerprint(ByteView key) { return to_hex(key.first(std::min<std::size_t>(8, key.size()))) + "…"; }
 
 bool same_key(const Ed25519Public& key, const std::string& field) {
   auto bytes = as_bytes(field);
@@ -81,30 +81,25 @@ Result<Bytes> build_reply_batch(const Ed25519KeyPair& organisation, std::span<co
 
 Result<VerifiedReplyBatch> verify_reply_batch(ByteView signed_batch, const Ed25519Public& organisation_key,
                                               DayNumber today) {
-  if (signed_batch.size() > kMaxReplyBatchBytes)
-    return make_error(Errc::too_large, "the reply batch is " + n(signed_batch.size()) + " bytes; the limit is " +
-                                           n(kMaxReplyBatchBytes));
-  cairn::v1::SignedReplyBatch outer;
-  if (!outer.ParseFromArray(signed_batch.data(), static_cast<int>(signed_batch.size())))
-    return make_error(Errc::malformed, "the reply batch is damaged: it does not parse");
-  if (outer.signature().size() != kEd25519SignatureBytes)
-    return make_error(Errc::malformed, "the reply batch's signature is not 64 bytes");
-
-  // Verify before parsing the body; parse an unverified body only to explain a failure.
-  if (!verify(organisation_key, sign_context::kReplyBatch, as_bytes(outer.body()), as_bytes(outer.signature()))
-           .ok()) {
-    cairn::v1::ReplyBatch claimed;
-    if (claimed.ParseFromString(outer.body()) && !claimed.organisation_key().empty() &&
-        !same_key(organisation_key, claimed.organisation_key()))
-      return make_error(Errc::untrusted, "the reply batch was signed by a different organisation key (" +
-                                             fingerprint(as_bytes(claimed.organisation_key())) +
-                                             ") than the one this relay pins (" + fingerprint(organisation_key) +
-                                             ")");
-    return make_error(Errc::bad_signature, "the reply batch's signature does not verify: it was altered or damaged");
-  }
+  CAIRN_TRY(auto outer, open_envelope<cairn::v1::SignedReplyBatch>(signed_batch, kMaxReplyBatchBytes, "reply batch"));
+  CAIRN_CHECK(verify_or_explain(
+      std::span(&organisation_key, 1), sign_context::kReplyBatch, outer.body, outer.signature,
+      [&]() -> std::optional<Error> {
+        cairn::v1::ReplyBatch claimed;
+        if (claimed.ParseFromArray(outer.body.data(), static_cast<int>(outer.body.size())) &&
+            !claimed.organisation_key().empty() &&
+            !same_key(organisation_key, claimed.organisation_key()))
+          return make_error(Errc::untrusted, "the reply batch was signed by a different organisation key (" +
+                                                 fingerprint(as_bytes(claimed.organisation_key())) +
+                                                 ") than the one this relay pins (" + fingerprint(organisation_key) +
+                                                 ")");
+        return std::nullopt;
+      },
+      "the reply batch's signature does not verify: it was altered or damaged"));
 
   cairn::v1::ReplyBatch body;
-  if (!body.ParseFromString(outer.body())) return make_error(Errc::malformed, "the signed reply batch does not parse");
+  if (!body.ParseFromArray(outer.body.data(), static_cast<int>(outer.body.size())))
+    return make_error(Errc::malformed, "the signed reply batch does not parse");
   if (body.version() != kReplyBatchVersion)
     return make_error(Errc::unsupported, "reply batch version " + n(body.version()) +
                                              " is not supported; this Cairn understands version " +

@@ -10,6 +10,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "common/bytes.h"
@@ -62,6 +65,24 @@ inline constexpr std::string_view kReplyBatch = "cairn reply batch v1";
 // Errc::invalid_argument for an invalid context.
 [[nodiscard]] Status verify(const Ed25519Public& public_key, std::string_view context,
                             ByteView message, ByteView signature);
+
+// Verify first, parse after: the one way Cairn checks a signed object against
+// the keys allowed to sign it (key bundles, reply batches, export manifests,
+// import receipts). Returns the position in `candidates` of the first key
+// whose signature over `message` under `context` verifies. If none does, the
+// message is unverified and may be parsed only to explain the failure:
+// `explain()` returns the more specific error it finds (another organisation,
+// a signer never certified) or nullopt, and then the answer is
+// Errc::bad_signature with the message `altered`.
+template <class Explain>
+[[nodiscard]] Result<std::size_t> verify_or_explain(std::span<const Ed25519Public> candidates,
+                                                    std::string_view context, ByteView message, ByteView signature,
+                                                    Explain&& explain, std::string_view altered) {
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    if (verify(candidates[i], context, message, signature).ok()) return i;
+  if (std::optional<Error> why = explain()) return *std::move(why);
+  return make_error(Errc::bad_signature, std::string(altered));
+}
 
 // Errc::malformed unless the key is a canonical encoding of a point of prime
 // order (not the identity, not small order): what a pinned or certified key must be.

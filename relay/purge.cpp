@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "crypto/key_bundle.h"
+#include "crypto/sign.h"
 #include "relay/export.h"
 #include "relay/relay_keys.h"
 #include "wire/export_bundle.h"
@@ -11,8 +12,6 @@
 
 namespace cairn::relay {
 namespace {
-
-std::string fingerprint(ByteView key) { return to_hex(key.first(8)) + "…"; }
 
 // Every drop the receipt names must be in the export it answers: the
 // receipt carries that export's manifest, which only this relay can have
@@ -61,20 +60,22 @@ Result<PurgeReport> purge_with_receipt(Store& store, ByteView receipt_file, DayN
     return make_error(verified.code(), "the published key bundle does not verify today, so the receipt's analyst "
                                        "cannot be checked: " + verified.error().message);
   const auto& analysts = verified->analysts;
-  auto signer = std::find_if(analysts.begin(), analysts.end(), [&](const crypto::CertifiedAnalyst& a) {
-    return wire::verify_import_receipt(envelope, a.identity_key).ok();
-  });
-  if (signer == analysts.end()) {
-    // Read the unverified body only to say why.
-    auto claimed = wire::parse_import_receipt_body(envelope.body);
-    if (claimed.ok() && std::none_of(analysts.begin(), analysts.end(), [&](const crypto::CertifiedAnalyst& a) {
-          return a.identity_key == claimed->analyst_identity_key;
-        }))
-      return make_error(Errc::untrusted, "this import receipt is signed by an analyst key (" +
-                                             fingerprint(claimed->analyst_identity_key) +
-                                             ") that the published key bundle does not certify");
-    return make_error(Errc::bad_signature, "the import receipt's signature does not verify: it was altered or damaged");
-  }
+  std::vector<crypto::Ed25519Public> identity_keys;
+  for (const auto& a : analysts) identity_keys.push_back(a.identity_key);
+  CAIRN_TRY(auto signer_index, crypto::verify_or_explain(
+      identity_keys, crypto::sign_context::kImportReceipt, envelope.body, envelope.signature,
+      [&]() -> std::optional<Error> {
+        auto claimed = wire::parse_import_receipt_body(envelope.body);
+        if (claimed.ok() && std::none_of(analysts.begin(), analysts.end(), [&](const crypto::CertifiedAnalyst& a) {
+              return a.identity_key == claimed->analyst_identity_key;
+            }))
+          return make_error(Errc::untrusted, "this import receipt is signed by an analyst key (" +
+                                                 fingerprint(claimed->analyst_identity_key) +
+                                                 ") that the published key bundle does not certify");
+        return std::nullopt;
+      },
+      "the import receipt's signature does not verify: it was altered or damaged"));
+  const auto* signer = &analysts[signer_index];
   CAIRN_TRY(auto receipt, wire::parse_import_receipt_body(envelope.body));
   if (receipt.analyst_identity_key != signer->identity_key)
     return make_error(Errc::malformed, "the import receipt names another analyst than the one who signed it");

@@ -6,37 +6,6 @@
 namespace cairn::analyst {
 namespace {
 
-TEST(Display, KoreanAndRussianPassUnchanged) {
-  std::string text = "저는 러시아 건설 현장에서 일했습니다.\nЗарплату не платили три месяца.\n\tИ паспорт забрали.\r\n";
-  EXPECT_EQ(sanitize_for_terminal(text), text);
-}
-
-TEST(Display, TerminalControlsBecomeVisible) {
-  struct Case {
-    std::string in, out;
-  } cases[] = {
-      {"a\x1b[2Jb", "a\\x1b[2Jb"},                       // clear screen
-      {"\x1b]0;owned\x07", "\\x1b]0;owned\\x07"},        // window title (OSC)
-      {"x\ry", "x\\x0dy"},                               // a lone CR overwrites the line
-      {"del\x7f", "del\\x7f"},
-      {"c1\xc2\x9b" "31m", "c1\\x9b31m"},                // C1 CSI (U+009B)
-      {"abc\xe2\x80\xae" "cba", "abc\\u202ecba"},        // right-to-left override
-      {"iso\xe2\x81\xa6x", "iso\\u2066x"},               // left-to-right isolate
-      {"line\xe2\x80\xa8sep", "line\\u2028sep"},
-      {"bad\xff" "byte", "bad\xef\xbf\xbd" "byte"},      // invalid UTF-8 -> U+FFFD
-      {"nul\0x", "nul\\x00x"},
-  };
-  for (auto& c : cases) {
-    if (c.in.rfind("nul", 0) == 0) c.in = std::string("nul\0x", 5);
-    EXPECT_EQ(sanitize_for_terminal(c.in), c.out) << c.out;
-    EXPECT_EQ(sanitize_for_terminal(c.in).find('\x1b'), std::string::npos);
-  }
-}
-
-TEST(Display, FlattenTurnsLinesIntoSpaces) {
-  EXPECT_EQ(sanitize_for_terminal("a\nb\r\nc", Lines::flatten), "a b c");
-}
-
 TEST(Display, PreviewTakesTheFirstNonEmptyLineAndCutsOnCharacters) {
   EXPECT_EQ(preview("\n  \nПервая строка\nвторая"), "Первая строка");
   std::string korean;

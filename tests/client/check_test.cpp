@@ -52,14 +52,5 @@ TEST(FindReplies, AReplyFromANewerCairnIsCountedAsUnreadable) {
   EXPECT_EQ(find_replies(board, mine).unreadable, 1u);
 }
 
-TEST(PrintableReplyText, KeepsTextAndLineBreaksButNotTerminalControls) {
-  EXPECT_EQ(printable_reply_text("안녕하세요\nПривет\tok"), "안녕하세요\nПривет\tok");
-  EXPECT_EQ(printable_reply_text("a\x1b[2Jb"), "a\xEF\xBF\xBD[2Jb");
-  EXPECT_EQ(printable_reply_text("\r"), "\xEF\xBF\xBD");
-  EXPECT_EQ(printable_reply_text("x\xc2\x9by"), "x\xEF\xBF\xBDy");         // C1 CSI
-  EXPECT_EQ(printable_reply_text("\xe2\x80\xae" "abc"), "\xEF\xBF\xBD" "abc");  // right-to-left override
-  EXPECT_EQ(printable_reply_text("\xff"), "\xEF\xBF\xBD");
-}
-
 }  // namespace
 }  // namespace cairn::client

@@ -1,0 +1,86 @@
+// The cairn-analyst commands: analyst/main.cpp parses the command line and
+// calls one of these. Each lives in a file named after it (init_command.cpp,
+// keys_command.cpp, ...), prints its result on standard output (testimony
+// alone on standard output, what is said about it on standard error) and its
+// failure as "cairn: error: ..." (common/cli.h), and returns the process exit
+// code. Every command that needs the vault opens it with open_or_report.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analyst/import.h"
+#include "analyst/key_bundle.h"
+#include "analyst/passphrase.h"
+#include "analyst/testimony.h"
+#include "analyst/vault.h"
+#include "common/day.h"
+#include "common/result.h"
+
+namespace cairn::analyst {
+
+// What every command is given (the global options): the vault, where the
+// passphrase comes from, and the day.
+struct CommandContext {
+  std::filesystem::path vault = "cairn-vault";
+  int passphrase_fd = -1;  // -1: ask on the terminal
+  DayNumber today = 0;
+  // cairn-analyst-testing only (never packaged): opens vaults made with
+  // init --insecure-fast-kdf, with a warning; the shipped program refuses them.
+  bool testing_build = false;
+  [[nodiscard]] PassphraseSource source() const {
+    PassphraseSource s;
+    if (passphrase_fd >= 0) s.fd = passphrase_fd;
+    return s;
+  }
+};
+
+inline constexpr std::string_view kInsecureKdfWarning =
+    "this vault uses a fast, insecure passphrase key derivation (made with --insecure-fast-kdf, for tests only)";
+
+// A passphrase that could not be read, with the hint that fits.
+[[nodiscard]] int fail_passphrase(const Error& e);
+// Opens the vault or prints why not; null on failure (after printing, with
+// exit_code set).
+[[nodiscard]] std::unique_ptr<Vault> open_or_report(const CommandContext& g, int& exit_code);
+
+// init: the vault, the organisation key and the first analyst.
+[[nodiscard]] int init_command(const CommandContext& g, const std::string& name, bool insecure);
+
+// analyst add / list.
+[[nodiscard]] int analyst_add_command(const CommandContext& g, const std::string& name);
+[[nodiscard]] int analyst_list_command(const CommandContext& g);
+
+// relay add / list: relays this organisation certifies.
+[[nodiscard]] int relay_add_command(const CommandContext& g, const std::string& name, const std::string& keys_text);
+[[nodiscard]] int relay_list_command(const CommandContext& g);
+
+// keys list / rotate / bundle / address / export-age-identity.
+[[nodiscard]] int keys_list_command(const CommandContext& g);
+[[nodiscard]] int keys_rotate_command(const CommandContext& g, DayNumber grace);
+// bridges_file: Tor bridge lines to sign into the bundle (empty: none).
+[[nodiscard]] int keys_bundle_command(const CommandContext& g, BundleOptions options, const std::filesystem::path& bridges_file,
+                                      const std::filesystem::path& out);
+[[nodiscard]] int keys_address_command(const CommandContext& g, const std::string& relay, const std::string& host,
+                                       std::uint16_t port, const std::filesystem::path& qr);
+[[nodiscard]] int keys_export_age_command(const CommandContext& g, std::optional<std::int64_t> key_id, const std::string& out);
+
+// import: an export bundle, and the signed receipt for the relay.
+[[nodiscard]] int import_command(const CommandContext& g, const std::filesystem::path& bundle,
+                                 const std::filesystem::path& receipt, ImportOptions options);
+
+// list / show / extract: reading testimony.
+[[nodiscard]] std::string testimony_kind(const TestimonySummary& s);  // "text", "files(2)", "incomplete", ...
+[[nodiscard]] int list_command(const CommandContext& g);
+[[nodiscard]] int show_command(const CommandContext& g, std::int64_t id, bool raw);
+[[nodiscard]] int extract_command(const CommandContext& g, std::int64_t id, const std::filesystem::path& out);
+
+// reply: answers a source with a signed reply batch for cairn-relay publish.
+[[nodiscard]] int reply_command(const CommandContext& g, std::int64_t id, const std::string& text_path,
+                                const std::filesystem::path& out, DayNumber keep);
+
+}  // namespace cairn::analyst
