@@ -38,11 +38,14 @@ foreach(program cairn cairn-relay cairn-analyst)
   add_custom_command(
     OUTPUT ${page}.gz
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CAIRN_MAN_DIR}
+    # Each subcommand's --help becomes a COMMANDS section.
+    COMMAND ${CMAKE_COMMAND} -E env LC_ALL=C.UTF-8 ${PROJECT_SOURCE_DIR}/packaging/man/commands.sh
+            $<TARGET_FILE:${program}> ${PROJECT_SOURCE_DIR}/packaging/man/${program}.h2m ${page}.h2m
     COMMAND ${CMAKE_COMMAND} -E env LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1796169600
             ${HELP2MAN} --no-info --no-discard-stderr --section=1 --version-string=${PROJECT_VERSION}
-            --include=${PROJECT_SOURCE_DIR}/packaging/man/${program}.h2m --output=${page} $<TARGET_FILE:${program}>
+            --include=${page}.h2m --output=${page} $<TARGET_FILE:${program}>
     COMMAND ${GZIP} -9nf ${page}
-    DEPENDS ${program} ${PROJECT_SOURCE_DIR}/packaging/man/${program}.h2m
+    DEPENDS ${program} ${PROJECT_SOURCE_DIR}/packaging/man/${program}.h2m ${PROJECT_SOURCE_DIR}/packaging/man/commands.sh
     COMMENT "Writing the man page of ${program} from its --help"
     VERBATIM)
   list(APPEND CAIRN_MAN_PAGES ${page}.gz)
