@@ -8,6 +8,9 @@ target_compile_options(cairn_options INTERFACE
   -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
   -fstack-protector-strong)
 target_compile_definitions(cairn_options INTERFACE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
+# Full RELRO: relocations read-only and every symbol bound at start (Debian's
+# hardening flags; lintian's hardening-no-relro / hardening-no-bindnow).
+target_link_options(cairn_options INTERFACE -Wl,-z,relro -Wl,-z,now)
 
 if(CAIRN_SANITIZE)
   target_compile_options(cairn_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer

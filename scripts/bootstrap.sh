@@ -26,6 +26,10 @@ packages=(
   # the tests and the demo judge the result with
   libexiv2-dev libqpdf-dev libxml2-dev qpdf
   libimage-exiftool-perl mat2 python3-pil
+  # Debian packages (cpack): man pages from --help, dpkg-shlibdeps (dpkg-dev,
+  # file), lintian; the relay's unit is checked with systemd-analyze (from
+  # systemd, needed only as a tool: nothing is started) and man(1)
+  help2man dpkg-dev file lintian systemd man-db
 )
 
 missing=()
