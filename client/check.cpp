@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "client/relay_error.h"
 #include "common/utf8.h"
 #include "crypto/age.h"
 #include "crypto/reply_batch.h"
@@ -15,7 +16,7 @@ Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
   request.mutable_get_reply_board();
   CAIRN_TRY(auto response, conn.call(request));
   if (response.has_error())
-    return make_error(Errc::protocol, "the relay refused to send the reply board: " + response.error().detail());
+    return relay_refused(response.error());
   if (!response.has_reply_board())
     return make_error(Errc::protocol, "the relay answered with something other than the reply board");
   const auto& board = response.reply_board();

@@ -1,26 +1,11 @@
 #include "client/submit.h"
 
+#include "client/relay_error.h"
 #include "crypto/drop.h"
 #include "crypto/pow.h"
 
 namespace cairn::client {
 namespace {
-
-Error relay_refused(const v1::Error& e) {
-  switch (e.code()) {
-    case v1::ERROR_CODE_QUOTA_EXCEEDED: return make_error(Errc::quota, "the relay is full right now; try again later");
-    case v1::ERROR_CODE_STORAGE_UNAVAILABLE:
-      return make_error(Errc::storage, "the relay could not store the drop; try again later");
-    case v1::ERROR_CODE_NO_KEY_BUNDLE:
-      return make_error(Errc::not_found, "the relay has no analyst keys published yet; try again later");
-    case v1::ERROR_CODE_DROP_WRONG_SIZE:
-    case v1::ERROR_CODE_POW_INSUFFICIENT:
-    case v1::ERROR_CODE_MALFORMED_REQUEST:
-    case v1::ERROR_CODE_UNSUPPORTED_VERSION:
-      return make_error(Errc::protocol, "the relay refused the drop: " + e.detail());
-    default: return make_error(Errc::protocol, "the relay refused: " + e.detail());
-  }
-}
 
 // A proof of work expected to take 2^bits tries; give up far beyond that.
 std::uint64_t pow_budget(std::uint32_t bits) { return (std::uint64_t{1} << bits) * 64 + 1024; }

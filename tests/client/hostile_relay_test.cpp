@@ -208,7 +208,7 @@ TEST(HostileRelay, DeviationsGetSpecificErrors) {
            return resp;
          };
        },
-       "the relay refused the drop: no work"},
+       "the relay refused the drop: it does not match what the relay expects"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -221,6 +221,8 @@ TEST(HostileRelay, DeviationsGetSpecificErrors) {
     if (!c.expected.empty()) {
       EXPECT_NE(report.error().message.find(c.expected), std::string::npos) << report.error().message;
     }
+    // The relay's own words (Error.detail) are never passed on.
+    EXPECT_EQ(report.error().message.find("no work"), std::string::npos) << report.error().message;
   }
 }
 
