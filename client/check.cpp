@@ -8,6 +8,8 @@
 #include "crypto/reply_batch.h"
 #include "wire/protocol.h"
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 
 Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address, const ConnectOptions& options) {
@@ -18,7 +20,7 @@ Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
   if (response.has_error())
     return relay_refused(response.error());
   if (!response.has_reply_board())
-    return make_error(Errc::protocol, "the relay answered with something other than the reply board");
+    return make_error(Errc::protocol, i18n::tr("the relay answered with something other than the reply board"));
   const auto& board = response.reply_board();
   if (static_cast<std::size_t>(board.replies_size()) > crypto::kMaxBoardReplies)
     return make_error(Errc::too_large, "the relay's reply board has " + std::to_string(board.replies_size()) +

@@ -45,14 +45,15 @@ Status check_submission(const SubmissionInput& input) {
   // The station's caps (wire/submission_stream.h): a submission past one
   // would be refused there, so it is refused here, before anything is sent.
   if (input.attachments.size() > wire::kMaxSubmissionAttachments)
-    return make_error(Errc::too_large, "more than " + std::to_string(wire::kMaxSubmissionAttachments) +
-                                           " files are attached; put them in an archive or send them separately");
+    return make_error(Errc::too_large, i18n::trf("more than %s files are attached; put them in an archive or send "
+                                                 "them separately",
+                                                 wire::kMaxSubmissionAttachments));
   std::size_t total_bytes = input.text.size();
   for (const auto& a : input.attachments) {
     if (a.name.size() > wire::kMaxAttachmentNameBytes || !is_valid_utf8(a.name))
-      return make_error(Errc::invalid_argument, "a file name is longer than " +
-                                                    std::to_string(wire::kMaxAttachmentNameBytes) +
-                                                    " bytes or not UTF-8; rename the file and try again");
+      return make_error(Errc::invalid_argument, i18n::trf("a file name is longer than %s bytes or not UTF-8; rename "
+                                                          "the file and try again",
+                                                          wire::kMaxAttachmentNameBytes));
     if (a.media_type.size() > wire::kMaxMediaTypeBytes)
       return make_error(Errc::invalid_argument, "a file's media type is longer than " +
                                                     std::to_string(wire::kMaxMediaTypeBytes) + " bytes");
