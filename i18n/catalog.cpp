@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/locale/gnu_gettext.hpp>
+#include <filesystem>
 #include <boost/locale/message.hpp>
 #include <locale>
 #include <optional>
@@ -53,17 +54,17 @@ std::optional<std::vector<std::size_t>> placeholders(std::string_view f, std::si
 
 }  // namespace
 
-std::vector<std::filesystem::path> catalog_dirs() {
+std::vector<std::string> catalog_dirs() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return {};
   auto dir = exe.parent_path();
-  return {dir.parent_path() / "locale", dir.parent_path() / "share" / "locale"};
+  return {(dir.parent_path() / "locale").string(), (dir.parent_path() / "share" / "locale").string()};
 }
 
 Status use_language(Language language) { return use_language(language, catalog_dirs()); }
 
-Status use_language(Language language, const std::vector<std::filesystem::path>& dirs) {
+Status use_language(Language language, const std::vector<std::string>& dirs) {
   auto& s = state();
   s.language = Language::english;
   s.locale.reset();
@@ -71,11 +72,12 @@ Status use_language(Language language, const std::vector<std::filesystem::path>&
   const std::string code(language_code(language));
   for (const auto& dir : dirs) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(dir / code / "LC_MESSAGES" / (std::string(kDomain) + ".mo"), ec)) continue;
+    const auto file = std::filesystem::path(dir) / code / "LC_MESSAGES" / (std::string(kDomain) + ".mo");
+    if (!std::filesystem::is_regular_file(file, ec)) continue;
     gg::messages_info info;
     info.language = code;
     info.encoding = "UTF-8";
-    info.paths = {dir.string()};
+    info.paths = {dir};
     info.domains = {gg::messages_info::domain(kDomain)};
     try {
       s.locale.emplace(std::locale::classic(), gg::create_messages_facet<char>(info));

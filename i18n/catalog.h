@@ -5,8 +5,8 @@
 // stays UTF-8 whatever the terminal's locale claims.
 #pragma once
 
-#include <filesystem>
 #include <span>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +19,13 @@ namespace cairn::i18n {
 // Where catalogs are looked for, first match wins, relative to the running
 // binary (/proc/self/exe) so that a build runs translated before any install:
 // <exe_dir>/../locale (the build tree), then <exe_dir>/../share/locale.
-[[nodiscard]] std::vector<std::filesystem::path> catalog_dirs();
+[[nodiscard]] std::vector<std::string> catalog_dirs();
 
 // Makes `language` the process's language, loading <dir>/<code>/LC_MESSAGES/
 // cairn.mo. Call once, before any thread starts. English needs no catalog.
 // Errc::not_found when the catalog is missing: messages then stay English.
 [[nodiscard]] Status use_language(Language language);
-[[nodiscard]] Status use_language(Language language, const std::vector<std::filesystem::path>& dirs);
+[[nodiscard]] Status use_language(Language language, const std::vector<std::string>& dirs);
 [[nodiscard]] Language current_language();
 
 // The translation of msgid, or msgid itself when there is none.

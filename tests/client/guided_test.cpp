@@ -95,7 +95,7 @@ class Guided : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(test::find_in_path("tmux")) << "tmux is missing: run scripts/bootstrap.sh";
-    ASSERT_TRUE(i18n::use_language(i18n::Language::korean, {fs::path(CAIRN_BINARY_DIR) / "locale"}).ok());
+    ASSERT_TRUE(i18n::use_language(i18n::Language::korean, {std::string(CAIRN_BINARY_DIR) + "/locale"}).ok());
     station.init("kim");
     auto init = relay({"init", "--organisation-key", station.org_text(), "--quota-bytes", "33554432"});
     ASSERT_EQ(init.exit_code, 0) << init.err;

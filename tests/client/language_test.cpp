@@ -44,7 +44,7 @@ test::RunResult cairn_in(const Setting& s, std::vector<std::string> args, const 
 class InLanguage {
  public:
   explicit InLanguage(Language l) {
-    auto loaded = i18n::use_language(l, {std::filesystem::path(CAIRN_BINARY_DIR) / "locale"});
+    auto loaded = i18n::use_language(l, {std::string(CAIRN_BINARY_DIR) + "/locale"});
     EXPECT_TRUE(loaded.ok());
   }
   ~InLanguage() { (void)i18n::use_language(Language::english); }

@@ -15,7 +15,7 @@ namespace cairn::i18n {
 namespace {
 
 const std::string kPoDir = std::string(CAIRN_SOURCE_DIR) + "/po";
-const std::filesystem::path kBuildLocale = std::filesystem::path(CAIRN_BINARY_DIR) / "locale";
+const std::string kBuildLocale = std::string(CAIRN_BINARY_DIR) + "/locale";
 
 // Leaves the process in English whatever a test did.
 struct English {
@@ -96,7 +96,7 @@ TEST(Catalog, ReadsTheBuiltCatalogsWithoutSystemLocales) {
 
 TEST(Catalog, AMissingCatalogLeavesEnglish) {
   English english;
-  auto loaded = use_language(Language::korean, {std::filesystem::path(CAIRN_BINARY_DIR) / "no-such-locale"});
+  auto loaded = use_language(Language::korean, {std::string(CAIRN_BINARY_DIR) + "/no-such-locale"});
   EXPECT_EQ(loaded.code(), Errc::not_found);
   EXPECT_EQ(current_language(), Language::english);
   EXPECT_EQ(tr("error: "), "error: ");
