@@ -288,8 +288,8 @@ int send_submission(const crypto::DropAddress& to, const client::RouteRequest& r
                         const Error& why) -> std::optional<client::ConnectOptions> {
     auto request = client::route_with_bundle_bridges(route_request, bundle.bridge_lines);
     if (!request) return std::nullopt;
-    cli::warn(trf("the connection to the relay failed (%s); trying again through cairn's own tor with bridges from "
-                  "the organisation's key bundle (%s)",
+    cli::warn(trf("the connection to the relay failed (%s); trying again through cairn's own tor with %s bridge(s) "
+                  "from the organisation's key bundle",
                   why.message, request->bridges.size()));
     client::Route other;
     if (open_route_for(*address, *request, other) != 0) return std::nullopt;

@@ -57,7 +57,7 @@ Result<Route> open_route(const crypto::DropAddress& address, const RouteRequest&
     route.connect.proxy = route.tor->socks();
     route.description = request.bridges.empty()
                             ? i18n::tr("through cairn's own tor")
-                            : i18n::trf("through cairn's own tor and bridges (%s)", request.bridges.size());
+                            : i18n::trf("through cairn's own tor and %s bridge(s)", request.bridges.size());
     return std::move(route);
   };
   // Bridges are for the client's own tor: a running Tor would not use them.

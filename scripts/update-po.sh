@@ -32,5 +32,6 @@ make_pot po/cairn.pot
 for po in po/ko.po po/ru.po; do
   if [[ -f "$po" ]]; then
     msgmerge --quiet --update --no-fuzzy-matching --backup=none "$po" po/cairn.pot
+    msgattrib --no-obsolete --output-file="$po" "$po"  # a message gone from the sources goes from the catalog
   fi
 done
