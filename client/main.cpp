@@ -666,7 +666,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // --lang may come after the command too
   app.option_defaults()->group(tr("Options"));
   app.set_help_flag("-h,--help", tr("show this help and stop"));
-  for (const char* label : {N_("Usage"), N_("OPTIONS"), N_("SUBCOMMANDS"), N_("REQUIRED"), N_("Needs"), N_("Excludes")})
+  for (const char* label : {N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("REQUIRED"), N_("Needs"), N_("Excludes")})
     app.get_formatter()->label(label, tr(label));
   std::string ui_lang(i18n::language_code(*language));
   app.add_option("--lang", ui_lang, tr("the language of cairn's messages: ko (Korean), ru (Russian) or en (English)"));
@@ -734,6 +734,7 @@ int main(int argc, char** argv) {
   auto* guide = app.add_subcommand("guide", tr("ask step by step, in your language (what cairn does when started "
                                                "with nothing else in a terminal window)"));
   add_route_options(guide, guide_route);
+  for (auto* command : {submit, check, guide}) command->group(tr("Commands"));
 
   const bool alone_in_a_terminal = argc == 1 && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
   if (!alone_in_a_terminal) {
