@@ -367,8 +367,11 @@ constexpr std::string_view kCommands[] = {"submit", "check", "guide"};
 
 // `cairn sumbit`: the word is named, with the command it was probably meant to be.
 std::optional<int> unknown_command(int argc, char** argv) {
-  if (argc < 2) return std::nullopt;
-  std::string_view word = argv[1];
+  int i = 1;  // the command comes first, after --lang if given
+  while (i < argc && (std::string_view(argv[i]) == "--lang" || std::string_view(argv[i]).starts_with("--lang=")))
+    i += std::string_view(argv[i]) == "--lang" ? 2 : 1;
+  if (i >= argc) return std::nullopt;
+  std::string_view word = argv[i];
   if (word.empty() || word.starts_with("-")) return std::nullopt;
   for (auto c : kCommands)
     if (word == c) return std::nullopt;

@@ -140,6 +140,10 @@ TEST(CairnLanguage, UsageErrorsAreTranslatedAndAMisspeltCommandIsNamed) {
   EXPECT_NE(typo.err.find("cairn: " + i18n::tr("hint: ") + i18n::trf("did you mean: cairn %s", "submit")),
             std::string::npos)
       << typo.err;
+  auto after_lang = with({"--lang", "ru", "chek"});
+  EXPECT_EQ(after_lang.exit_code, 2);
+  EXPECT_NE(after_lang.err.find("cairn: ошибка: команды «chek» нет"), std::string::npos) << after_lang.err;
+  EXPECT_NE(after_lang.err.find("cairn check"), std::string::npos) << after_lang.err;
   auto none = with({});  // not a terminal: no guided mode, a usage error
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find(i18n::tr("say what to do: cairn submit to send a testimony, cairn check to read replies")),
