@@ -1,12 +1,13 @@
 #include "analyst/passphrase.h"
 
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
+
+#include "common/terminal.h"
 
 namespace cairn::analyst {
 namespace {
@@ -34,34 +35,10 @@ Result<crypto::Secret> read_line(int fd) {
   return crypto::Secret::copy_of(buffer.view().first(n));
 }
 
-// Echo off for the duration, restored on every path.
-class NoEcho {
- public:
-  explicit NoEcho(int fd) : fd_(fd) {
-    if (::tcgetattr(fd_, &saved_) == 0) {
-      termios quiet = saved_;
-      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-      quiet.c_lflag |= ECHONL;
-      active_ = ::tcsetattr(fd_, TCSAFLUSH, &quiet) == 0;
-    }
-  }
-  NoEcho(const NoEcho&) = delete;
-  NoEcho& operator=(const NoEcho&) = delete;
-  ~NoEcho() {
-    if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
-  }
-  [[nodiscard]] bool active() const { return active_; }
-
- private:
-  int fd_;
-  termios saved_{};
-  bool active_ = false;
-};
-
 // Echo goes off (discarding anything typed before) and only then is the
 // prompt shown, so nothing typed in answer to it can be echoed or discarded.
 Result<crypto::Secret> ask(std::string_view prompt) {
-  NoEcho quiet(STDIN_FILENO);
+  EchoOff quiet(STDIN_FILENO);
   if (!quiet.active()) return make_error(Errc::io, "cannot turn off the terminal's echo to read the passphrase");
   std::fprintf(stderr, "%.*s", static_cast<int>(prompt.size()), prompt.data());
   std::fflush(stderr);

@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "i18n/catalog.h"
+
 namespace cairn::clean {
 namespace {
 
@@ -26,40 +28,40 @@ std::vector<Removed> Findings::items() const {
 
 std::string_view describe(Removed r) {
   switch (r) {
-    case Removed::gps_position: return "GPS position";
-    case Removed::camera: return "camera make and model";
-    case Removed::serial_numbers: return "serial numbers";
-    case Removed::dates: return "dates and times";
-    case Removed::names: return "names of author or owner";
-    case Removed::last_modified_by: return "who last changed it";
-    case Removed::company: return "company";
-    case Removed::comment_authors: return "names of comment authors";
-    case Removed::revision_data: return "revision data";
-    case Removed::custom_properties: return "custom properties";
-    case Removed::title_keywords: return "title, subject and keywords";
-    case Removed::software: return "software names";
-    case Removed::printer: return "printer";
-    case Removed::unique_ids: return "unique ids";
-    case Removed::document_information: return "document information";
-    case Removed::thumbnails: return "thumbnail";
-    case Removed::maker_notes: return "maker notes";
-    case Removed::xmp: return "XMP metadata";
-    case Removed::iptc: return "IPTC metadata";
-    case Removed::comments: return "comments";
-    case Removed::colour_profile: return "colour profile";
-    case Removed::application_data: return "application data";
-    case Removed::pictures_inside: return "metadata of the pictures inside";
-    case Removed::other_exif: return "other camera details";
-    case Removed::other_data: return "other hidden data";
+    case Removed::gps_position: return i18n::N_("GPS position");
+    case Removed::camera: return i18n::N_("camera make and model");
+    case Removed::serial_numbers: return i18n::N_("serial numbers");
+    case Removed::dates: return i18n::N_("dates and times");
+    case Removed::names: return i18n::N_("names of author or owner");
+    case Removed::last_modified_by: return i18n::N_("who last changed it");
+    case Removed::company: return i18n::N_("company");
+    case Removed::comment_authors: return i18n::N_("names of comment authors");
+    case Removed::revision_data: return i18n::N_("revision data");
+    case Removed::custom_properties: return i18n::N_("custom properties");
+    case Removed::title_keywords: return i18n::N_("title, subject and keywords");
+    case Removed::software: return i18n::N_("software names");
+    case Removed::printer: return i18n::N_("printer");
+    case Removed::unique_ids: return i18n::N_("unique ids");
+    case Removed::document_information: return i18n::N_("document information");
+    case Removed::thumbnails: return i18n::N_("thumbnail");
+    case Removed::maker_notes: return i18n::N_("maker notes");
+    case Removed::xmp: return i18n::N_("XMP metadata");
+    case Removed::iptc: return i18n::N_("IPTC metadata");
+    case Removed::comments: return i18n::N_("comments");
+    case Removed::colour_profile: return i18n::N_("colour profile");
+    case Removed::application_data: return i18n::N_("application data");
+    case Removed::pictures_inside: return i18n::N_("metadata of the pictures inside");
+    case Removed::other_exif: return i18n::N_("other camera details");
+    case Removed::other_data: return i18n::N_("other hidden data");
   }
-  return "other hidden data";
+  return i18n::N_("other hidden data");
 }
 
 std::string describe(const Findings& f) {
   std::string out;
   for (auto r : f.items()) {
     if (!out.empty()) out += ", ";
-    out += describe(r);
+    out += i18n::tr(std::string(describe(r)).c_str());  // the labels above are msgids
   }
   return out;
 }

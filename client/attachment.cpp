@@ -1,8 +1,13 @@
 #include "client/attachment.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include "clean/clean.h"
 #include "common/files.h"
 #include "crypto/secret.h"
+
+#include "i18n/catalog.h"
 
 namespace cairn::client {
 namespace {
@@ -27,16 +32,20 @@ std::string media_type_from_name(const fs::path& p) {
 // the plaintext is left behind in freed memory by a growing buffer.
 Result<Bytes> read_whole(const fs::path& path) {
   auto content = read_file_capped(path, kMaxAttachmentBytes, "the attachment");
-  if (!content.ok() && content.code() == Errc::too_large)
-    return make_error(Errc::too_large, "the attachment " + path.string() + " is larger than 256 MiB");
+  if (content.ok()) return content;
+  if (content.code() == Errc::too_large)
+    return make_error(Errc::too_large, i18n::trf("the attachment %s is larger than 256 MiB", path.string()));
+  return make_error(content.code(), i18n::trf("cannot read the attachment %s: %s", path.string(),
+                                              content.code() == Errc::not_found ? std::strerror(ENOENT)
+                                                                                : content.error().message));
   return content;
 }
 
 std::string report_line(const std::string& name, const clean::Cleaned& c) {
   std::string line = name + ": ";
-  if (c.format == clean::Format::text) return line + "plain text, sent as it is (it has no hidden details)";
-  line += c.removed.empty() ? "no hidden details found" : "removed " + clean::describe(c.removed);
-  for (const auto& k : c.kept) line += "; kept " + k;
+  if (c.format == clean::Format::text) return line + i18n::tr("plain text, sent as it is (it has no hidden details)");
+  line += c.removed.empty() ? i18n::tr("no hidden details found") : i18n::trf("removed %s", clean::describe(c.removed));
+  for (const auto& k : c.kept) line += i18n::trf("; kept %s", k);
   if (!c.note.empty()) line += " (" + c.note + ")";
   return line;
 }
@@ -51,12 +60,12 @@ Result<PreparedAttachment> prepare_attachment(const fs::path& path, bool keep_me
     out.input.media_type = media_type_from_name(path);
     out.input.content = std::move(content);
     out.input.metadata = Metadata::kept;
-    out.report = out.input.name + ": sent as it is, with any hidden details it carries (--keep-metadata)";
+    out.report = i18n::trf("%s: sent as it is, with any hidden details it carries (--keep-metadata)", out.input.name);
     return out;
   }
   auto cleaned = clean::clean(content);
   crypto::wipe(content);
-  if (!cleaned.ok()) return make_error(cleaned.code(), "cannot clean " + path.string() + ": " + cleaned.error().message);
+  if (!cleaned.ok()) return make_error(cleaned.code(), i18n::trf("cannot clean %s: %s", path.string(), cleaned.error().message));
   out.input.media_type = cleaned->media_type;
   out.input.content = std::move(cleaned->content);
   out.input.metadata = cleaned->format == clean::Format::text ? Metadata::none : Metadata::cleaned;
@@ -77,7 +86,7 @@ Result<std::vector<bool>> keep_metadata_flags(const std::vector<std::string>& at
       }
     }
     if (!found)
-      return make_error(Errc::invalid_argument, "--keep-metadata " + k + " names a file that is not attached");
+      return make_error(Errc::invalid_argument, i18n::trf("--keep-metadata %s names a file that is not attached", k));
   }
   return flags;
 }

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 
+#include "client/relay_error.h"
+#include "common/utf8.h"
 #include "crypto/age.h"
 #include "crypto/reply_batch.h"
 #include "wire/protocol.h"
+
+#include "i18n/catalog.h"
 
 namespace cairn::client {
 
@@ -14,9 +18,9 @@ Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
   request.mutable_get_reply_board();
   CAIRN_TRY(auto response, conn.call(request));
   if (response.has_error())
-    return make_error(Errc::protocol, "the relay refused to send the reply board: " + response.error().detail());
+    return relay_refused(response.error());
   if (!response.has_reply_board())
-    return make_error(Errc::protocol, "the relay answered with something other than the reply board");
+    return make_error(Errc::protocol, i18n::tr("the relay answered with something other than the reply board"));
   const auto& board = response.reply_board();
   if (static_cast<std::size_t>(board.replies_size()) > crypto::kMaxBoardReplies)
     return make_error(Errc::too_large, "the relay's reply board has " + std::to_string(board.replies_size()) +

@@ -11,6 +11,8 @@
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 namespace {
 
@@ -77,14 +79,13 @@ std::vector<std::string_view> split_words(std::string_view text) {
   return words;
 }
 
-std::string ordinal_word(std::size_t position) { return "word " + std::to_string(position + 1); }
 
 // Looks up one typed word. The error names the word's position only: the
 // codename is typed with echo off, so neither the typed word nor the list
 // word it resembles may appear on the screen (or in a terminal's scrollback).
 Result<std::uint16_t> lookup(std::string_view typed, std::size_t position, WipedStrings& scratch) {
   auto decomposed = hangul::decompose(typed);
-  if (!decomposed.ok()) return make_error(Errc::malformed, "the codename is not valid text (UTF-8)");
+  if (!decomposed.ok()) return make_error(Errc::malformed, i18n::tr("the codename is not valid text (UTF-8)"));
   std::string& word = scratch.add(std::move(decomposed).value());
   bool hangul = false, ascii_letters = true;
   for (char32_t c : code_points(word)) {
@@ -92,15 +93,15 @@ Result<std::uint16_t> lookup(std::string_view typed, std::size_t position, Wiped
     ascii_letters = ascii_letters && c < 0x80 && std::isalpha(static_cast<int>(c));
   }
   if (!hangul && !ascii_letters)
-    return make_error(Errc::malformed, ordinal_word(position) +
-                                           " of the codename is not an English or Korean codename word");
+    return make_error(Errc::malformed,
+                      i18n::trf("word %s of the codename is not an English or Korean codename word", position + 1));
   Language language = hangul ? Language::korean : Language::english;
   if (!hangul)
     for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (auto index = find_word(language, word)) return *index;
-  return make_error(Errc::malformed, ordinal_word(position) +
-                                         " of the codename is not in the codename word list; compare it with the "
-                                         "written codename, letter by letter");
+  return make_error(Errc::malformed, i18n::trf("word %s of the codename is not in the codename word list; compare it "
+                                               "with the written codename, letter by letter",
+                                               position + 1));
 }
 
 }  // namespace
@@ -166,13 +167,13 @@ crypto::Secret format_codename(const Codename& codename, Language language, std:
 
 Result<Codename> parse_codename(std::string_view text) {
   if (text.size() > kMaxCodenameTextBytes)
-    return make_error(Errc::too_large, "the codename is longer than any codename (over " +
-                                           std::to_string(kMaxCodenameTextBytes) + " bytes)");
-  if (!is_valid_utf8(text)) return make_error(Errc::malformed, "the codename is not valid text (UTF-8)");
+    return make_error(Errc::too_large,
+                      i18n::trf("the codename is longer than any codename (over %s bytes)", kMaxCodenameTextBytes));
+  if (!is_valid_utf8(text)) return make_error(Errc::malformed, i18n::tr("the codename is not valid text (UTF-8)"));
   const auto words = split_words(text);
   if (words.size() > kMaxCodenameTokens)
-    return make_error(Errc::malformed, "a codename has " + std::to_string(kCodenameWords) + " words; this has " +
-                                           std::to_string(words.size()));
+    return make_error(Errc::malformed,
+                      i18n::trf("a codename has %s words; this has %s", kCodenameWords, words.size()));
   // Every word is looked up before the count is checked, so a typo is
   // reported as the typo rather than as a wrong count.
   WipedStrings scratch;
@@ -183,14 +184,15 @@ Result<Codename> parse_codename(std::string_view text) {
     CAIRN_TRY(indices[i], lookup(words[i], i, scratch));
   }
   if (words.size() != kCodenameWords)
-    return make_error(Errc::malformed, "a codename has " + std::to_string(kCodenameWords) + " words; " +
-                                           (words.empty() ? std::string("none was given")
-                                                          : "this has " + std::to_string(words.size())));
+    return make_error(Errc::malformed,
+                      words.empty() ? i18n::trf("a codename has %s words; none was given", kCodenameWords)
+                                    : i18n::trf("a codename has %s words; this has %s", kCodenameWords, words.size()));
   auto codename = Codename::from_indices(std::span(indices).first(kCodenameWords));
   if (!codename.ok())
     return make_error(Errc::checksum_mismatch,
-                      "every word is in the list, but they do not fit together: one word is probably a "
-                      "different word from the list, or two words are swapped (the last word is a check word)");
+                      i18n::tr("every word is in the list, but they do not fit together: one word is probably a "
+                               "different word from the list, or two words are swapped (the last word is a check "
+                               "word)"));
   return codename;
 }
 

@@ -1,12 +1,14 @@
 #include "client/secret_input.h"
 
 #include <fcntl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
+
+#include "common/terminal.h"
+#include "i18n/catalog.h"
 
 namespace cairn::client {
 namespace {
@@ -24,59 +26,36 @@ Result<crypto::Secret> read_bounded(int fd, bool stop_at_newline) {
     ssize_t n = ::read(fd, buffer.data() + length, stop_at_newline ? 1 : buffer.size() - length);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return io_error("cannot read the codename");
+      return io_error(i18n::tr("cannot read the codename"));
     }
     if (n == 0) break;
     length += static_cast<std::size_t>(n);
     if (stop_at_newline && buffer.data()[length - 1] == '\n') break;
   }
   if (length > kMaxSecretInputBytes)
-    return make_error(Errc::too_large, "the codename input is longer than " + std::to_string(kMaxSecretInputBytes) +
-                                           " bytes; a codename is 12 words");
+    return make_error(Errc::too_large, i18n::trf("the codename input is longer than %s bytes; a codename is 12 words",
+                                                 kMaxSecretInputBytes));
   return crypto::Secret::copy_of(buffer.view().first(length));
 }
-
-// Restores the terminal's settings however the read ends.
-class EchoOff {
- public:
-  explicit EchoOff(int fd) : fd_(fd) {
-    if (::tcgetattr(fd_, &saved_) != 0) return;
-    termios quiet = saved_;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    quiet.c_lflag |= ECHONL;  // the Enter key still moves to a new line
-    active_ = ::tcsetattr(fd_, TCSAFLUSH, &quiet) == 0;
-  }
-  EchoOff(const EchoOff&) = delete;
-  EchoOff& operator=(const EchoOff&) = delete;
-  ~EchoOff() {
-    if (active_) (void)::tcsetattr(fd_, TCSAFLUSH, &saved_);
-  }
-  [[nodiscard]] bool active() const { return active_; }
-
- private:
-  int fd_;
-  termios saved_{};
-  bool active_ = false;
-};
 
 }  // namespace
 
 Result<crypto::Secret> read_secret_from_terminal(std::string_view prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return io_error("cannot open the terminal to ask for the codename");
+  if (fd < 0) return io_error(i18n::tr("cannot open the terminal to ask for the codename"));
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
   EchoOff echo_off(fd);
   if (!echo_off.active())
-    return make_error(Errc::io, "cannot turn off echo on the terminal, so the codename would show on screen");
-  if (::write(fd, prompt.data(), prompt.size()) < 0) return io_error("cannot write to the terminal");
+    return make_error(Errc::io, i18n::tr("cannot turn off echo on the terminal, so the codename would show on screen"));
+  if (::write(fd, prompt.data(), prompt.size()) < 0) return io_error(i18n::tr("cannot write to the terminal"));
   return read_bounded(fd, /*stop_at_newline=*/true);
 }
 
 Result<crypto::Secret> read_secret_from_fd(int fd) {
-  if (fd < 0) return make_error(Errc::invalid_argument, "the codename file descriptor must not be negative");
+  if (fd < 0) return make_error(Errc::invalid_argument, i18n::tr("the codename file descriptor must not be negative"));
   return read_bounded(fd, /*stop_at_newline=*/false);
 }
 
@@ -86,7 +65,7 @@ Status write_secret_to_fd(int fd, const crypto::Secret& secret) {
     ssize_t n = ::write(fd, secret.data() + written, secret.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return io_error("cannot write the codename to file descriptor " + std::to_string(fd));
+      return io_error(i18n::trf("cannot write the codename to file descriptor %s", fd));
     }
     written += static_cast<std::size_t>(n);
   }

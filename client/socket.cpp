@@ -12,6 +12,8 @@
 #include <cstring>
 #include <utility>
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 namespace {
 
@@ -19,7 +21,7 @@ namespace {
 Status wait_ready(int fd, short events, Clock::time_point deadline) {
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return make_error(Errc::timeout, "the relay did not answer in time");
+    if (left <= 0) return make_error(Errc::timeout, i18n::tr("the relay did not answer in time"));
     pollfd p{fd, events, 0};
     int r = ::poll(&p, 1, static_cast<int>(left));
     if (r > 0) return ok_status();
@@ -54,7 +56,7 @@ Status Socket::write_all(ByteView data, std::chrono::milliseconds timeout) {
     ssize_t n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-      return make_error(Errc::io, std::string("the connection broke while sending: ") + std::strerror(errno));
+      return make_error(Errc::io, i18n::trf("the connection broke while sending: %s", std::strerror(errno)));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -67,15 +69,28 @@ Status Socket::read_exact(MutableByteView out, std::chrono::milliseconds timeout
   while (done < out.size()) {
     CAIRN_CHECK(wait_ready(fd_, POLLIN, deadline));
     ssize_t n = ::recv(fd_, out.data() + done, out.size() - done, 0);
-    if (n == 0) return make_error(Errc::io, "the connection was closed by the other side");
+    if (n == 0) return make_error(Errc::io, i18n::tr("the connection was closed by the other side"));
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-      return make_error(Errc::io, std::string("the connection broke while receiving: ") + std::strerror(errno));
+      return make_error(Errc::io, i18n::trf("the connection broke while receiving: %s", std::strerror(errno)));
     }
     done += static_cast<std::size_t>(n);
   }
   return ok_status();
 }
+
+namespace {
+// Why a connection failed, in the reader's language for the usual reasons.
+std::string connect_failure(int err) {
+  switch (err) {
+    case ECONNREFUSED: return i18n::tr("nothing answers there (the relay may be down, or the address may be old)");
+    case ETIMEDOUT: return i18n::tr("no answer in time");
+    case ENETUNREACH:
+    case EHOSTUNREACH: return i18n::tr("this computer's network cannot reach it (is it connected?)");
+    default: return std::strerror(err);
+  }
+}
+}  // namespace
 
 Result<Socket> connect_tcp(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout) {
   addrinfo hints{};
@@ -85,16 +100,16 @@ Result<Socket> connect_tcp(const std::string& host, std::uint16_t port, std::chr
   auto service = std::to_string(port);
   int gai = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res);
   if (gai != 0)
-    return make_error(Errc::io, "cannot find the address of " + host + ": " + gai_strerror(gai));
+    return make_error(Errc::io, i18n::trf("cannot find the address of %s: %s", host, gai_strerror(gai)));
   auto deadline = Clock::now() + timeout;
-  Error last = make_error(Errc::io, "cannot connect to " + host + ":" + service);
+  Error last = make_error(Errc::io, i18n::trf("cannot connect to %s port %s", host, service));
   for (auto* ai = res; ai != nullptr; ai = ai->ai_next) {
     Socket s(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
     if (!s.is_open()) continue;
     int one = 1;
     ::setsockopt(s.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (::connect(s.fd(), ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
-      last = make_error(Errc::io, "cannot connect to " + host + ":" + service + ": " + std::strerror(errno));
+      last = make_error(Errc::io, i18n::trf("cannot connect to %s port %s: %s", host, service, connect_failure(errno)));
       continue;
     }
     auto ready = wait_ready(s.fd(), POLLOUT, deadline);
@@ -106,7 +121,7 @@ Result<Socket> connect_tcp(const std::string& host, std::uint16_t port, std::chr
     socklen_t len = sizeof err;
     ::getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) {
-      last = make_error(Errc::io, "cannot connect to " + host + ":" + service + ": " + std::strerror(err));
+      last = make_error(Errc::io, i18n::trf("cannot connect to %s port %s: %s", host, service, connect_failure(err)));
       continue;
     }
     ::freeaddrinfo(res);

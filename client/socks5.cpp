@@ -4,6 +4,8 @@
 
 #include "crypto/random.h"
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 namespace {
 
@@ -21,24 +23,24 @@ constexpr std::uint8_t kAtypIpv6 = 0x04;
 
 std::string reply_text(std::uint8_t code) {
   switch (code) {
-    case 0x01: return "general proxy failure";
-    case 0x02: return "the proxy's rules do not allow this connection";
-    case 0x03: return "network unreachable";
-    case 0x04: return "the relay's host is unreachable (for a .onion: the onion service may be offline)";
-    case 0x05: return "connection refused by the relay's host";
-    case 0x06: return "the connection timed out inside the proxy";
-    case 0x07: return "the proxy does not support CONNECT";
-    case 0x08: return "the proxy does not support this address type";
+    case 0x01: return i18n::tr("general proxy failure");
+    case 0x02: return i18n::tr("the proxy's rules do not allow this connection");
+    case 0x03: return i18n::tr("network unreachable");
+    case 0x04: return i18n::tr("the relay's host is unreachable (for a .onion: the onion service may be offline)");
+    case 0x05: return i18n::tr("connection refused by the relay's host");
+    case 0x06: return i18n::tr("the connection timed out inside the proxy");
+    case 0x07: return i18n::tr("the proxy does not support CONNECT");
+    case 0x08: return i18n::tr("the proxy does not support this address type");
     // Tor's extended errors for onion services (ExtendedErrors on its SOCKS port).
-    case 0xf0: return "Tor cannot find the onion service (it may be offline, or the address may be old)";
-    case 0xf1: return "the onion service's descriptor is invalid";
-    case 0xf2: return "Tor could not introduce itself to the onion service (it may be busy or offline)";
-    case 0xf3: return "Tor could not meet the onion service (rendezvous failed)";
+    case 0xf0: return i18n::tr("Tor cannot find the onion service (it may be offline, or the address may be old)");
+    case 0xf1: return i18n::tr("the onion service's descriptor is invalid");
+    case 0xf2: return i18n::tr("Tor could not introduce itself to the onion service (it may be busy or offline)");
+    case 0xf3: return i18n::tr("Tor could not meet the onion service (rendezvous failed)");
     case 0xf4:
-    case 0xf5: return "the onion service asks for client authorization, which Cairn relays do not use";
-    case 0xf6: return "the onion address is invalid";
-    case 0xf7: return "the onion service did not answer Tor's introduction in time (it may be busy)";
-    default: return "unknown proxy error " + std::to_string(code);
+    case 0xf5: return i18n::tr("the onion service asks for client authorization, which Cairn relays do not use");
+    case 0xf6: return i18n::tr("the onion address is invalid");
+    case 0xf7: return i18n::tr("the onion service did not answer Tor's introduction in time (it may be busy)");
+    default: return i18n::trf("unknown proxy error %s", code);
   }
 }
 
@@ -48,21 +50,21 @@ Result<ProxyUrl> parse_proxy_url(std::string_view url) {
   constexpr std::string_view scheme = "socks5h://";
   if (url.substr(0, 9) == "socks5://")
     return make_error(Errc::unsafe,
-                      "socks5:// would look up the relay's name outside the proxy, revealing it; use socks5h://");
+                      i18n::tr("socks5:// would look up the relay's name outside the proxy, revealing it; use socks5h://"));
   if (url.substr(0, scheme.size()) != scheme)
-    return make_error(Errc::malformed, "the proxy must look like socks5h://127.0.0.1:9050");
+    return make_error(Errc::malformed, i18n::tr("the proxy must look like socks5h://127.0.0.1:9050"));
   auto rest = url.substr(scheme.size());
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   auto colon = rest.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
-    return make_error(Errc::malformed, "the proxy address needs a host and a port, like socks5h://127.0.0.1:9050");
+    return make_error(Errc::malformed, i18n::tr("the proxy address needs a host and a port, like socks5h://127.0.0.1:9050"));
   auto host = rest.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   auto port_text = rest.substr(colon + 1);
   unsigned port = 0;
   auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc() || p != port_text.data() + port_text.size() || port == 0 || port > 65535)
-    return make_error(Errc::malformed, "the proxy port must be a number from 1 to 65535");
+    return make_error(Errc::malformed, i18n::tr("the proxy port must be a number from 1 to 65535"));
   return ProxyUrl{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
@@ -77,7 +79,7 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
     return make_error(Errc::invalid_argument, "a SOCKS5 host name is 1 to 255 bytes");
   auto connected = connect_tcp(proxy.host, proxy.port, timeout);
   if (!connected.ok())
-    return make_error(Errc::io, "cannot reach the proxy (is Tor running?): " + connected.error().message);
+    return make_error(Errc::io, i18n::trf("cannot reach the proxy (is Tor running?): %s", connected.error().message));
   Socket s = std::move(connected).value();
 
   // Greeting: version and the methods offered. With isolation credentials,
@@ -92,7 +94,7 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
   CAIRN_CHECK(s.write_all(greeting, timeout));
   ByteArray<2> choice{};
   CAIRN_CHECK(s.read_exact(choice, timeout));
-  if (choice[0] != kVersion) return make_error(Errc::protocol, "the proxy is not a SOCKS5 proxy");
+  if (choice[0] != kVersion) return make_error(Errc::protocol, i18n::tr("the proxy is not a SOCKS5 proxy"));
   if (isolate && choice[1] == kMethodUserPass) {
     const auto& user = proxy.isolation_username;
     const auto& pass = proxy.isolation_password;
@@ -106,9 +108,9 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
     ByteArray<2> status{};
     CAIRN_CHECK(s.read_exact(status, timeout));
     if (status[0] != kUserPassVersion || status[1] != 0x00)
-      return make_error(Errc::protocol, "the proxy refused the stream-isolation credentials");
+      return make_error(Errc::protocol, i18n::tr("the proxy refused the stream-isolation credentials"));
   } else if (choice[1] == kMethodNoneAcceptable || choice[1] != kMethodNoAuth) {
-    return make_error(Errc::unsupported, "the proxy requires authentication, which Cairn does not support");
+    return make_error(Errc::unsupported, i18n::tr("the proxy requires authentication, which Cairn does not support"));
   }
 
   // CONNECT to a domain name: the proxy resolves it.
@@ -123,8 +125,8 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
 
   ByteArray<4> head{};
   CAIRN_CHECK(s.read_exact(head, timeout));
-  if (head[0] != kVersion) return make_error(Errc::protocol, "the proxy sent a malformed reply");
-  if (head[1] != 0x00) return make_error(Errc::io, "the proxy could not connect: " + reply_text(head[1]));
+  if (head[0] != kVersion) return make_error(Errc::protocol, i18n::tr("the proxy sent a malformed reply"));
+  if (head[1] != 0x00) return make_error(Errc::io, i18n::trf("the proxy could not connect: %s", reply_text(head[1])));
   // Skip the bound address: its length depends on its type, which we check.
   std::size_t skip = 0;
   switch (head[3]) {
@@ -136,7 +138,7 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
       skip = len[0];
       break;
     }
-    default: return make_error(Errc::protocol, "the proxy sent an unknown address type");
+    default: return make_error(Errc::protocol, i18n::tr("the proxy sent an unknown address type"));
   }
   Bytes rest(skip + 2);
   CAIRN_CHECK(s.read_exact(rest, timeout));

@@ -1,5 +1,7 @@
 #include "client/submission.h"
 
+#include "i18n/catalog.h"
+
 #include <algorithm>
 
 #include "common/utf8.h"
@@ -37,26 +39,27 @@ v1::DropBody base_body(const SubmissionInput& input) {
 
 Status check_submission(const SubmissionInput& input) {
   if (!is_valid_utf8(input.text))
-    return make_error(Errc::malformed, "the testimony text is not valid UTF-8 (save it as UTF-8 and try again)");
+    return make_error(Errc::malformed, i18n::tr("the testimony text is not valid UTF-8 (save it as UTF-8 and try again)"));
   if (input.text.empty() && input.attachments.empty())
-    return make_error(Errc::invalid_argument, "there is nothing to send: the testimony is empty and no file is attached");
+    return make_error(Errc::invalid_argument, i18n::tr("there is nothing to send: the testimony is empty and no file is attached"));
   // The station's caps (wire/submission_stream.h): a submission past one
   // would be refused there, so it is refused here, before anything is sent.
   if (input.attachments.size() > wire::kMaxSubmissionAttachments)
-    return make_error(Errc::too_large, "more than " + std::to_string(wire::kMaxSubmissionAttachments) +
-                                           " files are attached; put them in an archive or send them separately");
+    return make_error(Errc::too_large, i18n::trf("more than %s files are attached; put them in an archive or send "
+                                                 "them separately",
+                                                 wire::kMaxSubmissionAttachments));
   std::size_t total_bytes = input.text.size();
   for (const auto& a : input.attachments) {
     if (a.name.size() > wire::kMaxAttachmentNameBytes || !is_valid_utf8(a.name))
-      return make_error(Errc::invalid_argument, "a file name is longer than " +
-                                                    std::to_string(wire::kMaxAttachmentNameBytes) +
-                                                    " bytes or not UTF-8; rename the file and try again");
+      return make_error(Errc::invalid_argument, i18n::trf("a file name is longer than %s bytes or not UTF-8; rename "
+                                                          "the file and try again",
+                                                          wire::kMaxAttachmentNameBytes));
     if (a.media_type.size() > wire::kMaxMediaTypeBytes)
       return make_error(Errc::invalid_argument, "a file's media type is longer than " +
                                                     std::to_string(wire::kMaxMediaTypeBytes) + " bytes");
     total_bytes += a.content.size() + a.name.size();
     if (total_bytes > kMaxSubmissionBytes)
-      return make_error(Errc::too_large, "the submission is larger than 512 MiB; send the files separately");
+      return make_error(Errc::too_large, i18n::tr("the submission is larger than 512 MiB; send the files separately"));
   }
   return ok_status();
 }

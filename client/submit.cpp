@@ -1,26 +1,13 @@
 #include "client/submit.h"
 
+#include "client/relay_error.h"
 #include "crypto/drop.h"
 #include "crypto/pow.h"
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 namespace {
-
-Error relay_refused(const v1::Error& e) {
-  switch (e.code()) {
-    case v1::ERROR_CODE_QUOTA_EXCEEDED: return make_error(Errc::quota, "the relay is full right now; try again later");
-    case v1::ERROR_CODE_STORAGE_UNAVAILABLE:
-      return make_error(Errc::storage, "the relay could not store the drop; try again later");
-    case v1::ERROR_CODE_NO_KEY_BUNDLE:
-      return make_error(Errc::not_found, "the relay has no analyst keys published yet; try again later");
-    case v1::ERROR_CODE_DROP_WRONG_SIZE:
-    case v1::ERROR_CODE_POW_INSUFFICIENT:
-    case v1::ERROR_CODE_MALFORMED_REQUEST:
-    case v1::ERROR_CODE_UNSUPPORTED_VERSION:
-      return make_error(Errc::protocol, "the relay refused the drop: " + e.detail());
-    default: return make_error(Errc::protocol, "the relay refused: " + e.detail());
-  }
-}
 
 // A proof of work expected to take 2^bits tries; give up far beyond that.
 std::uint64_t pow_budget(std::uint32_t bits) { return (std::uint64_t{1} << bits) * 64 + 1024; }
@@ -29,13 +16,13 @@ std::uint64_t pow_budget(std::uint32_t bits) { return (std::uint64_t{1} << bits)
 
 Status check_relay_parameters(const v1::HandshakePayload& params, const crypto::VerifiedKeyBundle& bundle) {
   if (params.drop_size() != bundle.drop_size)
-    return make_error(Errc::protocol, "the relay and its key bundle disagree about the drop size");
+    return make_error(Errc::protocol, i18n::tr("the relay and its key bundle disagree about the drop size"));
   // The organisation signs the most work a source may be asked for: a relay
   // (perhaps seized) must not make a source's laptop compute for hours.
   if (params.pow_bits() > bundle.pow_bits)
-    return make_error(Errc::untrusted, "the relay asks for more proof of work (" + std::to_string(params.pow_bits()) +
-                                           " bits) than the organisation allows (" + std::to_string(bundle.pow_bits) +
-                                           " bits)");
+    return make_error(Errc::untrusted, i18n::trf("the relay asks for more proof of work (%s bits) than the "
+                                                 "organisation allows (%s bits)",
+                                                 params.pow_bits(), bundle.pow_bits));
   return ok_status();
 }
 
@@ -45,11 +32,11 @@ Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn, const 
   req.mutable_get_key_bundle();
   CAIRN_TRY(auto resp, conn.call(req));
   if (resp.has_error()) return relay_refused(resp.error());
-  if (!resp.has_key_bundle()) return make_error(Errc::protocol, "the relay answered with something other than keys");
+  if (!resp.has_key_bundle()) return make_error(Errc::protocol, i18n::tr("the relay answered with something other than keys"));
   CAIRN_TRY(auto bundle, crypto::verify_key_bundle(as_bytes(resp.key_bundle().signed_key_bundle()),
                                                    address.organisation_key, today));
   if (bundle.relay_noise_key != address.relay_noise_key)
-    return make_error(Errc::untrusted, "the analysts' keys are certified for a different relay than this drop address");
+    return make_error(Errc::untrusted, i18n::tr("the analysts' keys are certified for a different relay than this drop address"));
   return bundle;
 }
 
@@ -62,7 +49,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   auto open_for_drops = [&]() -> Result<RelayConnection> {
     CAIRN_TRY(auto c, RelayConnection::open(address, connect));
     if (c.relay_parameters().max_drops_per_connection() == 0)
-      return make_error(Errc::protocol, "the relay takes no drops (it allows 0 per connection); try again later");
+      return make_error(Errc::protocol, i18n::tr("the relay takes no drops (it allows 0 per connection); try again later"));
     return c;
   };
   CAIRN_TRY(auto conn, open_for_drops());
@@ -103,7 +90,7 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
     CAIRN_TRY(auto resp, conn.call(req));
     ++sent_on_connection;
     if (resp.has_error()) return relay_refused(resp.error());
-    if (!resp.has_ack()) return make_error(Errc::protocol, "the relay did not acknowledge the drop");
+    if (!resp.has_ack()) return make_error(Errc::protocol, i18n::tr("the relay did not acknowledge the drop"));
     ++report.drops_acknowledged;
     if (bodies.size() > 1 && options.progress) options.progress(i + 1, bodies.size());
   }

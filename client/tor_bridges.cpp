@@ -1,10 +1,14 @@
 #include "client/tor_bridges.h"
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include "common/files.h"
 #include "common/lines.h"
+
+#include "i18n/catalog.h"
 
 namespace cairn::client {
 namespace {
@@ -56,8 +60,7 @@ std::optional<TransportProgram> transport_program(std::string_view transport) {
 
 Result<BridgeLine> parse_bridge_line(std::string_view text) {
   if (text.size() > kMaxBridgeLineChars)
-    return make_error(Errc::too_large, "a bridge line is longer than " + std::to_string(kMaxBridgeLineChars) +
-                                           " characters");
+    return make_error(Errc::too_large, i18n::trf("a bridge line is longer than %s characters", kMaxBridgeLineChars));
   // Spaces and line ends around a pasted line are not part of it.
   while (!text.empty() && (is_space(text.front()) || text.front() == '\r' || text.front() == '\n'))
     text.remove_prefix(1);
@@ -65,21 +68,23 @@ Result<BridgeLine> parse_bridge_line(std::string_view text) {
   for (char c : text) {
     auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\t') || u >= 0x7f || c == '"' || c == '\\' || c == '#')
-      return make_error(Errc::malformed, "a bridge line holds a character no bridge line has; copy it again "
-                                         "exactly as you were given it");
+      return make_error(Errc::malformed, i18n::tr("a bridge line holds a character no bridge line has; copy it "
+                                                  "again exactly as you were given it"));
   }
   auto w = words(text);
   if (!w.empty() && w[0] == "Bridge") w.erase(w.begin());  // the torrc form
-  if (w.empty()) return make_error(Errc::malformed, "the bridge line is empty");
+  if (w.empty()) return make_error(Errc::malformed, i18n::tr("the bridge line is empty"));
   BridgeLine out;
   if (!is_address_and_port(w[0])) {
     if (!is_transport_name(w[0]) || w.size() < 2 || !is_address_and_port(w[1]))
-      return make_error(Errc::malformed, "this is not a bridge line: it should be the bridge type (obfs4, snowflake) "
-                                         "and an address like 192.0.2.1:443, then the rest of the line");
+      return make_error(Errc::malformed, i18n::tr("this is not a bridge line: it should be the bridge type (obfs4, "
+                                                  "snowflake) and an address like 192.0.2.1:443, then the rest of "
+                                                  "the line"));
     out.transport = std::string(w[0]);
     if (!transport_program(out.transport))
-      return make_error(Errc::unsupported, "bridges of type " + out.transport +
-                                               " are not supported; use obfs4 or snowflake bridges");
+      return make_error(Errc::unsupported, i18n::trf("bridges of type %s are not supported; use obfs4 or snowflake "
+                                                     "bridges",
+                                                     out.transport));
   }
   for (std::size_t i = 0; i < w.size(); ++i) {
     if (i > 0) out.line += ' ';
@@ -90,14 +95,14 @@ Result<BridgeLine> parse_bridge_line(std::string_view text) {
 
 Result<std::vector<BridgeLine>> parse_bridge_lines(std::string_view text) {
   if (text.size() > kMaxBridgesFileBytes)
-    return make_error(Errc::too_large, "the bridges file is larger than 64 KiB");
+    return make_error(Errc::too_large, i18n::tr("the bridges file is larger than 64 KiB"));
   std::vector<BridgeLine> out;
   CAIRN_CHECK(for_each_content_line(text, [&](std::string_view line, std::size_t number) -> Status {
     auto parsed = parse_bridge_line(line);
     if (!parsed.ok())
-      return make_error(parsed.code(), "line " + std::to_string(number) + ": " + parsed.error().message);
+      return make_error(parsed.code(), i18n::trf("line %s: %s", number, parsed.error().message));
     if (out.size() == kMaxBridges)
-      return make_error(Errc::too_large, "more than " + std::to_string(kMaxBridges) + " bridge lines");
+      return make_error(Errc::too_large, i18n::trf("more than %s bridge lines", kMaxBridges));
     out.push_back(std::move(parsed).value());
     return ok_status();
   }));
@@ -107,10 +112,13 @@ Result<std::vector<BridgeLine>> parse_bridge_lines(std::string_view text) {
 Result<std::vector<BridgeLine>> read_bridges_file(const std::filesystem::path& path) {
   auto bytes = read_file_capped(path, kMaxBridgesFileBytes, "the bridges file");
   if (!bytes.ok() && bytes.code() == Errc::too_large)
-    return make_error(Errc::too_large, "the bridges file " + path.string() + " is larger than 64 KiB");
-  if (!bytes.ok()) return bytes.error();
+    return make_error(Errc::too_large, i18n::trf("the bridges file %s is larger than 64 KiB", path.string()));
+  if (!bytes.ok())
+    return make_error(bytes.code(), i18n::trf("cannot read the bridges file %s: %s", path.string(),
+                                              bytes.code() == Errc::not_found ? std::strerror(ENOENT)
+                                                                              : bytes.error().message));
   auto parsed = parse_bridge_lines(as_chars(*bytes));
-  if (!parsed.ok()) return make_error(parsed.code(), path.string() + ", " + parsed.error().message);
+  if (!parsed.ok()) return make_error(parsed.code(), i18n::trf("%s, %s", path.string(), parsed.error().message));
   return parsed;
 }
 

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 namespace {
 
@@ -13,7 +15,7 @@ namespace {
 constexpr std::string_view kTorHttpAnswer = "HTTP/1.0 501 Tor is not an HTTP Proxy";
 constexpr std::string_view kHttpProbe = "GET / HTTP/1.0\r\n\r\n";
 
-std::string where(const ProxyUrl& p) { return p.host + " port " + std::to_string(p.port); }
+std::string where(const ProxyUrl& p) { return i18n::trf("%s port %s", p.host, p.port); }
 
 }  // namespace
 
@@ -28,8 +30,8 @@ Result<std::vector<ProxyUrl>> tor_socks_candidates(const EnvLookup& env) {
     unsigned port = 0;
     auto [p, ec] = std::from_chars(port_text->data(), port_text->data() + port_text->size(), port);
     if (ec != std::errc() || p != port_text->data() + port_text->size() || port == 0 || port > 65535)
-      return make_error(Errc::malformed, "TOR_SOCKS_PORT is set to \"" + port_text->substr(0, 16) +
-                                             "\", which is not a port number");
+      return make_error(Errc::malformed, i18n::trf("TOR_SOCKS_PORT is set to \"%s\", which is not a port number",
+                                                   port_text->substr(0, 16)));
     auto host = env("TOR_SOCKS_HOST");
     return std::vector<ProxyUrl>{{host && !host->empty() ? *host : "127.0.0.1", static_cast<std::uint16_t>(port)}};
   }
@@ -41,8 +43,8 @@ Status probe_tor_socks(const ProxyUrl& at, std::chrono::milliseconds timeout) {
   auto connected = connect_tcp(at.host, at.port, timeout);
   if (!connected.ok()) {
     if (connected.code() == Errc::timeout)
-      return make_error(Errc::timeout, "the port at " + where(at) + " did not accept a connection in time");
-    return make_error(Errc::not_found, "nothing listens at " + where(at));
+      return make_error(Errc::timeout, i18n::trf("the port at %s did not accept a connection in time", where(at)));
+    return make_error(Errc::not_found, i18n::trf("nothing listens at %s", where(at)));
   }
   Socket s = std::move(connected).value();
   auto left = [&] {
@@ -50,16 +52,17 @@ Status probe_tor_socks(const ProxyUrl& at, std::chrono::milliseconds timeout) {
                     std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
   };
   if (auto sent = s.write_all(as_bytes(kHttpProbe), left()); !sent.ok())
-    return make_error(Errc::protocol, "the port at " + where(at) + " is not Tor: it closed the connection");
+    return make_error(Errc::protocol, i18n::trf("the port at %s is not Tor: it closed the connection", where(at)));
   // Tor answers at once; read exactly as many bytes as its answer starts with.
   Bytes answer(kTorHttpAnswer.size());
   auto read = s.read_exact(answer, left());
   if (!read.ok() && read.code() == Errc::timeout)
-    return make_error(Errc::timeout, "the port at " + where(at) + " did not answer as Tor does within " +
-                                         std::to_string(timeout.count() / 1000) + " seconds");
+    return make_error(Errc::timeout, i18n::trf("the port at %s did not answer as Tor does within %s seconds",
+                                               where(at), timeout.count() / 1000));
   if (!read.ok() || as_chars(answer) != kTorHttpAnswer)
-    return make_error(Errc::protocol, "the port at " + where(at) +
-                                          " answers, but not as Tor does: it is some other program, not Tor");
+    return make_error(Errc::protocol, i18n::trf("the port at %s answers, but not as Tor does: it is some other "
+                                                "program, not Tor",
+                                                where(at)));
   return ok_status();
 }
 
@@ -69,7 +72,7 @@ Result<ProxyUrl> find_running_tor(const std::vector<ProxyUrl>& candidates, std::
     if (probed.ok()) return c;
     if (probed.code() != Errc::not_found) return probed.error();
   }
-  return make_error(Errc::not_found, "no Tor is running on this machine");
+  return make_error(Errc::not_found, i18n::tr("no Tor is running on this machine"));
 }
 
 }  // namespace cairn::client

@@ -17,6 +17,8 @@
 
 extern char** environ;
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 namespace {
 
@@ -32,7 +34,7 @@ bool on_ram(const std::filesystem::path& p) {
 }
 
 std::string install_hint(std::string_view package) {
-  return "install Debian's " + std::string(package) + " package (sudo apt install " + std::string(package) + ")";
+  return i18n::trf("install Debian's %1$s package (sudo apt install %1$s)", package);
 }
 
 // "\"127.0.0.1:39231\"" (GETINFO net/listeners/socks) -> 39231.
@@ -49,7 +51,7 @@ Result<std::uint16_t> listener_port(std::string_view text) {
         text.substr(0, colon) == "127.0.0.1")
       return static_cast<std::uint16_t>(port);
   }
-  return make_error(Errc::protocol, "tor did not report a loopback SOCKS port");
+  return make_error(Errc::protocol, i18n::tr("tor did not report a loopback SOCKS port"));
 }
 
 }  // namespace
@@ -75,16 +77,17 @@ Result<std::filesystem::path> ram_directory(const EnvLookup& env) {
   if (auto runtime = env("XDG_RUNTIME_DIR"); runtime && !runtime->empty() && on_ram(*runtime))
     return std::filesystem::path(*runtime);
   if (on_ram("/dev/shm")) return std::filesystem::path("/dev/shm");
-  return make_error(Errc::not_found, "this system has no RAM file system (XDG_RUNTIME_DIR or /dev/shm) for tor's "
-                                     "data, and cairn does not write it to disk");
+  return make_error(Errc::not_found, i18n::tr("this system has no RAM file system (XDG_RUNTIME_DIR or /dev/shm) for "
+                                              "tor's data, and cairn does not write it to disk"));
 }
 
 Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& options, std::string& hint) {
   auto tor_program = find_program(options.env, "tor");
   if (!tor_program) {
-    hint = install_hint("tor") + ", or start Tor Browser, and run the command again (cairn never connects without "
-           "Tor unless you add --direct)";
-    return make_error(Errc::not_found, "no Tor is running on this machine, and tor is not installed");
+    hint = i18n::trf("%s, or start Tor Browser, and run the command again (cairn never connects without Tor unless "
+                     "you add --direct)",
+                     install_hint("tor"));
+    return make_error(Errc::not_found, i18n::tr("no Tor is running on this machine, and tor is not installed"));
   }
   PrivateTorSettings settings;
   settings.bridges = options.bridges;
@@ -93,26 +96,25 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
     if (b.transport.empty() || settings.transport_programs.count(b.transport)) continue;
     auto t = transport_program(b.transport);
     if (!t) {
-      hint = "use obfs4 or snowflake bridges";
-      return make_error(Errc::unsupported, "bridges of type " + b.transport + " are not supported");
+      hint = i18n::tr("use obfs4 or snowflake bridges");
+      return make_error(Errc::unsupported, i18n::trf("bridges of type %s are not supported", b.transport));
     }
     auto program = find_program(options.env, t->program);
     if (!program) {
-      hint = install_hint(t->package) + ", or use bridges of another type";
-      return make_error(Errc::not_found, "the " + b.transport + " bridge needs " + std::string(t->program) +
-                                             " (Debian package " + std::string(t->package) +
-                                             "), which is not installed");
+      hint = i18n::trf("%s, or use bridges of another type", install_hint(t->package));
+      return make_error(Errc::not_found, i18n::trf("the %s bridge needs %s (Debian package %s), which is not installed",
+                                                   b.transport, t->program, t->package));
     }
     settings.transport_programs[b.transport] = *program;
   }
   auto ram = ram_directory(options.env);
   if (!ram.ok()) {
-    hint = "start Tor Browser (or the tor service) and run the command again";
+    hint = i18n::tr("start Tor Browser (or the tor service) and run the command again");
     return ram.error();
   }
   std::string dir_template = (*ram / "cairn-tor-XXXXXX").string();
   if (::mkdtemp(dir_template.data()) == nullptr)
-    return make_error(Errc::io, "cannot make a directory for tor in " + ram->string() + ": " + std::strerror(errno));
+    return make_error(Errc::io, i18n::trf("cannot make a directory for tor in %s: %s", ram->string(), std::strerror(errno)));
   std::unique_ptr<PrivateTor> tor(new PrivateTor());
   tor->directory_ = dir_template;
   settings.directory = tor->directory_;
@@ -188,8 +190,8 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
   for (;;) {
     drain();
     if (exited()) {
-      hint = "reinstall Debian's tor package; if it keeps failing, start Tor Browser and run the command again";
-      return make_error(Errc::io, "tor stopped as it started" + last_error_line());
+      hint = i18n::tr("reinstall Debian's tor package; if it keeps failing, start Tor Browser and run the command again");
+      return make_error(Errc::io, i18n::tr("tor stopped as it started") + last_error_line());
     }
     std::error_code ec;
     if (std::filesystem::exists(socket_path, ec) && std::filesystem::exists(cookie_path, ec)) {
@@ -200,9 +202,8 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
       }
     }
     if (Clock::now() > start_deadline) {
-      hint = "try again; if it keeps failing, start Tor Browser and run the command again";
-      return make_error(Errc::timeout, "tor did not start within " +
-                                           std::to_string(kTorStartTimeout.count() / 1000) + " seconds");
+      hint = i18n::tr("try again; if it keeps failing, start Tor Browser and run the command again");
+      return make_error(Errc::timeout, i18n::trf("tor did not start within %s seconds", kTorStartTimeout.count() / 1000));
     }
     std::this_thread::sleep_for(50ms);
   }
@@ -215,10 +216,10 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
 
   const std::string bridge_hint =
       options.bridges.empty()
-          ? "Tor may be blocked here: add bridges with --bridge LINE or --bridges FILE (obfs4 or snowflake), from "
-            "the organisation or from https://bridges.torproject.org"
-          : "the bridges may be blocked or offline: try other bridges, or another type (snowflake if obfs4 fails, "
-            "obfs4 if snowflake fails), from the organisation or from https://bridges.torproject.org";
+          ? i18n::tr("Tor may be blocked here: add bridges with --bridge LINE or --bridges FILE (obfs4 or snowflake), "
+                     "from the organisation or from https://bridges.torproject.org")
+          : i18n::tr("the bridges may be blocked or offline: try other bridges, or another type (snowflake if obfs4 "
+                     "fails, obfs4 if snowflake fails), from the organisation or from https://bridges.torproject.org");
   BootstrapPhase last;
   bool reported = false;
   auto deadline = Clock::now() + options.bootstrap_timeout;
@@ -226,7 +227,7 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
     drain();
     if (exited()) {
       hint = bridge_hint;
-      return make_error(Errc::io, "tor stopped while connecting to the Tor network" + last_error_line());
+      return make_error(Errc::io, i18n::tr("tor stopped while connecting to the Tor network") + last_error_line());
     }
     CAIRN_TRY(auto text, control.getinfo("status/bootstrap-phase"));
     CAIRN_TRY(auto phase, parse_bootstrap_phase(text));
@@ -238,12 +239,12 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
     if (phase.progress >= 100) break;
     if (Clock::now() > deadline) {
       hint = bridge_hint;
-      std::string why = "tor could not connect to the Tor network within " +
-                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options.bootstrap_timeout)
-                                           .count()) +
-                        " seconds (it stopped at " + std::to_string(last.progress) + "%: " + last.summary;
-      if (!last.warning.empty()) why += "; tor says: " + last.warning;
-      return make_error(Errc::timeout, why + ")");
+      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.bootstrap_timeout).count();
+      std::string stopped = std::to_string(last.progress) + "%: " + last.summary;
+      if (!last.warning.empty()) stopped += i18n::trf("; tor says: %s", last.warning);
+      return make_error(Errc::timeout, i18n::trf("tor could not connect to the Tor network within %s seconds (it "
+                                                 "stopped at %s)",
+                                                 seconds, stopped));
     }
     std::this_thread::sleep_for(kPollInterval);
   }

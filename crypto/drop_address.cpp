@@ -6,6 +6,7 @@
 
 #include "crypto/bech32.h"
 #include "crypto/sha3.h"
+#include "i18n/catalog.h"
 
 namespace cairn::crypto {
 namespace {
@@ -22,7 +23,9 @@ static_assert(kOffHost == kDropAddressFixedBytes);
 constexpr std::string_view kOnionSuffix = ".onion";
 constexpr std::string_view kBech32Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 constexpr std::string_view kPrefix = "cairn1";
-constexpr std::string_view kAskAgain = "; ask for the drop address again";
+using i18n::N_;
+using i18n::tr;
+using i18n::trf;
 
 // Invisible characters that copying from web pages, PDFs and messengers
 // inserts; none can be part of an address, so they are dropped like spaces.
@@ -41,8 +44,9 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 Error damaged(std::string detail) {
-  return make_error(Errc::malformed, "this drop address is damaged or was made by faulty software: " +
-                                         detail + std::string(kAskAgain));
+  return make_error(Errc::malformed,
+                    trf("this drop address is damaged or was made by faulty software: %s; ask for the drop address again",
+                        detail));
 }
 
 // Removes everything that cannot be part of an address but that pasting adds.
@@ -60,9 +64,9 @@ Result<std::string> strip_ignorable(std::string_view text) {
     if (skipped) continue;
     auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x21 || c > 0x7e)
-      return make_error(Errc::malformed, "the drop address contains a character that cannot be in it (character " +
-                                             std::to_string(position) +
-                                             "); a drop address has only letters and digits");
+      return make_error(Errc::malformed, trf("the drop address contains a character that cannot be in it (character "
+                                             "%s); a drop address has only letters and digits",
+                                             position));
     out.push_back(text[i]);
     ++i;
   }
@@ -201,54 +205,53 @@ Result<std::string> encode_drop_address(const DropAddress& a) {
 }
 
 Result<DropAddress> parse_drop_address(std::string_view text) {
-  constexpr std::string_view kTooLong =
-      "this is too long to be a Cairn drop address; copy only the address, which starts with cairn1";
-  if (text.size() > kDropAddressMaxInputChars) return make_error(Errc::too_large, std::string(kTooLong));
+  const char* kTooLong = N_("this is too long to be a Cairn drop address; copy only the address, which starts with cairn1");
+  if (text.size() > kDropAddressMaxInputChars) return make_error(Errc::too_large, tr(kTooLong));
   CAIRN_TRY(std::string s, strip_ignorable(text));
-  if (s.empty()) return make_error(Errc::malformed, "the drop address is empty");
-  if (s.size() > kDropAddressMaxChars) return make_error(Errc::too_large, std::string(kTooLong));
+  if (s.empty()) return make_error(Errc::malformed, tr("the drop address is empty"));
+  if (s.size() > kDropAddressMaxChars) return make_error(Errc::too_large, tr(kTooLong));
 
   std::string folded(s);
   std::transform(folded.begin(), folded.end(), folded.begin(), lower);
   if (!folded.starts_with(kPrefix)) {
     if (folded.starts_with("age1"))
       return make_error(Errc::malformed,
-                        "this is an age recipient, not a Cairn drop address (it should start with cairn1)");
-    return make_error(Errc::malformed, "this is not a Cairn drop address (it should start with cairn1)");
+                        tr("this is an age recipient, not a Cairn drop address (it should start with cairn1)"));
+    return make_error(Errc::malformed, tr("this is not a Cairn drop address (it should start with cairn1)"));
   }
   // Characters outside the Bech32 alphabet are typos too; name the first one.
   for (std::size_t i = kPrefix.size(); i < folded.size(); ++i)
     if (kBech32Charset.find(folded[i]) == std::string_view::npos)
-      return make_error(Errc::malformed, "the drop address has a typo: character " + std::to_string(i + 1) + " ('" +
-                                             std::string(1, s[i]) +
-                                             "') never appears in a drop address (there is no b, i, o or 1 after cairn1)");
+      return make_error(Errc::malformed, trf("the drop address has a typo: character %s ('%s') never appears in a "
+                                             "drop address (there is no b, i, o or 1 after cairn1)",
+                                             i + 1, std::string(1, s[i])));
   bool has_lower = std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
   bool has_upper = std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
   if (has_lower && has_upper)
     return make_error(Errc::malformed,
-                      "the drop address mixes capital and small letters; copy it again exactly as given");
+                      tr("the drop address mixes capital and small letters; copy it again exactly as given"));
 
   if (s.size() < kPrefix.size() + 6)  // not even room for the checksum
-    return make_error(Errc::malformed, "the drop address is cut short: most of it is missing");
+    return make_error(Errc::malformed, tr("the drop address is cut short: most of it is missing"));
   auto decoded = bech32_decode(s);
   if (!decoded.ok()) {
     if (decoded.code() == Errc::checksum_mismatch)
-      return make_error(Errc::checksum_mismatch, "the drop address has a typo: a character is wrong or missing");
-    return make_error(Errc::malformed, "the drop address has a typo: a character is missing or extra");
+      return make_error(Errc::checksum_mismatch, tr("the drop address has a typo: a character is wrong or missing"));
+    return make_error(Errc::malformed, tr("the drop address has a typo: a character is missing or extra"));
   }
   const Bytes& p = decoded->data;
 
-  if (p.empty()) return damaged("it holds no data");
+  if (p.empty()) return damaged(tr("it holds no data"));
   if (p[kOffVersion] != kDropAddressVersion) {
-    if (p[kOffVersion] == 0) return damaged("its version is 0");
-    return make_error(Errc::unsupported, "this drop address is for a newer version of Cairn (address version " +
-                                             std::to_string(p[kOffVersion]) + "); this Cairn understands version " +
-                                             std::to_string(kDropAddressVersion) + ", so update Cairn");
+    if (p[kOffVersion] == 0) return damaged(tr("its version is 0"));
+    return make_error(Errc::unsupported, trf("this drop address is for a newer version of Cairn (address version %s); "
+                                             "this Cairn understands version %s, so update Cairn",
+                                             p[kOffVersion], kDropAddressVersion));
   }
-  if (p.size() < kDropAddressFixedBytes) return damaged("it is cut short");
+  if (p.size() < kDropAddressFixedBytes) return damaged(tr("it is cut short"));
   std::size_t host_length = p[kOffHostLength];
-  if (p.size() < kDropAddressFixedBytes + host_length) return damaged("it is cut short");
-  if (p.size() > kDropAddressFixedBytes + host_length) return damaged("it has extra data at the end");
+  if (p.size() < kDropAddressFixedBytes + host_length) return damaged(tr("it is cut short"));
+  if (p.size() > kDropAddressFixedBytes + host_length) return damaged(tr("it has extra data at the end"));
 
   DropAddress a;
   std::copy_n(p.begin() + kOffRelayKey, 32, a.relay_noise_key.begin());
@@ -256,9 +259,9 @@ Result<DropAddress> parse_drop_address(std::string_view text) {
   a.port = get_u16be(p.data() + kOffPort);
   a.host.assign(p.begin() + kOffHost, p.end());
   if (std::all_of(a.relay_noise_key.begin(), a.relay_noise_key.end(), [](auto b) { return b == 0; }))
-    return damaged("its relay key is invalid");
-  if (!check_ed25519_public_key(a.organisation_key).ok()) return damaged("its organisation key is invalid");
-  if (a.port == 0) return damaged("its port is 0");
+    return damaged(tr("its relay key is invalid"));
+  if (!check_ed25519_public_key(a.organisation_key).ok()) return damaged(tr("its organisation key is invalid"));
+  if (a.port == 0) return damaged(tr("its port is 0"));
   if (auto h = check_drop_address_host(a.host); !h.ok()) return damaged(h.error().message);
   return a;
 }

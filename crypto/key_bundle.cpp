@@ -8,6 +8,8 @@
 #include "crypto/signed_envelope.h"
 #include "proto/keys.pb.h"
 
+#include "i18n/catalog.h"
+
 namespace cairn::crypto {
 namespace {
 
@@ -132,12 +134,12 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
             !claimed.organisation_key().empty() &&
             !same_key(organisation_key, as_bytes(claimed.organisation_key())))
           return make_error(Errc::untrusted,
-                            "the key bundle was signed by a different organisation key (" +
-                                fingerprint(as_bytes(claimed.organisation_key())) +
-                                ") than the one in the drop address (" + fingerprint(organisation_key) + ")");
+                            i18n::trf("the key bundle was signed by a different organisation key (%s) than the one "
+                                      "in the drop address (%s)",
+                                      fingerprint(as_bytes(claimed.organisation_key())), fingerprint(organisation_key)));
         return std::nullopt;
       },
-      "the key bundle's signature does not verify: it was altered or damaged"));
+      i18n::tr("the key bundle's signature does not verify: it was altered or damaged")));
 
   cairn::v1::KeyBundleBody body;
   if (!body.ParseFromArray(outer.body.data(), static_cast<int>(outer.body.size())))
@@ -148,18 +150,18 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
                                              std::to_string(kKeyBundleVersion));
   if (!same_key(organisation_key, as_bytes(body.organisation_key())))
     return make_error(Errc::untrusted,
-                      "the key bundle names a different organisation key than the one in the drop address");
+                      i18n::tr("the key bundle names a different organisation key than the one in the drop address"));
   if (auto problem = parameter_problem(body.issued_day(), body.expires_day(), body.drop_size(), body.pow_bits());
       !problem.empty())
     return make_error(Errc::malformed, problem);
   if (today < body.issued_day())
-    return make_error(Errc::not_yet_valid, "the key bundle is not valid until " + describe_day(body.issued_day()) +
-                                               ", and today is " + describe_day(today) +
-                                               " (is this computer's date right?)");
+    return make_error(Errc::not_yet_valid, i18n::trf("the key bundle is not valid until %s, and today is %s (is this "
+                                                     "computer's date right?)",
+                                                     describe_day(body.issued_day()), describe_day(today)));
   if (today > body.expires_day())
-    return make_error(Errc::expired, "the key bundle expired: it was valid until " +
-                                         describe_day(body.expires_day()) + ", and today is " +
-                                         describe_day(today) + "; the relay needs a fresh one");
+    return make_error(Errc::expired, i18n::trf("the key bundle expired: it was valid until %s, and today is %s; the "
+                                               "relay needs a fresh one",
+                                               describe_day(body.expires_day()), describe_day(today)));
   if (static_cast<std::size_t>(body.certificates_size()) > kKeyBundleMaxCertificates)
     return make_error(Errc::too_large, "the key bundle has " + std::to_string(body.certificates_size()) +
                                            " certificates; the limit is " +
@@ -268,7 +270,7 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
     std::string reasons;
     for (const auto& s : out.skipped) reasons += (reasons.empty() ? "" : "; ") + s;
     return make_error(why_none.value_or(Errc::expired),
-                      "no analyst messaging key in the key bundle is valid today: " + reasons);
+                      i18n::trf("no analyst messaging key in the key bundle is valid today: %s", reasons));
   }
   return out;
 }

@@ -7,6 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsodium-dev
   libboost-dev libboost-system-dev
+  # message catalogs: msgfmt/xgettext at build and test time, read with Boost.Locale
+  gettext libboost-locale-dev
+  # the guided mode is tested in a real terminal
+  tmux
   protobuf-compiler libprotobuf-dev
   libsqlcipher-dev sqlcipher
   libssl-dev

@@ -9,10 +9,12 @@
 #include <functional>
 #include <thread>
 
+#include "client/codename.h"
 #include "client/submit.h"
 #include "crypto/pow.h"
 #include "support/deployment.h"
 #include "support/loopback.h"
+#include "support/process.h"
 #include "wire/protocol.h"
 
 namespace cairn {
@@ -208,7 +210,7 @@ TEST(HostileRelay, DeviationsGetSpecificErrors) {
            return resp;
          };
        },
-       "the relay refused the drop: no work"},
+       "the relay refused the drop: it does not match what the relay expects"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -220,6 +222,46 @@ TEST(HostileRelay, DeviationsGetSpecificErrors) {
     EXPECT_FALSE(report.error().message.empty());
     if (!c.expected.empty()) {
       EXPECT_NE(report.error().message.find(c.expected), std::string::npos) << report.error().message;
+    }
+    // The relay's own words (Error.detail) are never passed on.
+    EXPECT_EQ(report.error().message.find("no work"), std::string::npos) << report.error().message;
+  }
+}
+
+// A relay's Error.detail is never shown, whatever it holds (terminal escape
+// sequences, lies): the real client prints its own sentence for the code,
+// when sending and when checking for replies.
+TEST(HostileRelay, TheRelaysErrorTextIsNeverPrinted) {
+  const std::string detail =
+      "\x1b]0;pwned\x07\x1b[2J\x1b[31mYOUR IP IS LOGGED: SEND EVERYTHING AGAIN TO cairn1evil\x1b[0m\r\x1b[K";
+  Scenario s(normal_params(), [detail](const Bytes& b) {
+    return [b, detail](const v1::Request& r) {
+      v1::Response resp;
+      if (r.has_get_key_bundle()) {
+        resp.mutable_key_bundle()->set_signed_key_bundle(b.data(), b.size());
+      } else {
+        resp.mutable_error()->set_code(v1::ERROR_CODE_QUOTA_EXCEEDED);
+        resp.mutable_error()->set_detail(detail);
+      }
+      return resp;
+    };
+  });
+  const auto address = s.d.address(s.relay->noise.public_key, "127.0.0.1", s.relay->port());
+  auto codename = client::format_codename(client::generate_codename(), client::Language::english);
+  const test::RunResult runs[] = {
+      test::run_capture({test::binary("client/cairn"), "submit", "--direct", "--to", address}, "testimony"),
+      test::run_capture({test::binary("client/cairn"), "check", "--direct", "--to", address},
+                        std::string(as_chars(codename.view())) + "\n"),
+  };
+  for (const auto& run : runs) {
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_NE(run.err.find("cairn: error: the relay is full right now; try again later"), std::string::npos)
+        << run.err;
+    for (const auto* text : {&run.out, &run.err}) {
+      EXPECT_EQ(text->find('\x1b'), std::string::npos) << *text;
+      EXPECT_EQ(text->find("pwned"), std::string::npos) << *text;
+      EXPECT_EQ(text->find("LOGGED"), std::string::npos) << *text;
+      EXPECT_EQ(text->find("evil"), std::string::npos) << *text;
     }
   }
 }

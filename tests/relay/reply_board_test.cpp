@@ -75,7 +75,8 @@ std::string submit_with_reply(const RelayUnderTest& r, const std::string& lang, 
   auto out = run_capture({cairn_bin(), "submit", "--direct", "--to", r.address(), "--text", file.string(), "--reply", "--lang",
                           lang, "--codename-out-fd", "1"});
   EXPECT_EQ(out.exit_code, 0) << out.err;
-  EXPECT_NE(out.out.find("delivered: 1 of 1"), std::string::npos) << out.out;
+  // --lang ko: the codename's words and cairn's messages are Korean.
+  EXPECT_NE(out.out.find(lang == "ko" ? "전달됨: 중계기가 묶음 1 / 1" : "delivered: 1 of 1"), std::string::npos) << out.out;
   return first_line(out.out);
 }
 
