@@ -25,6 +25,12 @@ if(CAIRN_LIBFUZZER)
   target_compile_options(cairn_options INTERFACE -fsanitize=fuzzer-no-link)
 endif()
 
+# Boost 1.74's Asio recognises C++20 coroutines only in g++ (it looks for
+# clang's pre-standard __cpp_coroutines); clang (fuzz builds) has them too.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  target_compile_definitions(cairn_options INTERFACE BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_COROUTINE=1)
+endif()
+
 # Generated code (protobuf) gets the options without the warnings.
 add_library(cairn_generated_options INTERFACE)
 target_compile_features(cairn_generated_options INTERFACE cxx_std_20)
