@@ -46,19 +46,33 @@ std::string report_line(const std::string& name, const clean::Cleaned& c) {
   return line;
 }
 
+
+// A file sent as it is stays on disk: it is read piece by piece while it is
+// sent (client/submission.h), so memory does not grow with its size.
+Result<std::uint64_t> readable_size(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return make_error(Errc::not_found, "cannot read the attachment " + path.string() + ": " + ec.message());
+  if (size > kMaxAttachmentBytes)
+    return make_error(Errc::too_large, "the attachment " + path.string() + " is larger than 256 MiB");
+  if (!std::ifstream(path, std::ios::binary)) return make_error(Errc::io, "cannot read the attachment " + path.string());
+  return static_cast<std::uint64_t>(size);
+}
+
 }  // namespace
 
 Result<PreparedAttachment> prepare_attachment(const fs::path& path, bool keep_metadata) {
-  CAIRN_TRY(auto content, read_whole(path));
   PreparedAttachment out;
   out.input.name = path.filename().string();
   if (keep_metadata) {
+    CAIRN_TRY(out.input.file_size, readable_size(path));
+    out.input.file = fs::absolute(path);
     out.input.media_type = media_type_from_name(path);
-    out.input.content = std::move(content);
     out.input.metadata = Metadata::kept;
     out.report = out.input.name + ": sent as it is, with any hidden details it carries (--keep-metadata)";
     return out;
   }
+  CAIRN_TRY(auto content, read_whole(path));
   auto cleaned = clean::clean(content);
   crypto::wipe(content);
   if (!cleaned.ok()) return make_error(cleaned.code(), "cannot clean " + path.string() + ": " + cleaned.error().message);
