@@ -156,11 +156,15 @@ class Session {
       // Requests already arriving are read before the first is answered, so
       // their drops join the same group commit; answers go out in order.
       std::vector<Answer> answers;
-      answers.push_back(co_await start(request));
+      {
+        auto first = co_await start(request);
+        answers.push_back(std::move(first));
+      }
       while (!closing_ && answers.size() < kMaxReadAhead && arrived() &&
              state_.committer.queued() < kMaxQueuedForReadAhead) {
         auto next = co_await read_message(false);
-        answers.push_back(co_await start(next));
+        auto answer = co_await start(next);
+        answers.push_back(std::move(answer));
       }
       for (auto& answer : answers) {
         if (answer.commit) answer.ready = co_await finish_put_drop(*answer.commit);
@@ -270,10 +274,13 @@ class Session {
     std::shared_ptr<PendingCommit> commit;
   };
 
+  // (No co_await inside a braced initializer: GCC 12 miscompiles it.)
   awaitable<Answer> start(const v1::Request& request) {
     if (request.kind_case() == v1::Request::kPutDrop) co_return co_await start_put_drop(request.put_drop());
-    co_return Answer{co_await handle(request), nullptr};
+    auto response = co_await handle(request);
+    co_return ready(std::move(response));
   }
+  static Answer ready(std::shared_ptr<const Bytes> response) { return Answer{std::move(response), nullptr}; }
 
   awaitable<std::shared_ptr<const Bytes>> handle(const v1::Request& request) {
     // Reads are cheap but not free: a connection that only reads gets a few,
@@ -301,35 +308,31 @@ class Session {
     throw Closed{Closed::Why::protocol};
   }
 
-  awaitable<std::shared_ptr<const Bytes>> refuse(v1::ErrorCode code, std::string_view detail) {
+  std::shared_ptr<const Bytes> refusal(v1::ErrorCode code, std::string_view detail) {
     ++state_.counters.drops_refused;
-    co_return own(wire::encode(wire::error_response(code, detail)));
+    return own(wire::encode(wire::error_response(code, detail)));
   }
 
   awaitable<Answer> start_put_drop(const v1::PutDrop& put) {
     const auto& limits = state_.config.limits;
-    if (!state_.bundle)
-      co_return Answer{co_await refuse(v1::ERROR_CODE_NO_KEY_BUNDLE, "this relay has no key bundle published yet"), nullptr};
+    if (!state_.bundle) co_return ready(refusal(v1::ERROR_CODE_NO_KEY_BUNDLE, "this relay has no key bundle published yet"));
     if (drops_ >= limits.drops_per_connection) {
       closing_ = true;
-      co_return Answer{co_await refuse(v1::ERROR_CODE_TOO_MANY_DROPS, "too many drops on one connection; reconnect"),
-                       nullptr};
+      co_return ready(refusal(v1::ERROR_CODE_TOO_MANY_DROPS, "too many drops on one connection; reconnect"));
     }
     ++drops_;
     if (put.drop().size() != state_.bundle->drop_size)
-      co_return Answer{co_await refuse(v1::ERROR_CODE_DROP_WRONG_SIZE,
-                                       "a drop must be exactly " + std::to_string(state_.bundle->drop_size) + " bytes"),
-                       nullptr};
+      co_return ready(refusal(v1::ERROR_CODE_DROP_WRONG_SIZE,
+                              "a drop must be exactly " + std::to_string(state_.bundle->drop_size) + " bytes"));
     ByteView bytes = as_bytes(put.drop());
     // Hashed once: the id the store keeps it under is its proof-of-work context.
     HashedDrop drop(Bytes(bytes.begin(), bytes.end()));
     static_assert(std::is_same_v<crypto::pow::Context, DropId>);
     if (!crypto::pow::verify(challenge_, drop.id(), as_bytes(put.pow_nonce()), pow_bits_).ok())
-      co_return Answer{co_await refuse(v1::ERROR_CODE_POW_INSUFFICIENT,
-                                       "the proof of work does not solve this connection's challenge"),
-                       nullptr};
+      co_return ready(refusal(v1::ERROR_CODE_POW_INSUFFICIENT, "the proof of work does not solve this connection's challenge"));
     auto ex = co_await asio::this_coro::executor;
-    co_return Answer{nullptr, start_commit(state_.committer, ex, std::move(drop))};
+    auto pending = start_commit(state_.committer, ex, std::move(drop));
+    co_return Answer{nullptr, std::move(pending)};
   }
 
   awaitable<std::shared_ptr<const Bytes>> finish_put_drop(PendingCommit& pending) {
@@ -337,11 +340,11 @@ class Session {
     if (!st.ok()) {
       if (st.code() == Errc::unsafe) {
         ++state_.counters.drops_refused_low_space;
-        co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay's disk is full; nothing was stored; try again later");
+        co_return refusal(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay's disk is full; nothing was stored; try again later");
       }
       if (st.code() == Errc::quota)
-        co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay is full; try again later");
-      co_return co_await refuse(v1::ERROR_CODE_STORAGE_UNAVAILABLE, "the relay could not store the drop; nothing was stored");
+        co_return refusal(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay is full; try again later");
+      co_return refusal(v1::ERROR_CODE_STORAGE_UNAVAILABLE, "the relay could not store the drop; nothing was stored");
     }
     // A repeated drop is acknowledged (it is durably stored) but not counted:
     // it added nothing.
