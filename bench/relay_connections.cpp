@@ -2,7 +2,7 @@
 // submission among them (scripts/relay-connections.sh; not run by ctest: it
 // needs about 2 × N file descriptors and a minute or two):
 //
-//   cairn_bench_relay_connections [--connections N] [--relay PATH]
+//   cairn_bench_relay_connections [--connections N] [--relay PATH] [--default-timeouts]
 //
 // Phase 1 opens N TCP connections that send nothing (idle, before message 1);
 // phase 2 closes them and opens N that complete the Noise handshake and then
@@ -27,6 +27,7 @@ namespace {
 
 struct Options {
   int connections = 10000;
+  bool default_timeouts = false;  // the relay's own deadlines: idle connections are closed after 5 s
   std::string relay = CAIRN_RELAY_BINARY;
 };
 
@@ -40,6 +41,7 @@ Options parse(int argc, char** argv) {
     };
     if (a == "--connections") o.connections = std::stoi(value());
     else if (a == "--relay") o.relay = value();
+    else if (a == "--default-timeouts") o.default_timeouts = true;
     else bench::die("unknown option " + a);
   }
   if (o.connections < 1) bench::die("bad options");
@@ -120,10 +122,11 @@ int main(int argc, char** argv) {
   bench::TempDir dir;
   test::TestDeployment deployment(2);
   const std::string ms = "600000";
-  auto relay = bench::start_relay(o.relay, dir, deployment,
-                                  {"--pow-bits", "0", "--max-connections", std::to_string(o.connections + 64),
-                                   "--message1-timeout-ms", ms, "--handshake-timeout-ms", ms, "--idle-timeout-ms", ms,
-                                   "--session-lifetime-s", "3600"});
+  std::vector<std::string> serve{"--pow-bits", "0", "--max-connections", std::to_string(o.connections + 64)};
+  if (!o.default_timeouts)
+    serve.insert(serve.end(), {"--message1-timeout-ms", ms, "--handshake-timeout-ms", ms, "--idle-timeout-ms", ms,
+                               "--session-lifetime-s", "3600"});
+  auto relay = bench::start_relay(o.relay, dir, deployment, serve);
   std::cout << "| phase | connections held | submission | relay RSS | relay peak RSS | relay mappings | relay fds |\n"
             << "|---|---|---|---|---|---|---|\n";
   bool ok = true;
@@ -131,7 +134,10 @@ int main(int argc, char** argv) {
     std::vector<int> idle;
     for (int i = 0; i < o.connections; ++i) {
       int fd = raw_connect(relay.port);
-      if (fd < 0) bench::die("connection " + std::to_string(i) + " failed: " + std::strerror(errno));
+      if (fd < 0) {
+        ::kill(relay.pid, SIGTERM);
+        bench::die("connection " + std::to_string(i) + " failed: " + std::strerror(errno));
+      }
       idle.push_back(fd);
     }
     std::this_thread::sleep_for(2s);  // let the relay accept them all
@@ -148,7 +154,12 @@ int main(int argc, char** argv) {
     c.direct = true;
     for (int i = 0; i < o.connections; ++i) {
       auto conn = client::RelayConnection::open(relay.address, c);
-      if (!conn.ok()) bench::die("handshake " + std::to_string(i) + " failed: " + conn.error().message);
+      if (!conn.ok()) {
+        report("handshaken (waiting for a request)", i, relay, false);
+        ::kill(relay.pid, SIGTERM);
+        ::waitpid(relay.pid, nullptr, 0);
+        bench::die("handshake " + std::to_string(i) + " failed: " + conn.error().message);
+      }
       held.push_back(std::move(conn).value());
     }
     bool submitted = submit_one(relay.address, deployment);

@@ -198,7 +198,7 @@ P="$WORK/primitives"
   echo "connections that send nothing, then $CONNECTIONS that completed the handshake; in"
   echo "each phase a \`cairn submit\` of a text and a 200 KB file (seven drops) is acknowledged."
   echo
-  cat "$WORK/connections"
+  grep "^|" "$WORK/connections"
   echo
   if [[ -f docs/BENCHMARKS.notes.md ]]; then cat docs/BENCHMARKS.notes.md; fi
 } >"$OUT"
