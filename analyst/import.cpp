@@ -1,6 +1,7 @@
 #include "analyst/import.h"
 
 #include <algorithm>
+#include <latch>
 #include <set>
 
 #include "analyst/export_reader.h"
@@ -8,6 +9,7 @@
 #include "analyst/reassembly.h"
 #include "analyst/receipt.h"
 #include "analyst/testimony.h"
+#include "common/work_pool.h"
 #include "crypto/age.h"
 #include "crypto/drop.h"
 #include "crypto/hash.h"
@@ -114,11 +116,12 @@ class Importer {
     return ok_status();
   }
 
-  // One drop not imported before. Returns whether the receipt names it (the
-  // relay may delete it): its content is safely handled, or it is junk.
-  Result<bool> import_drop(const BundleDrop& drop) {
-    crypto::Secret body;
-    CAIRN_TRY(auto opened, open_with(drop.bytes, identities_, body));
+  const std::vector<crypto::age::Identity>& identities() const { return identities_; }
+
+  // One drop not imported before, opened (open_with, on any thread). Returns
+  // whether the receipt names it (the relay may delete it): its content is
+  // safely handled, or it is junk.
+  Result<bool> import_drop(const BundleDrop& drop, Opened opened, const crypto::Secret& body) {
     if (opened == Opened::unreadable) {
       // Not an age file, or one whose header or payload is damaged: no key
       // anywhere opens it, so it is never worth keeping.
@@ -309,20 +312,46 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
     return make_error(Errc::malformed, "the export bundle changed while it was being read; nothing was imported");
   Importer importer(vault, options, report);
   CAIRN_CHECK(importer.load_identities());
+  WorkPool pool;  // opens drops on every core
   for (std::size_t k = 0; k < ids.size() && !report.stopped;) {
     const auto before = report;
     const auto safe_before = safe.size();
     const auto end = std::min(ids.size(), k + kImportBatchDrops);
     auto batch = vault.transaction([&]() -> Status {
+      // Read the batch, open its new drops on every core, then store them in
+      // bundle order on this thread (the vault is not shared between threads).
+      std::vector<BundleDrop> drops;
+      std::vector<bool> fresh;
       for (std::size_t i = k; i < end; ++i) {
         CAIRN_TRY(auto drop, reader->read_drop(ids[i], i, ids.size(), sizes));
         CAIRN_TRY(bool imported, already_imported(vault, drop.id));
-        if (imported) {
+        fresh.push_back(!imported);
+        drops.push_back(std::move(drop));
+      }
+      std::vector<Result<Opened>> opened(drops.size(), Opened::unreadable);
+      std::vector<crypto::Secret> bodies(drops.size());
+      std::latch done(static_cast<std::ptrdiff_t>(drops.size()));
+      for (std::size_t j = 0; j < drops.size(); ++j) {
+        if (!fresh[j]) {
+          done.count_down();
+          continue;
+        }
+        pool.post([&, j] {
+          opened[j] = open_with(drops[j].bytes, importer.identities(), bodies[j]);
+          done.count_down();
+        });
+      }
+      done.wait();
+      for (std::size_t j = 0; j < drops.size(); ++j) {
+        const auto& drop = drops[j];
+        if (!fresh[j]) {
           ++report.already_imported;
           safe.push_back(drop.id);
           continue;
         }
-        CAIRN_TRY(bool named, importer.import_drop(drop));
+        CAIRN_TRY(auto how, std::move(opened[j]));
+        CAIRN_TRY(bool named, importer.import_drop(drop, how, bodies[j]));
+        crypto::wipe(bodies[j].bytes());
         if (named) safe.push_back(drop.id);
       }
       return ok_status();

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "clean/clean.h"
 #include "common/files.h"
@@ -38,7 +39,6 @@ Result<Bytes> read_whole(const fs::path& path) {
   return make_error(content.code(), i18n::trf("cannot read the attachment %s: %s", path.string(),
                                               content.code() == Errc::not_found ? std::strerror(ENOENT)
                                                                                 : content.error().message));
-  return content;
 }
 
 std::string report_line(const std::string& name, const clean::Cleaned& c) {
@@ -50,19 +50,35 @@ std::string report_line(const std::string& name, const clean::Cleaned& c) {
   return line;
 }
 
+
+// A file sent as it is stays on disk: it is read piece by piece while it is
+// sent (client/submission.h), so memory does not grow with its size.
+Result<std::uint64_t> readable_size(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec)
+    return make_error(Errc::not_found, i18n::trf("cannot read the attachment %s: %s", path.string(), ec.message()));
+  if (size > kMaxAttachmentBytes)
+    return make_error(Errc::too_large, i18n::trf("the attachment %s is larger than 256 MiB", path.string()));
+  if (!std::ifstream(path, std::ios::binary))
+    return make_error(Errc::io, i18n::trf("cannot read the attachment %s: %s", path.string(), std::strerror(errno)));
+  return static_cast<std::uint64_t>(size);
+}
+
 }  // namespace
 
 Result<PreparedAttachment> prepare_attachment(const fs::path& path, bool keep_metadata) {
-  CAIRN_TRY(auto content, read_whole(path));
   PreparedAttachment out;
   out.input.name = path.filename().string();
   if (keep_metadata) {
+    CAIRN_TRY(out.input.file_size, readable_size(path));
+    out.input.file = fs::absolute(path);
     out.input.media_type = media_type_from_name(path);
-    out.input.content = std::move(content);
     out.input.metadata = Metadata::kept;
     out.report = i18n::trf("%s: sent as it is, with any hidden details it carries (--keep-metadata)", out.input.name);
     return out;
   }
+  CAIRN_TRY(auto content, read_whole(path));
   auto cleaned = clean::clean(content);
   crypto::wipe(content);
   if (!cleaned.ok()) return make_error(cleaned.code(), i18n::trf("cannot clean %s: %s", path.string(), cleaned.error().message));

@@ -53,8 +53,16 @@ Result<RelayConnection> RelayConnection::open(const crypto::DropAddress& address
 }
 
 Result<v1::Response> RelayConnection::call(const v1::Request& request) {
+  CAIRN_CHECK(send(request));
+  return receive();
+}
+
+Status RelayConnection::send(const v1::Request& request) {
   CAIRN_TRY(auto frames, writer_->seal_message(wire::encode(request)));
-  CAIRN_CHECK(socket_.write_all(frames, options_.io_timeout));
+  return socket_.write_all(frames, options_.io_timeout);
+}
+
+Result<v1::Response> RelayConnection::receive() {
   ByteArray<crypto::kRecordFrameBytes> frame{};
   for (;;) {
     CAIRN_CHECK(socket_.read_exact(frame, options_.io_timeout));

@@ -1,6 +1,8 @@
 // The source's connection to a relay: TCP (directly, or through a SOCKS5
 // proxy such as Tor), the Noise NK handshake pinned to the relay key from the
-// drop address, then one request and one response at a time over records.
+// drop address, then requests and their responses over records. The relay
+// answers requests in the order they came, so a client may send several
+// before reading their answers (client/drop_window.h).
 #pragma once
 
 #include <chrono>
@@ -32,6 +34,15 @@ class RelayConnection {
 
   // Sends one request and waits for its response.
   [[nodiscard]] Result<v1::Response> call(const v1::Request& request);
+
+  // The two halves of call(), for requests in flight: send() and receive()
+  // may run at the same time on two threads (one each), since each direction
+  // has its own cipher and the socket is full duplex.
+  [[nodiscard]] Status send(const v1::Request& request);
+  [[nodiscard]] Result<v1::Response> receive();
+  // Breaks the connection: a send() or receive() blocked on another thread
+  // returns an error at once.
+  void shut_down() { socket_.shutdown(); }
 
   [[nodiscard]] const v1::HandshakePayload& relay_parameters() const { return params_; }
 

@@ -48,6 +48,10 @@ void Socket::close() {
   fd_ = -1;
 }
 
+void Socket::shutdown() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+}
+
 Status Socket::write_all(ByteView data, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   std::size_t done = 0;

@@ -29,6 +29,9 @@ class Socket {
   [[nodiscard]] bool is_open() const { return fd_ >= 0; }
   [[nodiscard]] int fd() const { return fd_; }
   void close();
+  // Ends both directions without closing the descriptor: a read or write
+  // blocked in another thread returns at once with an error.
+  void shutdown();
 
  private:
   int fd_ = -1;

@@ -5,12 +5,18 @@
 //    of the whole and a Merkle root and proof over the chunks
 //    (wire/chunk_tree.h), so the analyst can check each chunk on its own and
 //    reassemble the whole from any order.
+// The stream is never built whole: it is read in pieces, the content of a
+// file sent as it is straight from the file (twice: once to hash the chunks,
+// once to send them), so memory does not grow with the file.
 // The submission id is random, so no one can send chunks under it ahead of
 // the source. Running the same submission again after a broken connection
 // gives a new id; the station keeps one testimony per content hash, so the
 // analyst still sees it once.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +24,7 @@
 #include "common/bytes.h"
 #include "common/day.h"
 #include "common/result.h"
+#include "crypto/plaintext.h"
 #include "crypto/x25519.h"
 
 namespace cairn::client {
@@ -30,6 +37,13 @@ struct AttachmentInput {
   std::string media_type;  // a hint for the analyst
   Bytes content;
   Metadata metadata = Metadata::unspecified;
+  // When set, the content is not in memory: it is read from this file while
+  // the submission is sent, and must be exactly file_size bytes each time
+  // (a file that changes meanwhile stops the submission with an error).
+  std::filesystem::path file{};
+  std::uint64_t file_size = 0;
+
+  [[nodiscard]] std::uint64_t size() const { return file.empty() ? content.size() : file_size; }
 };
 
 struct SubmissionInput {
@@ -47,8 +61,21 @@ inline constexpr std::size_t kMaxSubmissionBytes = std::size_t{512} << 20;  // 5
 // connects, so a mistake is reported without touching the network.
 [[nodiscard]] Status check_submission(const SubmissionInput& input);
 
-// The serialized DropBody of every drop of this submission, each at most
-// capacity bytes (crypto::drop_body_capacity for the deployment).
+// A submission's drop bodies, made one at a time as they are needed.
+struct DropSource {
+  std::size_t count = 0;
+  // The next drop body, in order; called once per drop.
+  std::function<Result<crypto::Plaintext>()> next;
+};
+
+// The drop bodies of this submission (each a serialized DropBody of at most
+// capacity bytes: crypto::drop_body_capacity for the deployment), made as
+// they are asked for. A chunked submission's stream is read once here (to
+// hash its chunks) and again as the bodies are made; `input` must outlive the
+// source. Errors of reading a file name it.
+[[nodiscard]] Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t capacity);
+
+// All of them at once (for tests and small submissions).
 [[nodiscard]] Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity);
 
 // The Chunk drop bodies for a serialized Submission stream (reply key and

@@ -1,16 +1,19 @@
 #include "client/submit.h"
 
+#include <future>
+
+#include "client/drop_window.h"
 #include "client/relay_error.h"
 #include "crypto/drop.h"
-#include "crypto/pow.h"
 
 #include "i18n/catalog.h"
 
 namespace cairn::client {
 namespace {
 
-// A proof of work expected to take 2^bits tries; give up far beyond that.
-std::uint64_t pow_budget(std::uint32_t bits) { return (std::uint64_t{1} << bits) * 64 + 1024; }
+// Connections in a row that broke before any drop was acknowledged: then the
+// way to the relay is not working, and the source is told.
+constexpr int kMaxFruitlessConnections = 3;
 
 }  // namespace
 
@@ -56,14 +59,30 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   CAIRN_TRY(auto bundle, fetch_key_bundle(conn, address, today));
   CAIRN_CHECK(check_relay_parameters(conn.relay_parameters(), bundle));
   CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
-  CAIRN_TRY(auto bodies, build_drop_bodies(input, capacity));
+  CAIRN_TRY(auto source, submission_drops(input, capacity));
 
-  SubmitReport report{bodies.size(), 0, bundle.analysts.size()};
-  std::uint32_t sent_on_connection = 0;
-  for (std::size_t i = 0; i < bodies.size(); ++i) {
-    if (sent_on_connection >= conn.relay_parameters().max_drops_per_connection()) {
-      auto reopened = open_for_drops();
-      if (!reopened.ok() && options.reroute) {
+  const std::size_t count = source.count;
+  SubmitReport report{count, 0, bundle.analysts.size()};
+  DropWindow window(std::move(source), bundle.messaging_keys, bundle.drop_size, options.window, options.threads);
+  DropWindow::Progress progress;
+  if (count > 1 && options.progress) progress = options.progress;
+
+  std::optional<RelayConnection> current(std::move(conn));
+  // The next connection, opened while the current one drains (a Tor circuit
+  // and a handshake are two round trips the drops need not wait for).
+  std::future<Result<RelayConnection>> next_connection;
+  auto open_next = [&] { next_connection = std::async(std::launch::async, open_for_drops); };
+  bool rerouted = false;
+  int fruitless = 0;
+  while (!window.done()) {
+    if (!current) {
+      // A connection opened ahead that failed is tried again now: its failure
+      // may be stale (the route changed meanwhile), and this one decides.
+      const bool ahead = next_connection.valid();
+      auto reopened = ahead ? next_connection.get() : open_for_drops();
+      if (!reopened.ok() && ahead) reopened = open_for_drops();
+      if (!reopened.ok() && options.reroute && !rerouted) {
+        rerouted = true;
         auto other = options.reroute(bundle, reopened.error());
         if (other) {
           connect = std::move(*other);
@@ -74,25 +93,18 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
       // Every connection's handshake is held to the signed bundle, not only
       // the first: a relay must not raise the work or change the size later.
       CAIRN_CHECK(check_relay_parameters(fresh.relay_parameters(), bundle));
-      conn = std::move(fresh);
-      sent_on_connection = 0;
+      current.emplace(std::move(fresh));
     }
-    CAIRN_TRY(auto drop, crypto::seal_drop(bodies[i], bundle.messaging_keys, bundle.drop_size));
-    crypto::wipe(bodies[i]);
-    const auto& params = conn.relay_parameters();
-    crypto::pow::Challenge challenge{};
-    std::copy(params.pow_challenge().begin(), params.pow_challenge().end(), challenge.begin());
-    CAIRN_TRY(auto nonce, crypto::pow::solve(challenge, crypto::pow::context_for_drop(drop), params.pow_bits(),
-                                             pow_budget(params.pow_bits())));
-    v1::Request req;
-    req.mutable_put_drop()->set_drop(drop.data(), drop.size());
-    req.mutable_put_drop()->set_pow_nonce(nonce.data(), nonce.size());
-    CAIRN_TRY(auto resp, conn.call(req));
-    ++sent_on_connection;
-    if (resp.has_error()) return relay_refused(resp.error());
-    if (!resp.has_ack()) return make_error(Errc::protocol, i18n::tr("the relay did not acknowledge the drop"));
-    ++report.drops_acknowledged;
-    if (bodies.size() > 1 && options.progress) options.progress(i + 1, bodies.size());
+    const std::size_t before = window.acknowledged();
+    auto sent = window.send_on(*current, progress, relay_refused, open_next);
+    current.reset();  // it has taken all the drops the relay allows, or it broke
+    report.drops_acknowledged = window.acknowledged();
+    if (sent.ok()) continue;
+    // A broken connection: the drops in flight go again on a new one, as long
+    // as connections keep getting drops through.
+    if (!window.connection_broke()) return sent.error();
+    fruitless = window.acknowledged() > before ? 0 : fruitless + 1;
+    if (fruitless >= kMaxFruitlessConnections) return sent.error();
   }
   return report;
 }

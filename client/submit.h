@@ -1,12 +1,15 @@
 // `cairn submit`: fetch and verify the key bundle, seal the testimony into
-// drops for every current analyst, pay the proof of work, send, and count
-// acknowledgements.
+// drops for every current analyst, pay the proof of work, send with many
+// drops in flight (client/drop_window.h), and count acknowledgements. A
+// connection that breaks is replaced, and the drops it had not acknowledged
+// are sent again, as long as connections keep getting drops through.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string_view>
 
+#include "client/drop_window.h"
 #include "client/relay_connection.h"
 #include "client/submission.h"
 #include "common/day.h"
@@ -22,6 +25,10 @@ struct SubmitOptions {
   // key bundle: another way to the relay to try once (cairn's own tor with
   // the organisation's signed bridge lines), or nothing to give up.
   std::function<std::optional<ConnectOptions>(const crypto::VerifiedKeyBundle&, const Error&)> reroute;
+  // Drops in flight on a connection, and threads sealing them (0: one per
+  // core); client/drop_window.h.
+  std::size_t window = kDefaultWindow;
+  unsigned threads = 0;
 };
 
 struct SubmitReport {

@@ -54,8 +54,9 @@ using Identity = X25519KeyPair;
 [[nodiscard]] Result<Stanza> x25519_wrap(const Secret& file_key, const X25519Public& recipient);
 
 // Checks an "X25519" stanza's shape before any key is tried: exactly two
-// arguments, a canonical base64 32-byte share that is not of low order, and a
-// 32-byte body. Errc::malformed (a header failure) otherwise.
+// arguments, a canonical base64 32-byte share, and a 32-byte body.
+// Errc::malformed (a header failure) otherwise. A low-order share is refused
+// by x25519_unwrap (its shared secret is all zero), with no X25519 here.
 [[nodiscard]] Status x25519_check_stanza(const Stanza& stanza);
 
 // Tries identity on a checked "X25519" stanza: the file key, or nullopt if the

@@ -1,7 +1,10 @@
 // Secret: the only type that holds secret bytes (keys, file keys, chaining
-// keys, passphrases, codenames). Move-only, backed by sodium_malloc (guard
-// pages, mlock'd, excluded from core dumps where the OS allows), wiped on
-// destruction, compared in constant time, and never printable.
+// keys, passphrases, codenames). Move-only, carved from the process's secret
+// arena (crypto/secret.cpp: chunks of memory that is mlock'd, excluded from
+// core dumps, with a guard page before and after each chunk and a canary
+// after each secret; no system call per secret), wiped on destruction,
+// compared in constant time, and never printable. Secrets over 64 KiB get
+// their own sodium_malloc mapping.
 #pragma once
 
 #include <cstddef>
@@ -47,6 +50,15 @@ class Secret {
   std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
 };
+
+// The arena's state, for tests and the relay's status: chunks mapped, bytes
+// of them locked in memory, secrets alive.
+struct SecretArenaStats {
+  std::size_t chunks = 0;
+  std::size_t locked_bytes = 0;
+  std::size_t live = 0;
+};
+[[nodiscard]] SecretArenaStats secret_arena_stats();
 
 // Wipes memory the compiler must not optimise away (stack temporaries of keys).
 void wipe(MutableByteView bytes);

@@ -27,7 +27,7 @@ std::size_t Committer::batch_limit() const {
 
 Committer::~Committer() { stop(); }
 
-void Committer::submit(Bytes drop, Completion done) {
+void Committer::submit(HashedDrop drop, Completion done) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
@@ -68,10 +68,10 @@ std::uint64_t Committer::committed_drops() const {
   return drops_;
 }
 
-Status Committer::commit(std::span<const ByteView> drops) {
+Status Committer::commit(std::span<const HashedDrop* const> drops) {
   if (options_.free_space != nullptr) {
     std::uint64_t bytes = 0;
-    for (auto d : drops) bytes += d.size();
+    for (const auto* d : drops) bytes += d->bytes().size();
     CAIRN_CHECK(options_.free_space->admit(bytes));
   }
   return store_.put_drops(drops, options_.quota_bytes);
@@ -81,7 +81,7 @@ void Committer::run() {
   std::vector<Pending> batch;
   std::vector<Pending> fresh;     // drops not stored yet, first copy of each
   std::vector<Pending> repeats;   // second copies of a drop in this batch
-  std::vector<ByteView> views;
+  std::vector<const HashedDrop*> views;
   std::set<DropId> in_batch;
   for (;;) {
     const std::size_t limit = batch_limit();
@@ -111,7 +111,7 @@ void Committer::run() {
     // A drop already committed is durable: its answer needs no transaction
     // (and no fsync), so repeating a drop costs the relay one index lookup.
     for (auto& p : batch) {
-      auto id = drop_id(p.drop);
+      const auto& id = p.drop.id();
       auto stored = store_.has_drop(id);
       if (stored.ok() && *stored)
         p.done(PutOutcome::duplicate);
@@ -129,7 +129,7 @@ void Committer::run() {
       if (drops_since_reset_ > 0 && drops_since_reset_ + fresh.size() > limit) reset_journal_now();
       drops_since_reset_ += fresh.size();
       views.clear();
-      for (const auto& p : fresh) views.emplace_back(p.drop);
+      for (const auto& p : fresh) views.push_back(&p.drop);
       status = commit(views);
       if (status.ok()) {
         std::lock_guard lock(mu_);
@@ -142,8 +142,8 @@ void Committer::run() {
     // failing because of another's.
     if (!status.ok() && fresh.size() > 1) {
       for (auto& p : fresh) {
-        ByteView one(p.drop);
-        auto st = commit(std::span<const ByteView>(&one, 1));
+        const HashedDrop* one = &p.drop;
+        auto st = commit(std::span<const HashedDrop* const>(&one, 1));
         if (st.ok()) {
           std::lock_guard lock(mu_);
           ++batches_;
@@ -156,7 +156,7 @@ void Committer::run() {
     }
     // A second copy is answered after its first: stored by now, or not.
     for (auto& p : repeats) {
-      auto stored = store_.has_drop(drop_id(p.drop));
+      auto stored = store_.has_drop(p.drop.id());
       if (stored.ok() && *stored) p.done(PutOutcome::duplicate);
       else p.done(status.ok() ? Result<PutOutcome>(make_error(Errc::storage, "the drop could not be stored"))
                               : Result<PutOutcome>(status.error()));

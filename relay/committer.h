@@ -39,7 +39,8 @@ class Committer {
   Committer& operator=(const Committer&) = delete;
 
   // Thread-safe. After stop() completions get Errc::io ("shutting down").
-  void submit(Bytes drop, Completion done);
+  void submit(HashedDrop drop, Completion done);
+  void submit(Bytes drop, Completion done) { submit(HashedDrop(std::move(drop)), std::move(done)); }
   // Finishes every queued drop, then stops the thread. Idempotent.
   void stop();
 
@@ -50,11 +51,11 @@ class Committer {
 
  private:
   struct Pending {
-    Bytes drop;
+    HashedDrop drop;
     Completion done;
   };
   void run();
-  [[nodiscard]] Status commit(std::span<const ByteView> drops);
+  [[nodiscard]] Status commit(std::span<const HashedDrop* const> drops);
   [[nodiscard]] std::size_t batch_limit() const;
   void reset_journal_now();
 

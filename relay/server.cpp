@@ -9,6 +9,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/resource.h>
+
+#include <limits>
 #include <optional>
 
 #include "common/day.h"
@@ -207,9 +210,35 @@ class Server {
   DayNumber replies_expired_on_ = 0;
 };
 
+// Descriptors kept for everything that is not a connection: the listener,
+// the store's files (two connections, WAL, index), the event loop, logs.
+constexpr std::size_t kReservedDescriptors = 64;
+
+// Raises the process's file limit to its hard limit and returns how many
+// connections it can then hold: every connection is one descriptor.
+std::size_t connection_capacity() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  if (lim.rlim_cur == RLIM_INFINITY) return std::numeric_limits<std::size_t>::max();
+  return lim.rlim_cur > kReservedDescriptors ? static_cast<std::size_t>(lim.rlim_cur) - kReservedDescriptors : 1;
+}
+
 }  // namespace
 
-Status serve(const ServeConfig& config) {
+Status serve(const ServeConfig& asked) {
+  // More connections than descriptors would make accept() fail and leave
+  // clients hanging in the backlog: the cap is what the process can hold.
+  ServeConfig config = asked;
+  if (const auto capacity = connection_capacity(); config.limits.max_connections > capacity) {
+    log_line("--max-connections " + std::to_string(config.limits.max_connections) +
+             " is more than this process's file limit allows; using " + std::to_string(capacity));
+    config.limits.max_connections = capacity;
+  }
   CAIRN_TRY(auto key, read_key_file(config.key_file));
   // Before SQLite maps anything: on a full disk, rebuilding the WAL index can
   // die of SIGBUS (relay/disk_space.h).

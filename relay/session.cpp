@@ -12,6 +12,8 @@
 
 #include <list>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "crypto/drop.h"
 #include "crypto/pow.h"
@@ -99,22 +101,44 @@ awaitable<void> write_all(SessionIo& io, ByteView data) {
   if (ec) throw Closed{why_closed(io)};
 }
 
-// Hands a drop to the group-commit thread and resumes when it is durable.
-awaitable<Result<PutOutcome>> commit_drop(Committer& committer, Bytes drop) {
-  auto ex = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<PutOutcome>)>(
-      [&committer, ex](auto handler, Bytes d) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        // A tracked executor counts as outstanding work, so io_context::run()
-        // cannot return (and the context cannot be destroyed) while a commit
-        // is still on its way back to this session.
-        auto tracked = asio::prefer(ex, asio::execution::outstanding_work.tracked);
-        committer.submit(std::move(d), [h, tracked](Result<PutOutcome> st) {
-          asio::post(tracked, [h, st = std::move(st)]() mutable { (*h)(std::move(st)); });
-        });
-      },
-      use_awaitable, std::move(drop));
+// A drop handed to the group-commit thread, and its outcome once durable.
+// Sessions read ahead of their commits (Session::run), so a source's drops in
+// flight share group commits; the answers still go out in request order.
+struct PendingCommit {
+  explicit PendingCommit(const asio::any_io_executor& ex) : done(ex) {}
+  std::optional<Result<PutOutcome>> result;
+  asio::steady_timer done;  // cancelled when the result arrives
+};
+
+std::shared_ptr<PendingCommit> start_commit(Committer& committer, const asio::any_io_executor& ex, HashedDrop drop) {
+  auto pending = std::make_shared<PendingCommit>(ex);
+  pending->done.expires_at(asio::steady_timer::time_point::max());
+  // A tracked executor counts as outstanding work, so io_context::run()
+  // cannot return (and the context cannot be destroyed) while a commit
+  // is still on its way back to this session.
+  auto tracked = asio::prefer(ex, asio::execution::outstanding_work.tracked);
+  committer.submit(std::move(drop), [pending, tracked](Result<PutOutcome> st) {
+    asio::post(tracked, [pending, st = std::move(st)]() mutable {
+      pending->result = std::move(st);
+      pending->done.cancel();
+    });
+  });
+  return pending;
 }
+
+awaitable<Result<PutOutcome>> finish_commit(PendingCommit& pending) {
+  while (!pending.result) {
+    boost::system::error_code ignored;
+    co_await pending.done.async_wait(asio::redirect_error(use_awaitable, ignored));
+  }
+  co_return std::move(*pending.result);
+}
+
+// Requests a session reads ahead of its answers: PutDrops whose commits are
+// under way. Bounded per session, and by the drops the committer holds for
+// every session together (each is a drop's bytes in memory).
+constexpr std::size_t kMaxReadAhead = 32;
+constexpr std::size_t kMaxQueuedForReadAhead = 1024;
 
 class Session {
  public:
@@ -129,13 +153,35 @@ class Session {
       auto request = co_await read_message(true);
       io_->set_idle(false);
       io_->arm(limits.operation_timeout);
-      auto response = co_await handle(request);
-      co_await send(response);
+      // Requests already arriving are read before the first is answered, so
+      // their drops join the same group commit; answers go out in order.
+      std::vector<Answer> answers;
+      {
+        auto first = co_await start(request);
+        answers.push_back(std::move(first));
+      }
+      while (!closing_ && answers.size() < kMaxReadAhead && arrived() &&
+             state_.committer.queued() < kMaxQueuedForReadAhead) {
+        auto next = co_await read_message(false);
+        auto answer = co_await start(next);
+        answers.push_back(std::move(answer));
+      }
+      for (auto& answer : answers) {
+        if (answer.commit) answer.ready = co_await finish_put_drop(*answer.commit);
+        co_await send(answer.ready);
+      }
       if (closing_) break;
     }
   }
 
  private:
+  // Whether bytes of another request are already here.
+  bool arrived() const {
+    boost::system::error_code ec;
+    const auto n = io_->socket.available(ec);
+    return !ec && n > 0;
+  }
+
   awaitable<void> handshake() {
     const auto& limits = state_.config.limits;
     const auto handshake_end = Clock::now() + limits.handshake_timeout;
@@ -222,6 +268,20 @@ class Session {
 
   static std::shared_ptr<const Bytes> own(Bytes b) { return std::make_shared<const Bytes>(std::move(b)); }
 
+  // A request's answer: ready now, or once its drop's commit is durable.
+  struct Answer {
+    std::shared_ptr<const Bytes> ready;
+    std::shared_ptr<PendingCommit> commit;
+  };
+
+  // (No co_await inside a braced initializer: GCC 12 miscompiles it.)
+  awaitable<Answer> start(const v1::Request& request) {
+    if (request.kind_case() == v1::Request::kPutDrop) co_return co_await start_put_drop(request.put_drop());
+    auto response = co_await handle(request);
+    co_return ready(std::move(response));
+  }
+  static Answer ready(std::shared_ptr<const Bytes> response) { return Answer{std::move(response), nullptr}; }
+
   awaitable<std::shared_ptr<const Bytes>> handle(const v1::Request& request) {
     // Reads are cheap but not free: a connection that only reads gets a few,
     // then its slot goes to someone else.
@@ -229,7 +289,6 @@ class Session {
         ++other_requests_ > state_.config.limits.other_requests_per_connection)
       throw Closed{Closed::Why::limit};
     switch (request.kind_case()) {
-      case v1::Request::kPutDrop: co_return co_await put_drop(request.put_drop());
       case v1::Request::kGetKeyBundle:
         if (!state_.bundle)
           co_return own(wire::encode(wire::error_response(v1::ERROR_CODE_NO_KEY_BUNDLE,
@@ -249,37 +308,43 @@ class Session {
     throw Closed{Closed::Why::protocol};
   }
 
-  awaitable<std::shared_ptr<const Bytes>> refuse(v1::ErrorCode code, std::string_view detail) {
+  std::shared_ptr<const Bytes> refusal(v1::ErrorCode code, std::string_view detail) {
     ++state_.counters.drops_refused;
-    co_return own(wire::encode(wire::error_response(code, detail)));
+    return own(wire::encode(wire::error_response(code, detail)));
   }
 
-  awaitable<std::shared_ptr<const Bytes>> put_drop(const v1::PutDrop& put) {
+  awaitable<Answer> start_put_drop(const v1::PutDrop& put) {
     const auto& limits = state_.config.limits;
-    if (!state_.bundle) co_return co_await refuse(v1::ERROR_CODE_NO_KEY_BUNDLE, "this relay has no key bundle published yet");
+    if (!state_.bundle) co_return ready(refusal(v1::ERROR_CODE_NO_KEY_BUNDLE, "this relay has no key bundle published yet"));
     if (drops_ >= limits.drops_per_connection) {
       closing_ = true;
-      co_return co_await refuse(v1::ERROR_CODE_TOO_MANY_DROPS, "too many drops on one connection; reconnect");
+      co_return ready(refusal(v1::ERROR_CODE_TOO_MANY_DROPS, "too many drops on one connection; reconnect"));
     }
     ++drops_;
     if (put.drop().size() != state_.bundle->drop_size)
-      co_return co_await refuse(v1::ERROR_CODE_DROP_WRONG_SIZE, "a drop must be exactly " +
-                                                                    std::to_string(state_.bundle->drop_size) + " bytes");
-    ByteView drop = as_bytes(put.drop());
-    if (!crypto::pow::verify(challenge_, crypto::pow::context_for_drop(drop), as_bytes(put.pow_nonce()),
-                             pow_bits_)
-             .ok())
-      co_return co_await refuse(v1::ERROR_CODE_POW_INSUFFICIENT, "the proof of work does not solve this connection's challenge");
+      co_return ready(refusal(v1::ERROR_CODE_DROP_WRONG_SIZE,
+                              "a drop must be exactly " + std::to_string(state_.bundle->drop_size) + " bytes"));
+    ByteView bytes = as_bytes(put.drop());
+    // Hashed once: the id the store keeps it under is its proof-of-work context.
+    HashedDrop drop(Bytes(bytes.begin(), bytes.end()));
+    static_assert(std::is_same_v<crypto::pow::Context, DropId>);
+    if (!crypto::pow::verify(challenge_, drop.id(), as_bytes(put.pow_nonce()), pow_bits_).ok())
+      co_return ready(refusal(v1::ERROR_CODE_POW_INSUFFICIENT, "the proof of work does not solve this connection's challenge"));
+    auto ex = co_await asio::this_coro::executor;
+    auto pending = start_commit(state_.committer, ex, std::move(drop));
+    co_return Answer{nullptr, std::move(pending)};
+  }
 
-    auto st = co_await commit_drop(state_.committer, Bytes(drop.begin(), drop.end()));
+  awaitable<std::shared_ptr<const Bytes>> finish_put_drop(PendingCommit& pending) {
+    auto st = co_await finish_commit(pending);
     if (!st.ok()) {
       if (st.code() == Errc::unsafe) {
         ++state_.counters.drops_refused_low_space;
-        co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay's disk is full; nothing was stored; try again later");
+        co_return refusal(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay's disk is full; nothing was stored; try again later");
       }
       if (st.code() == Errc::quota)
-        co_return co_await refuse(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay is full; try again later");
-      co_return co_await refuse(v1::ERROR_CODE_STORAGE_UNAVAILABLE, "the relay could not store the drop; nothing was stored");
+        co_return refusal(v1::ERROR_CODE_QUOTA_EXCEEDED, "the relay is full; try again later");
+      co_return refusal(v1::ERROR_CODE_STORAGE_UNAVAILABLE, "the relay could not store the drop; nothing was stored");
     }
     // A repeated drop is acknowledged (it is durably stored) but not counted:
     // it added nothing.

@@ -167,6 +167,15 @@ Status Store::load_index() {
 }
 
 Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_bytes) {
+  std::vector<HashedDrop> hashed;
+  hashed.reserve(drops.size());
+  for (auto d : drops) hashed.emplace_back(Bytes(d.begin(), d.end()));
+  std::vector<const HashedDrop*> refs;
+  for (const auto& h : hashed) refs.push_back(&h);
+  return put_drops(std::span<const HashedDrop* const>(refs), quota_bytes);
+}
+
+Status Store::put_drops(std::span<const HashedDrop* const> drops, std::uint64_t quota_bytes) {
   // Slots taken in this transaction, given back to the free list if it rolls back.
   std::vector<std::pair<DropId, std::int64_t>> taken;
   auto st = transaction([&]() -> Status {
@@ -176,7 +185,8 @@ Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_byt
     CAIRN_TRY(bool row, sum.step());
     auto stored = row ? static_cast<std::uint64_t>(sum.column_int(0)) : 0;
     std::int64_t added_bytes = 0;
-    for (auto drop : drops) {
+    for (const HashedDrop* hashed : drops) {
+      ByteView drop = hashed->bytes();
       if (layout.slot_count == 0)
         return make_error(Errc::storage, "the relay store has no drop slots yet (publish a key bundle first)");
       if (drop.size() != layout.slot_bytes)
@@ -185,7 +195,7 @@ Status Store::put_drops(std::span<const ByteView> drops, std::uint64_t quota_byt
                                                       std::to_string(layout.slot_bytes) + " bytes");
       if (stored + drop.size() > quota_bytes)
         return make_error(Errc::quota, "the relay store is full (its configured quota is reached)");
-      auto id = drop_id(drop);
+      const auto& id = hashed->id();
       if (index_->by_id.count(id) != 0) continue;  // stored already (perhaps earlier in this batch)
       auto& free = index_->free;
       if (free.empty()) return make_error(Errc::quota, "the relay store is full (every slot holds a drop)");

@@ -30,6 +30,21 @@ using DropId = ByteArray<kDropIdBytes>;
 
 [[nodiscard]] DropId drop_id(ByteView drop);
 
+// A drop and its id, hashed once when it arrives (the id is also the drop's
+// proof-of-work context: crypto/pow.h), so that neither the session, the
+// committer nor the store hashes it again. The id can only be made from the
+// bytes, never handed in.
+class HashedDrop {
+ public:
+  explicit HashedDrop(Bytes drop) : bytes_(std::move(drop)), id_(drop_id(bytes_)) {}
+  [[nodiscard]] const Bytes& bytes() const { return bytes_; }
+  [[nodiscard]] const DropId& id() const { return id_; }
+
+ private:
+  Bytes bytes_;
+  DropId id_;
+};
+
 // What storing one drop did: a drop already in the store is not written again.
 enum class PutOutcome { stored, duplicate };
 
@@ -71,6 +86,8 @@ class Store {
   // Errc::quota is returned; a drop that is not exactly the slot size is
   // Errc::invalid_argument; on any failure nothing is stored.
   [[nodiscard]] Status put_drops(std::span<const ByteView> drops, std::uint64_t quota_bytes);
+  // The same for drops already hashed.
+  [[nodiscard]] Status put_drops(std::span<const HashedDrop* const> drops, std::uint64_t quota_bytes);
 
   // Whether a drop with this id is stored (committed).
   [[nodiscard]] Result<bool> has_drop(const DropId& id);

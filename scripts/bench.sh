@@ -16,7 +16,16 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 cmake --preset release >/dev/null
-cmake --build --preset release --target cairn_bench_primitives cairn_bench_relay_load cairn-relay
+cmake --build --preset release --target cairn_bench_primitives cairn_bench_relay_load cairn_bench_client_submit \
+  cairn_bench_import cairn_bench_relay_connections cairn-relay cairn cairn-analyst-testing
+# The client: a 256 MiB file to a loopback relay against `age -r A -r B`, and a
+# smaller one through a proxy that delays each direction by 500 ms and passes
+# 2 MiB/s each way (a Tor circuit); the station's import; many connections.
+CLIENT_MIB=${CLIENT_MIB:-256}
+DELAY_MIB=${DELAY_MIB:-32}
+DELAY_RATE=${DELAY_RATE:-2}
+IMPORT_DROPS=${IMPORT_DROPS:-4096}
+CONNECTIONS=${CONNECTIONS:-10000}
 
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -38,6 +47,16 @@ FLOOD=16
 echo "== relay load: 16 clients, 1 drop per connection, under a flood of $FLOOD threads"
 "$BENCH/cairn_bench_relay_load" --threads 16 --drops-per-connection 1 --seconds "$RUN_SECONDS" --flood "$FLOOD" \
   | tee "$WORK/load_flood"
+
+echo "== client: $CLIENT_MIB MiB attachment, loopback"
+"$BENCH/cairn_bench_client_submit" --size-mib "$CLIENT_MIB" | tee "$WORK/client"
+echo "== client: $DELAY_MIB MiB attachment, 500 ms each way, $DELAY_RATE MiB/s"
+"$BENCH/cairn_bench_client_submit" --size-mib "$DELAY_MIB" --delay-ms 500 --mib-per-second "$DELAY_RATE" \
+  | tee "$WORK/client_delay"
+echo "== import: $IMPORT_DROPS drops"
+"$BENCH/cairn_bench_import" --drops "$IMPORT_DROPS" | tee "$WORK/import"
+echo "== relay: $CONNECTIONS idle, then $CONNECTIONS handshaken connections"
+"$BENCH/cairn_bench_relay_connections" --connections "$CONNECTIONS" | tee "$WORK/connections"
 
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -68,6 +87,10 @@ P="$WORK/primitives"
     echo "$BENCH/cairn_bench_relay_load --threads $clients --drops-per-connection $k --seconds $RUN_SECONDS"
   done
   echo "$BENCH/cairn_bench_relay_load --threads 16 --drops-per-connection 1 --seconds $RUN_SECONDS --flood $FLOOD"
+  echo "$BENCH/cairn_bench_client_submit --size-mib $CLIENT_MIB"
+  echo "$BENCH/cairn_bench_client_submit --size-mib $DELAY_MIB --delay-ms 500 --mib-per-second $DELAY_RATE"
+  echo "$BENCH/cairn_bench_import --drops $IMPORT_DROPS"
+  echo "$BENCH/cairn_bench_relay_connections --connections $CONNECTIONS"
   echo '```'
   echo
   echo "## Primitives (one thread)"
@@ -137,6 +160,45 @@ P="$WORK/primitives"
   F="$WORK/load_flood"
   echo "| calm | $(val handshakes_per_s "$C") | $(val drops_per_s "$C") | 0 | $(val relay_cpu_cores_used "$C") |"
   echo "| flood | $(val handshakes_per_s "$F") | $(val drops_per_s "$F") | $(val flood_message1_per_s "$F") | $(val relay_cpu_cores_used "$F") |"
+  echo
+  echo "## The source's client: a $CLIENT_MIB MiB attachment (loopback relay, proof of work 0)"
+  echo
+  echo "\`cairn submit --attach F --keep-metadata F\` (a file sent as it is: streamed from"
+  echo "disk) against \`age -r A -r B -o /dev/null F\` on the same file in the same run:"
+  echo "the bounding primitive is age's own encryption of the file to the same two"
+  echo "recipients. Wall and CPU time and peak RSS of each process (wait4)."
+  echo
+  grep -v '^ratio\|^drops\|^file\|^link\|^bytes\|^bandwidth' "$WORK/client"
+  echo
+  echo "Ratio cairn / age (wall): $(awk -F': ' '/^ratio/ {print $2}' "$WORK/client"); $(grep '^drops' "$WORK/client")."
+  echo
+  echo "## The same through a slow, distant link"
+  echo
+  echo "$DELAY_MIB MiB through a loopback proxy that holds every byte 500 ms in each"
+  echo "direction (a 1 s round trip, as through Tor) and passes $DELAY_RATE MiB/s each way."
+  echo "The bound is the bandwidth-limited time: the bytes the client sent through the"
+  echo "proxy divided by the rate."
+  echo
+  grep -v '^ratio\|^drops\|^file\|^link\|^bytes\|^bandwidth' "$WORK/client_delay"
+  echo
+  grep '^bytes\|^bandwidth' "$WORK/client_delay" | sed 's/^/- /'
+  echo
+  echo "## The station's import"
+  echo
+  echo "$IMPORT_DROPS text drops (32 KiB, two analysts) exported by a relay store and imported"
+  echo "into a vault in one process. The bound: the cores of this machine, each opening"
+  echo "drops at the rate of open_drop with the vault's keys measured on one thread in the"
+  echo "same run."
+  echo
+  cat "$WORK/import"
+  echo
+  echo "## Many connections"
+  echo
+  echo "A real relay (\`--max-connections\` above N, long timeouts) holding $CONNECTIONS TCP"
+  echo "connections that send nothing, then $CONNECTIONS that completed the handshake; in"
+  echo "each phase a \`cairn submit\` of a text and a 200 KB file (seven drops) is acknowledged."
+  echo
+  grep "^|" "$WORK/connections"
   echo
   if [[ -f docs/BENCHMARKS.notes.md ]]; then cat docs/BENCHMARKS.notes.md; fi
 } >"$OUT"

@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::uint8_t kLeafTag = 0, kNodeTag = 1, kRootTag = 2;
 
-ChunkHash leaf(std::uint32_t index, ByteView data) {
+}  // namespace
+
+ChunkHash chunk_leaf(std::uint32_t index, ByteView data) {
   crypto::Blake2b h(kChunkHashBytes);
   std::uint8_t prefix[5] = {kLeafTag};
   put_u32be(prefix + 1, index);
@@ -18,6 +20,8 @@ ChunkHash leaf(std::uint32_t index, ByteView data) {
   h.final(out);
   return out;
 }
+
+namespace {
 
 ChunkHash node(const ChunkHash& left, const ChunkHash& right) {
   crypto::Blake2b h(kChunkHashBytes);
@@ -57,11 +61,21 @@ std::size_t max_chunk_proof_length(std::uint32_t total) {
   return depth;
 }
 
-ChunkTree::ChunkTree(const std::vector<ByteView>& chunks, const ChunkHash& submission_hash) {
+namespace {
+std::vector<ChunkHash> leaves_of(const std::vector<ByteView>& chunks) {
   std::vector<ChunkHash> level;
   level.reserve(chunks.size());
-  for (std::size_t i = 0; i < chunks.size(); ++i) level.push_back(leaf(static_cast<std::uint32_t>(i), chunks[i]));
-  levels_.push_back(std::move(level));
+  for (std::size_t i = 0; i < chunks.size(); ++i) level.push_back(chunk_leaf(static_cast<std::uint32_t>(i), chunks[i]));
+  return level;
+}
+}  // namespace
+
+ChunkTree::ChunkTree(const std::vector<ByteView>& chunks, const ChunkHash& submission_hash)
+    : ChunkTree(leaves_of(chunks), submission_hash) {}
+
+ChunkTree::ChunkTree(std::vector<ChunkHash> leaves, const ChunkHash& submission_hash) {
+  const auto total = static_cast<std::uint32_t>(leaves.size());
+  levels_.push_back(std::move(leaves));
   while (levels_.back().size() > 1) {
     const auto& below = levels_.back();
     std::vector<ChunkHash> up;
@@ -70,7 +84,7 @@ ChunkTree::ChunkTree(const std::vector<ByteView>& chunks, const ChunkHash& submi
     if (below.size() % 2 == 1) up.push_back(below.back());
     levels_.push_back(std::move(up));
   }
-  root_ = seal_root(static_cast<std::uint32_t>(chunks.size()), submission_hash, levels_.back().front());
+  root_ = seal_root(total, submission_hash, levels_.back().front());
 }
 
 std::vector<ChunkHash> ChunkTree::proof(std::uint32_t index) const {
@@ -87,7 +101,7 @@ std::vector<ChunkHash> ChunkTree::proof(std::uint32_t index) const {
 bool verify_chunk(std::uint32_t index, std::uint32_t total, ByteView data, const ChunkHash& submission_hash,
                   const std::vector<ChunkHash>& proof, const ChunkHash& root) {
   if (total == 0 || index >= total || proof.size() != chunk_proof_length(index, total)) return false;
-  ChunkHash current = leaf(index, data);
+  ChunkHash current = chunk_leaf(index, data);
   std::size_t next = 0;
   std::uint64_t i = index;
   for (std::uint64_t count = total; count > 1; count = (count + 1) / 2, i /= 2) {

@@ -34,10 +34,15 @@ using ChunkHash = ByteArray<kChunkHashBytes>;
 // The longest proof any chunk of `total` has (for sizing drops).
 [[nodiscard]] std::size_t max_chunk_proof_length(std::uint32_t total);
 
+// leaf_i, for a tree built from the leaves while the chunks stream by.
+[[nodiscard]] ChunkHash chunk_leaf(std::uint32_t index, ByteView data);
+
 class ChunkTree {
  public:
   // chunks.size() must be between 1 and 2^20.
   ChunkTree(const std::vector<ByteView>& chunks, const ChunkHash& submission_hash);
+  // The same from leaf_0 .. leaf_{n-1} (chunk_leaf), the chunks themselves gone.
+  ChunkTree(std::vector<ChunkHash> leaves, const ChunkHash& submission_hash);
   [[nodiscard]] const ChunkHash& root() const { return root_; }
   [[nodiscard]] std::vector<ChunkHash> proof(std::uint32_t index) const;
 

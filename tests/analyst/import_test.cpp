@@ -244,6 +244,93 @@ TEST_F(ImportTest, ChunksReassembleInAnyOrderAcrossImportsWithDuplicates) {
   EXPECT_EQ(q.column_int(0), 0);
 }
 
+// A vault made before version 3 kept attachments and chunks in WITHOUT ROWID
+// tables. Opening it rewrites them as rowid tables, once, keeping every
+// testimony, file and waiting chunk; the import then goes on as before.
+TEST_F(ImportTest, AVersion2VaultIsMigratedWithEverythingInIt) {
+  auto submission = [&](const std::string& text, std::uint8_t seed) {
+    client::SubmissionInput in;
+    in.text = text;
+    Bytes file(150000);
+    std::mt19937 rng(seed);
+    for (auto& b : file) b = static_cast<std::uint8_t>(rng());
+    in.attachments.push_back({"file.bin", "application/octet-stream", file});
+    return in;
+  };
+  auto whole = submission(kRussian, 1), partial = submission(kKorean, 2);
+  auto whole_bodies = test::submission_bodies(whole, recipients);
+  auto partial_bodies = test::submission_bodies(partial, recipients);
+  ASSERT_GE(partial_bodies.size(), 4u);
+  std::vector<Bytes> drops;
+  for (const auto& b : whole_bodies) drops.push_back(test::seal(b, recipients));
+  for (std::size_t i = 0; i < 2; ++i) drops.push_back(test::seal(partial_bodies[i], recipients));
+  auto r1 = import(bundle_of(drops, "export1.tar"));
+  ASSERT_TRUE(r1.ok()) << r1.error().message;
+  ASSERT_EQ(r1->completed, 1u);
+
+  // Back to the version 2 layout, as an older cairn-analyst left it.
+  {
+    auto v = station.open();
+    ASSERT_TRUE(v->db().exec(R"sql(
+      BEGIN;
+      CREATE TABLE attachments_v2 (
+        testimony INTEGER NOT NULL REFERENCES testimonies(id), position INTEGER NOT NULL, name TEXT NOT NULL,
+        media_type TEXT NOT NULL, content BLOB NOT NULL, metadata INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (testimony, position)) WITHOUT ROWID;
+      INSERT INTO attachments_v2 SELECT testimony, position, name, media_type, content, metadata FROM attachments;
+      DROP TABLE attachments;
+      ALTER TABLE attachments_v2 RENAME TO attachments;
+      CREATE TABLE chunks_v2 (
+        testimony INTEGER NOT NULL REFERENCES testimonies(id), position INTEGER NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (testimony, position)) WITHOUT ROWID;
+      INSERT INTO chunks_v2 SELECT testimony, position, data FROM chunks;
+      DROP TABLE chunks;
+      ALTER TABLE chunks_v2 RENAME TO chunks;
+      PRAGMA user_version = 2;
+      COMMIT;)sql").ok());
+  }
+  auto layout = [&](const std::string& table) {
+    auto v = station.open();
+    auto q = must(v->db().prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1;"), "schema");
+    q.bind(1, std::string_view(table));
+    EXPECT_TRUE(must(q.step(), "step"));
+    return q.column_text(0);
+  };
+  // Opening migrates (the CLI opens the vault the same way).
+  EXPECT_EQ(must(station.open()->db().user_version(), "version"), 3);
+  EXPECT_EQ(layout("attachments").find("WITHOUT ROWID"), std::string::npos) << layout("attachments");
+  EXPECT_EQ(layout("chunks").find("WITHOUT ROWID"), std::string::npos) << layout("chunks");
+
+  auto listed = list();
+  ASSERT_EQ(listed.size(), 2u);
+  for (const auto& t : listed) {
+    if (t.state == TestimonyState::complete) {
+      auto out = station.path("extracted-whole");
+      station.ok({"extract", std::to_string(t.id), "--out", out.string()});
+      EXPECT_EQ(test::read_file(out / "file.bin"), whole.attachments[0].content);
+    } else {
+      EXPECT_EQ(t.state, TestimonyState::incomplete);
+      EXPECT_EQ(t.chunks_have, 2u);
+    }
+  }
+  // The chunks that waited through the migration complete the submission.
+  std::vector<Bytes> rest;
+  for (std::size_t i = 2; i < partial_bodies.size(); ++i) rest.push_back(test::seal(partial_bodies[i], recipients));
+  auto r2 = import(bundle_of(rest, "export2.tar"));
+  ASSERT_TRUE(r2.ok()) << r2.error().message;
+  EXPECT_EQ(r2->completed, 1u);
+  listed = list();
+  ASSERT_EQ(listed.size(), 2u);
+  for (const auto& t : listed) {
+    EXPECT_EQ(t.state, TestimonyState::complete);
+    if (t.text_start == kKorean) {
+      auto out = station.path("extracted-partial");
+      station.ok({"extract", std::to_string(t.id), "--out", out.string()});
+      EXPECT_EQ(test::read_file(out / "file.bin"), partial.attachments[0].content);
+    }
+  }
+}
+
 TEST_F(ImportTest, DropsNoHeldKeyOpensAreReportedAndStayOnTheRelayForTheGracePeriod) {
   auto stranger = crypto::x25519_generate();
   Bytes garbage = crypto::random_bytes(test::kTestDropSize);

@@ -5,9 +5,11 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <thread>
+#include <utility>
 
 #include "client/codename.h"
 #include "client/submit.h"
@@ -30,8 +32,12 @@ class FakeRelay {
   // Changes the handshake parameters of the n-th connection (0 first).
   using Tweak = std::function<void(int connection, v1::HandshakePayload&)>;
 
-  FakeRelay(v1::HandshakePayload params, Answer answer, int max_connections = 4, Tweak tweak = {})
-      : params_(std::move(params)), answer_(std::move(answer)), tweak_(std::move(tweak)) {
+  // hold_acks > 0: answers to PutDrops are held back until that many are
+  // waiting, the connection's last drop came, or the client has sent nothing
+  // for 300 ms; then they are sent together.
+  FakeRelay(v1::HandshakePayload params, Answer answer, int max_connections = 4, Tweak tweak = {},
+            std::size_t hold_acks = 0)
+      : params_(std::move(params)), answer_(std::move(answer)), tweak_(std::move(tweak)), hold_acks_(hold_acks) {
     listener_ = test::listen_loopback(port_);
     thread_ = std::thread([this, max_connections] {
       for (int i = 0; i < max_connections; ++i) {
@@ -54,6 +60,8 @@ class FakeRelay {
   crypto::RelayPublicKeys public_keys() const { return {noise.public_key, signing.public_key}; }
   std::uint16_t port() const { return port_; }
   int connections() const { return connections_; }
+  // The most PutDrops that were waiting for their answers at once.
+  std::size_t most_held() const { return most_held_; }
 
  private:
   void serve(client::Socket s, int connection) {
@@ -72,7 +80,20 @@ class FakeRelay {
     crypto::RecordWriter writer(std::move(ciphers.send));
     ByteArray<crypto::kRecordFrameBytes> frame{};
     std::uint32_t drops = 0;
+    Bytes held;
+    std::size_t held_count = 0;
     for (;;) {
+      // Held answers go out once the client has gone quiet for a while (it
+      // is waiting for them): a client that waits for each answer gets each
+      // one alone, late; one that sends ahead gets them together.
+      if (held_count > 0) {
+        pollfd p{s.fd(), POLLIN, 0};
+        if (::poll(&p, 1, 300) == 0) {
+          most_held_ = std::max<std::size_t>(most_held_, held_count);
+          if (!s.write_all(std::exchange(held, {}), 5s).ok()) return;
+          held_count = 0;
+        }
+      }
       if (!s.read_exact(frame, 5s).ok()) return;
       auto message = reader.open_frame(frame);
       if (!message.ok()) return;
@@ -80,9 +101,18 @@ class FakeRelay {
       auto request = wire::decode_request(**message);
       if (!request.ok()) return;
       auto out = writer.seal_message(wire::encode(answer_(*request)));
-      if (!out.ok() || !s.write_all(*out, 5s).ok()) return;
+      if (!out.ok()) return;
+      const bool last = request->has_put_drop() && ++drops >= params.max_drops_per_connection();
+      if (request->has_put_drop() && hold_acks_ > 0) {
+        held.insert(held.end(), out->begin(), out->end());
+        if (++held_count < hold_acks_ && !last) continue;
+        most_held_ = std::max<std::size_t>(most_held_, held_count);
+        *out = std::exchange(held, {});
+        held_count = 0;
+      }
+      if (!s.write_all(*out, 5s).ok()) return;
       // Like a relay at its per-connection limit: done with this client.
-      if (request->has_put_drop() && ++drops >= params.max_drops_per_connection()) return;
+      if (last) return;
     }
   }
 
@@ -91,6 +121,8 @@ class FakeRelay {
   Tweak tweak_;
   std::uint16_t port_ = 0;
   int listener_ = -1;
+  std::size_t hold_acks_ = 0;
+  std::atomic<std::size_t> most_held_{0};
   std::atomic<int> connections_{0};
   std::thread thread_;
 };
@@ -134,12 +166,12 @@ struct Scenario {
   Bytes bundle;
   std::unique_ptr<FakeRelay> relay;
   Scenario(v1::HandshakePayload params, std::function<FakeRelay::Answer(const Bytes&)> make_answer,
-           int max_connections = 4, FakeRelay::Tweak tweak = {}) {
+           int max_connections = 4, FakeRelay::Tweak tweak = {}, std::size_t hold_acks = 0) {
     // The answer reads `bundle` through this pointer once it is set below.
     auto* self = this;
     relay = std::make_unique<FakeRelay>(
         std::move(params), [self, make_answer](const v1::Request& r) { return make_answer(self->bundle)(r); },
-        max_connections, std::move(tweak));
+        max_connections, std::move(tweak), hold_acks);
     bundle = d.bundle(relay->public_keys());
   }
 };
@@ -149,6 +181,22 @@ TEST(HostileRelay, HonestFakeRelayIsServed) {
   auto report = submit_to(s.d, *s.relay);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->drops_acknowledged, 1u);
+}
+
+// Drops in flight: a relay that answers no PutDrop until eight are waiting
+// still gets the whole submission, so the client sends ahead of its acks (a
+// client that waited for each ack would wait here until its deadline).
+TEST(HostileRelay, DropsAreSentAheadOfTheirAcks) {
+  auto params = normal_params();
+  params.set_max_drops_per_connection(8);
+  Scenario s(params, honest, 8, {}, 8);
+  auto report = submit_to(s.d, *s.relay, std::string(12 * 30000, 'x'));  // 12 or more drops: two connections
+  ASSERT_TRUE(report.ok()) << report.error().message << " (connections " << s.relay->connections() << ", most held "
+                           << s.relay->most_held() << ")";
+  EXPECT_GE(report->drops_total, 12u);
+  EXPECT_EQ(report->drops_acknowledged, report->drops_total);
+  EXPECT_EQ(s.relay->most_held(), 8u);
+  EXPECT_EQ(s.relay->connections(), 2);
 }
 
 // Caught a client bug: a relay announcing 0 drops per connection made the

@@ -8,7 +8,10 @@
 #include "crypto/hash.h"
 #include "proto/drop.pb.h"
 #include "support/deployment.h"
+#include "support/files.h"
 #include "support/result.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
 #include "wire/chunk_tree.h"
 #include "wire/submission_stream.h"
 
@@ -78,6 +81,90 @@ TEST(Submission, ChunksHaveAFreshIdAndVerifyAgainstTheirRoot) {
   ASSERT_TRUE(y.ParseFromArray(b[0].data(), static_cast<int>(b[0].size())));
   EXPECT_NE(x.chunk().submission_id(), y.chunk().submission_id());
   EXPECT_EQ(x.chunk().submission_hash(), y.chunk().submission_hash());
+}
+
+// The stream joined from the chunks of these bodies.
+std::string joined(const std::vector<Bytes>& bodies) {
+  std::string stream;
+  for (const auto& b : bodies) {
+    v1::DropBody body;
+    EXPECT_TRUE(body.ParseFromArray(b.data(), static_cast<int>(b.size())));
+    stream += body.chunk().data();
+  }
+  return stream;
+}
+
+// The stream is written field by field, never as a protobuf object: it must be
+// the bytes protobuf itself would write (so the same testimony keeps the same
+// hash, and the station's dedup by content still holds), whatever is empty.
+TEST(Submission, TheStreamIsWhatProtobufWouldWrite) {
+  std::vector<SubmissionInput> cases;
+  cases.push_back(with_files(3, 20000));
+  auto no_text = with_files(1, 100000);
+  no_text.text.clear();
+  cases.push_back(no_text);
+  auto empty_parts = with_files(2, 0);
+  empty_parts.attachments[0].name.clear();
+  empty_parts.attachments[1].media_type.clear();
+  empty_parts.attachments[1].metadata = Metadata::kept;
+  empty_parts.text = std::string(40000, 'x');
+  cases.push_back(empty_parts);
+  for (const auto& in : cases) {
+    v1::Submission s;
+    s.set_text(in.text);
+    for (const auto& a : in.attachments) {
+      auto* att = s.add_attachments();
+      att->set_name(a.name);
+      att->set_media_type(a.media_type);
+      att->set_content(a.content.data(), a.content.size());
+      if (a.metadata == Metadata::kept) att->set_metadata(v1::ATTACHMENT_METADATA_KEPT);
+    }
+    std::string expected;
+    ASSERT_TRUE(s.SerializeToString(&expected));
+    EXPECT_EQ(joined(must(build_drop_bodies(in, capacity()), "bodies")), expected);
+  }
+}
+
+// A file sent as it is is read from disk while the drops are made, and gives
+// the same stream as the same bytes in memory; a file that changes meanwhile
+// stops the submission with an error, never a damaged testimony.
+TEST(Submission, AFileIsReadWhileSentAndMustNotChange) {
+  test::TempDir dir;
+  Bytes content(300000);
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>(i * 31 + (i >> 11));
+  auto path = dir / "video.mp4";
+  test::write_file(path, content);
+
+  SubmissionInput in_memory;
+  in_memory.text = "видео";
+  in_memory.attachments.push_back({"video.mp4", "video/mp4", content, Metadata::kept});
+  SubmissionInput on_disk = in_memory;
+  on_disk.attachments[0].content.clear();
+  on_disk.attachments[0].file = path;
+  on_disk.attachments[0].file_size = content.size();
+  EXPECT_EQ(joined(must(build_drop_bodies(on_disk, capacity()), "from the file")),
+            joined(must(build_drop_bodies(in_memory, capacity()), "from memory")));
+
+  // Changed after the chunks were hashed: the next body that reads it fails.
+  auto source = must(submission_drops(on_disk, capacity()), "source");
+  ASSERT_GE(source.count, 5u);
+  ASSERT_TRUE(source.next().ok());
+  auto changed = content;
+  changed[changed.size() - 10] ^= 1;
+  test::write_file(path, changed);
+  Status failed = ok_status();
+  for (std::size_t i = 1; i < source.count && failed.ok(); ++i) {
+    auto body = source.next();
+    if (!body.ok()) failed = body.error();
+  }
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.code(), Errc::io);
+  EXPECT_NE(failed.error().message.find("changed"), std::string::npos) << failed.error().message;
+  // Another size: refused at the first read.
+  test::write_file(path, Bytes(content.size() + 1, 1));
+  auto again = must(submission_drops(in_memory, capacity()), "memory source");
+  EXPECT_EQ(test::code_of(submission_drops(on_disk, capacity())), Errc::io);
+  (void)again;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 
+#include "crypto/pow.h"
 #include "crypto/random.h"
 #include "relay/committer.h"
 #include "support/files.h"
@@ -30,6 +31,19 @@ struct StoreFixture : ::testing::Test {
     ASSERT_TRUE(store->allocate_slots(1024, 512).ok());
   }
 };
+
+// The relay hashes a drop once (relay/store.h, HashedDrop): its id must be
+// its proof-of-work context, byte for byte, or a drop could be stored under
+// one hash and paid for under another.
+TEST(HashedDrop, TheIdIsTheProofOfWorkContext) {
+  Bytes d(4096);
+  crypto::random_bytes(d);
+  HashedDrop h(d);
+  EXPECT_EQ(h.id(), drop_id(d));
+  EXPECT_EQ(h.id(), crypto::pow::context_for_drop(d));
+  d[100] ^= 1;
+  EXPECT_NE(h.id(), crypto::pow::context_for_drop(d));
+}
 
 TEST_F(StoreFixture, DuplicatesAreStoredOnce) {
   auto a = drop_of(1), b = drop_of(2);

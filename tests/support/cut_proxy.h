@@ -1,0 +1,129 @@
+// A loopback TCP proxy for fault tests: forwards each connection to
+// 127.0.0.1:target and, by a rule chosen per connection (in accept order),
+// passes it whole, cuts it (closes both sides) once the server has sent a
+// given number of bytes to the client, or refuses it (closes at once).
+#pragma once
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "support/loopback.h"
+
+namespace cairn::test {
+
+class CutProxy {
+ public:
+  struct Rule {
+    std::optional<std::size_t> cut_after_server_bytes;  // none: pass everything
+    bool refuse = false;
+  };
+
+  CutProxy(std::uint16_t target, std::function<Rule(std::size_t connection)> rule)
+      : target_(target), rule_(std::move(rule)) {
+    listen_fd_ = listen_loopback(port_);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  CutProxy(const CutProxy&) = delete;
+  CutProxy& operator=(const CutProxy&) = delete;
+  ~CutProxy() {
+    stopping_ = true;
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    acceptor_.join();
+    ::close(listen_fd_);
+    for (auto& t : pipes_) t.join();
+  }
+
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] std::size_t connections() const { return accepted_; }
+
+ private:
+  static int connect_target(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(fd);
+      return -1;
+    }
+    return fd;
+  }
+
+  void accept_loop() {
+    for (;;) {
+      int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) {
+        if (stopping_) return;
+        continue;
+      }
+      Rule rule = rule_(accepted_++);
+      if (rule.refuse) {
+        ::close(client);
+        continue;
+      }
+      int server = connect_target(target_);
+      if (server < 0) {
+        ::close(client);
+        continue;
+      }
+      pipes_.emplace_back([this, client, server, rule] { pipe(client, server, rule); });
+    }
+  }
+
+  // Copies both ways until either side closes, the cut point is reached, or the proxy stops.
+  void pipe(int client, int server, Rule rule) {
+    std::size_t from_server = 0;
+    std::uint8_t buf[16384];
+    bool open = true;
+    while (open && !stopping_) {
+      pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
+      if (::poll(p, 2, 100) <= 0) continue;
+      for (int side = 0; side < 2 && open; ++side) {
+        if (!(p[side].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        std::size_t want = sizeof buf;
+        if (side == 1 && rule.cut_after_server_bytes) want = std::min(want, *rule.cut_after_server_bytes - from_server);
+        ssize_t n = want == 0 ? 0 : ::read(p[side].fd, buf, want);
+        if (n <= 0) {
+          open = false;
+          break;
+        }
+        int to = side == 0 ? server : client;
+        for (ssize_t done = 0; done < n;) {
+          ssize_t w = ::send(to, buf + done, static_cast<std::size_t>(n - done), MSG_NOSIGNAL);
+          if (w <= 0) {
+            open = false;
+            break;
+          }
+          done += w;
+        }
+        if (side == 1) {
+          from_server += static_cast<std::size_t>(n);
+          if (rule.cut_after_server_bytes && from_server >= *rule.cut_after_server_bytes) open = false;
+        }
+      }
+    }
+    ::close(client);
+    ::close(server);
+  }
+
+  std::uint16_t target_;
+  std::function<Rule(std::size_t)> rule_;
+  std::uint16_t port_ = 0;
+  int listen_fd_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> accepted_{0};
+  std::thread acceptor_;
+  std::vector<std::thread> pipes_;  // touched only by the acceptor, then by the destructor after it joined
+};
+
+}  // namespace cairn::test
