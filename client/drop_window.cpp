@@ -6,6 +6,7 @@
 
 #include "crypto/drop.h"
 #include "crypto/secret.h"
+#include "i18n/catalog.h"
 
 namespace cairn::client {
 namespace {
