@@ -1,7 +1,9 @@
 #include "analyst/import.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <latch>
+#include <mutex>
 #include <set>
 
 #include "analyst/export_reader.h"
@@ -330,24 +332,41 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
       }
       std::vector<Result<Opened>> opened(drops.size(), Opened::unreadable);
       std::vector<crypto::Secret> bodies(drops.size());
-      std::latch done(static_cast<std::ptrdiff_t>(drops.size()));
+      std::vector<char> ready(drops.size(), 0);
+      std::mutex m;
+      std::condition_variable opened_one;
+      std::latch all(static_cast<std::ptrdiff_t>(drops.size()));
+      // Every job ends before the vectors it writes go, on every path out.
+      struct WaitForAll {
+        std::latch& l;
+        ~WaitForAll() { l.wait(); }
+      } wait_for_all{all};
       for (std::size_t j = 0; j < drops.size(); ++j) {
         if (!fresh[j]) {
-          done.count_down();
+          all.count_down();
           continue;
         }
         pool.post([&, j] {
           opened[j] = open_with(drops[j].bytes, importer.identities(), bodies[j]);
-          done.count_down();
+          {
+            std::lock_guard lock(m);
+            ready[j] = 1;
+          }
+          opened_one.notify_all();
+          all.count_down();
         });
       }
-      done.wait();
+      // Each drop is stored as soon as it is open, while the pool opens the next.
       for (std::size_t j = 0; j < drops.size(); ++j) {
         const auto& drop = drops[j];
         if (!fresh[j]) {
           ++report.already_imported;
           safe.push_back(drop.id);
           continue;
+        }
+        {
+          std::unique_lock lock(m);
+          opened_one.wait(lock, [&] { return ready[j] != 0; });
         }
         CAIRN_TRY(auto how, std::move(opened[j]));
         CAIRN_TRY(bool named, importer.import_drop(drop, how, bodies[j]));

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include <limits>
+#include <new>
 #include <optional>
 
 #include "common/day.h"
@@ -132,7 +133,13 @@ class Server {
         continue;
       }
       socket.set_option(asio::ip::tcp::no_delay(true), ec);
-      asio::co_spawn(io_, run_session(std::move(socket), state_), asio::detached);
+      try {
+        asio::co_spawn(io_, run_session(std::move(socket), state_), asio::detached);
+      } catch (const std::bad_alloc&) {
+        // Out of memory for one more session: refuse it, keep accepting.
+        ++state_.counters.refused_busy;
+        socket.close(ec);
+      }
     }
   }
 

@@ -379,8 +379,12 @@ awaitable<void> run_session(asio::ip::tcp::socket socket, RelayState& state) {
   auto me = sessions.insert(sessions.end(), io);
   ++state.open_sessions;
   ++state.counters.connections;
-  asio::co_spawn(io->socket.get_executor(), watchdog(io), asio::detached);
   try {
+    // Inside the try: when memory runs out (it did, at about 8,000
+    // connections, when every secret was its own mapping) even starting the
+    // watchdog can throw, and the session must still be counted out below,
+    // or shutdown waits for it for ever.
+    asio::co_spawn(io->socket.get_executor(), watchdog(io), asio::detached);
     Session session(io, state);
     co_await session.run();
   } catch (const Closed& c) {
