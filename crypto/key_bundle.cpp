@@ -127,7 +127,13 @@ Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBund
 
 Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed25519Public& organisation_key,
                                             DayNumber today) {
-  CAIRN_TRY(auto outer, open_envelope<cairn::v1::SignedKeyBundle>(signed_bundle, kKeyBundleMaxBytes, "key bundle"));
+  auto opened = open_envelope<cairn::v1::SignedKeyBundle>(signed_bundle, kKeyBundleMaxBytes, "key bundle");
+  if (!opened.ok())  // the envelope's own words are English (wire/ shares it): said again in the source's language
+    return make_error(opened.code(),
+                      opened.code() == Errc::too_large
+                          ? i18n::trf("the key bundle is %s bytes; the limit is %s", signed_bundle.size(), kKeyBundleMaxBytes)
+                          : i18n::tr("the key bundle is damaged: it does not parse, or its signature is not 64 bytes"));
+  auto outer = std::move(opened).value();
   CAIRN_CHECK(verify_or_explain(
       std::span(&organisation_key, 1), sign_context::kKeyBundle, outer.body, outer.signature,
       [&]() -> std::optional<Error> {
