@@ -233,9 +233,9 @@ Result<Bytes> clean_office_xml(std::string_view part_name, ByteView xml, Format 
       xmlReadMemory(reinterpret_cast<const char*>(xml.data()), static_cast<int>(xml.size()), name.c_str(), nullptr,
                     kParseOptions),
       xmlFreeDoc);
-  if (!doc) return damaged("the document", i18n::trf("its part %s is not well-formed XML", name));
+  if (!doc) return damaged(i18n::N_("the document"), i18n::trf("its part %s is not well-formed XML", name));
   xmlNodePtr root = xmlDocGetRootElement(doc.get());
-  if (root == nullptr) return damaged("the document", i18n::trf("its part %s is empty", name));
+  if (root == nullptr) return damaged(i18n::N_("the document"), i18n::trf("its part %s is empty", name));
   Cleaner cleaner(part_name, package, found);
   cleaner.run(root);
   if (!cleaner.changed()) return Bytes(xml.begin(), xml.end());
