@@ -1,12 +1,13 @@
 #include "clean/clean.h"
 
 #include "clean/internal.h"
+#include "i18n/catalog.h"
 
 namespace cairn::clean {
 
 Result<Cleaned> clean(ByteView content) {
   if (content.size() > kMaxInputBytes)
-    return make_error(Errc::too_large, "the file is larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB");
+    return make_error(Errc::too_large, i18n::trf("the file is larger than %s MiB", kMaxInputBytes >> 20));
   const auto detected = detect(content);
   switch (detected.format) {
     case Format::jpeg:
@@ -26,8 +27,9 @@ Result<Cleaned> clean(ByteView content) {
     }
     case Format::other: break;
   }
-  return make_error(Errc::unsupported, "it is " + std::string(detected.what) + ", which may carry " +
-                                           std::string(detected.may_carry) + "; Cairn cannot clean this kind of file");
+  return make_error(Errc::unsupported, i18n::trf("it is %s, which may carry %s; Cairn cannot clean this kind of file",
+                                                     i18n::tr(std::string(detected.what).c_str()),
+                                                     i18n::tr(std::string(detected.may_carry).c_str())));
 }
 
 }  // namespace cairn::clean

@@ -29,8 +29,8 @@ struct Cleaned {
   Format format = Format::other;
   std::string media_type;      // from the detected format
   Findings removed;            // what was found and removed
-  std::vector<std::string> kept;  // what was deliberately kept ("the orientation")
-  std::string note;            // what cleaning does not touch, when the source should know
+  std::vector<std::string> kept;  // what was deliberately kept ("the orientation"), translated
+  std::string note;            // what cleaning does not touch, when the source should know (translated)
 };
 
 // Cleans a file of a supported format. Errors name no file (the caller does):

@@ -25,8 +25,8 @@ enum class Format : std::uint8_t {
 struct Detected {
   Format format = Format::other;
   std::string_view media_type;   // for the analyst ("image/jpeg"); empty for other
-  std::string_view what;         // for other: "a video", "an archive", ...
-  std::string_view may_carry;    // for other: what such a file may say about its maker
+  std::string_view what;         // for other: "a video", "an archive", ... (a msgid: i18n::tr it)
+  std::string_view may_carry;    // for other: what such a file may say about its maker (a msgid)
 };
 
 [[nodiscard]] Detected detect(ByteView content);

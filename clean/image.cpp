@@ -16,8 +16,8 @@ namespace {
 
 constexpr std::string_view kOrientationKey = "Exif.Image.Orientation";
 constexpr std::string_view kSeveralImages =
-    "it is a TIFF with several pages or images, which Cairn cannot clean without losing some of them; save each "
-    "page as its own picture (PNG or JPEG)";
+    i18n::N_("it is a TIFF with several pages or images, which Cairn cannot clean without losing some of them; save each "
+    "page as its own picture (PNG or JPEG)");
 
 // The TIFF tags that say where the pixels are and how to read them (TIFF 6.0
 // baseline and extensions); everything else in a TIFF's first directory is
@@ -52,10 +52,10 @@ void init_exiv2() {
 
 std::string_view what_of(Format f) {
   switch (f) {
-    case Format::jpeg: return "the JPEG picture";
-    case Format::png: return "the PNG picture";
-    case Format::webp: return "the WebP picture";
-    default: return "the TIFF picture";
+    case Format::jpeg: return i18n::N_("the JPEG picture");
+    case Format::png: return i18n::N_("the PNG picture");
+    case Format::webp: return i18n::N_("the WebP picture");
+    default: return i18n::N_("the TIFF picture");
   }
 }
 
@@ -77,7 +77,7 @@ auto with_exiv2(Format f, F&& body) -> decltype(body()) {
   t_first_error.clear();
   try {
     auto result = body();
-    if (t_log_errors > 0) return damaged(what_of(f), "its metadata is corrupt (exiv2: " + t_first_error + ")");
+    if (t_log_errors > 0) return damaged(what_of(f), i18n::trf("its metadata is corrupt (exiv2: %s)", t_first_error));
     return result;
   } catch (const std::exception& e) {
     return damaged(what_of(f), std::string("exiv2: ") + e.what());
@@ -88,7 +88,7 @@ auto with_exiv2(Format f, F&& body) -> decltype(body()) {
 // directory, TIFF 6.0 section 2). exiv2 writes back only the first: a second
 // page would be lost, so such a file is refused rather than cut.
 Result<bool> tiff_has_more_images(ByteView in) {
-  if (in.size() < 8) return damaged("the TIFF picture", "it is cut short");
+  if (in.size() < 8) return damaged(i18n::N_("the TIFF picture"), i18n::tr("it is cut short"));
   const bool little = in[0] == 'I';
   auto u16 = [&](std::size_t at) {
     return little ? static_cast<std::uint32_t>(in[at] | (in[at + 1] << 8))
@@ -98,9 +98,9 @@ Result<bool> tiff_has_more_images(ByteView in) {
     return little ? (u16(at) | (u16(at + 2) << 16)) : ((u16(at) << 16) | u16(at + 2));
   };
   const std::size_t ifd = u32(4);
-  if (ifd < 8 || ifd > in.size() - 2) return damaged("the TIFF picture", "its first directory is outside the file");
+  if (ifd < 8 || ifd > in.size() - 2) return damaged(i18n::N_("the TIFF picture"), i18n::tr("its first directory is outside the file"));
   const std::size_t next_at = ifd + 2 + std::size_t{u16(ifd)} * 12;
-  if (next_at > in.size() - 4) return damaged("the TIFF picture", "its first directory runs past the end of the file");
+  if (next_at > in.size() - 4) return damaged(i18n::N_("the TIFF picture"), i18n::tr("its first directory runs past the end of the file"));
   return u32(next_at) != 0;
 }
 
@@ -133,7 +133,7 @@ Result<Metadata> read_metadata(ByteView in, Format f) {
       }
       if (f == Format::tiff && is_tiff_layout(d)) continue;
       if (f == Format::tiff && d.key() == "Exif.Image.SubIFDs")  // more images, which exiv2 would not write back
-        return make_error(Errc::unsupported, std::string(kSeveralImages));
+        return make_error(Errc::unsupported, i18n::tr(kSeveralImages.data()));
       if (Exiv2::ExifTags::isMakerGroup(d.groupName())) m.found.add(Removed::maker_notes);
       else m.found.add(classify_key(d.key(), Removed::other_exif));
     }
@@ -186,10 +186,10 @@ Status verify(ByteView out, Format f) {
     auto image = open_image(out);
     for (const auto& d : image->exifData())
       if (d.key() != kOrientationKey && !(f == Format::tiff && is_tiff_layout(d)))
-        return make_error(Errc::internal, "cleaning left " + d.key() + " in " + std::string(what_of(f)));
+        return make_error(Errc::internal, i18n::trf("cleaning left %s in %s", d.key(), i18n::tr(std::string(what_of(f)).c_str())));
     if (!image->xmpData().empty() || !image->xmpPacket().empty() || !image->iptcData().empty() ||
         !image->comment().empty() || image->iccProfileDefined())
-      return make_error(Errc::internal, "cleaning left metadata in " + std::string(what_of(f)));
+      return make_error(Errc::internal, i18n::trf("cleaning left metadata in %s", i18n::tr(std::string(what_of(f)).c_str())));
     return ok_status();
   });
 }
@@ -211,11 +211,11 @@ Result<Cleaned> clean_image(ByteView in, Format f) {
     case Format::tiff: {
       CAIRN_TRY(bool more, tiff_has_more_images(in));
       if (more)
-        return make_error(Errc::unsupported, std::string(kSeveralImages));
+        return make_error(Errc::unsupported, i18n::tr(kSeveralImages.data()));
       stripped.assign(in.begin(), in.end());
       break;
     }
-    default: return make_error(Errc::internal, "clean_image called for a format that is not a picture");
+    default: return make_error(Errc::internal, i18n::tr("clean_image called for a format that is not a picture"));
   }
   CAIRN_TRY(auto meta, read_metadata(in, f));
   out.removed = meta.found;
@@ -230,7 +230,7 @@ Result<Cleaned> clean_image(ByteView in, Format f) {
     out.content = std::move(stripped);
   }
   CAIRN_CHECK(verify(out.content, f));
-  if (orientation > 1) out.kept.emplace_back("the orientation");
+  if (orientation > 1) out.kept.emplace_back(i18n::tr("the orientation"));
   return out;
 }
 

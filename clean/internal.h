@@ -3,6 +3,7 @@
 #pragma once
 
 #include "clean/clean.h"
+#include "i18n/catalog.h"
 
 namespace cairn::clean::detail {
 
@@ -27,8 +28,10 @@ namespace cairn::clean::detail {
 [[nodiscard]] Result<Bytes> clean_office_xml(std::string_view part_name, ByteView xml, Format package,
                                              Findings& found);
 
+// `what` is a msgid marked with i18n::N_ ("the JPEG picture"); `detail` is
+// already translated.
 inline Error damaged(std::string_view what, std::string_view detail) {
-  return make_error(Errc::malformed, std::string(what) + " is damaged: " + std::string(detail));
+  return make_error(Errc::malformed, i18n::trf("%s is damaged: %s", i18n::tr(std::string(what).c_str()), detail));
 }
 
 }  // namespace cairn::clean::detail

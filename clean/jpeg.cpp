@@ -16,7 +16,7 @@ constexpr std::uint8_t kSOI = 0xD8, kEOI = 0xD9, kSOS = 0xDA, kDQT = 0xDB, kDNL 
                        kCOM = 0xFE, kTEM = 0x01;
 constexpr std::size_t kPlainJfifLength = 16;  // length field of a JFIF APP0 without thumbnail
 
-constexpr std::string_view kWhat = "the JPEG picture";
+constexpr std::string_view kWhat = i18n::N_("the JPEG picture");
 
 bool is_rst(std::uint8_t m) { return m >= 0xD0 && m <= 0xD7; }
 bool is_sof(std::uint8_t m) { return m >= 0xC0 && m <= 0xCF && m != kDHT && m != 0xC8 && m != kDAC; }
@@ -45,34 +45,34 @@ bool keep_app(std::uint8_t marker, ByteView body, std::size_t length, Findings& 
 }  // namespace
 
 Result<Bytes> strip_jpeg(ByteView in, Findings& dropped) {
-  const auto cut_short = [] { return damaged(kWhat, "it is cut short (it ends before its end marker)"); };
-  if (in.size() < 4 || in[0] != 0xFF || in[1] != kSOI) return damaged(kWhat, "it does not start with a JPEG marker");
+  const auto cut_short = [] { return damaged(kWhat, i18n::tr("it is cut short (it ends before its end marker)")); };
+  if (in.size() < 4 || in[0] != 0xFF || in[1] != kSOI) return damaged(kWhat, i18n::tr("it does not start with a JPEG marker"));
   Bytes out;
   out.reserve(in.size());
   out.insert(out.end(), {0xFF, kSOI});
   std::size_t i = 2, segments = 0;
   bool frame = false, scan = false;
   for (;;) {
-    if (++segments > kMaxImageChunks) return make_error(Errc::too_large, "the JPEG picture has too many segments");
+    if (++segments > kMaxImageChunks) return make_error(Errc::too_large, i18n::tr("the JPEG picture has too many segments"));
     if (i >= in.size()) return cut_short();
-    if (in[i] != 0xFF) return damaged(kWhat, "a segment does not start with a marker at byte " + std::to_string(i));
+    if (in[i] != 0xFF) return damaged(kWhat, i18n::trf("a segment does not start with a marker at byte %s", i));
     while (i < in.size() && in[i] == 0xFF) ++i;  // fill bytes
     if (i >= in.size()) return cut_short();
     const std::uint8_t marker = in[i++];
     if (marker == kEOI) {
-      if (!frame || !scan) return damaged(kWhat, "it ends before its image data");
+      if (!frame || !scan) return damaged(kWhat, i18n::tr("it ends before its image data"));
       out.insert(out.end(), {0xFF, kEOI});
       if (i < in.size()) dropped.add(Removed::other_data);  // trailers: preview images, vendor blocks
       return out;
     }
-    if (marker == kSOI) return damaged(kWhat, "it has a second start marker");
+    if (marker == kSOI) return damaged(kWhat, i18n::tr("it has a second start marker"));
     if (marker == kTEM || is_rst(marker)) {  // no length; harmless outside a scan
       out.insert(out.end(), {0xFF, marker});
       continue;
     }
     if (in.size() - i < 2) return cut_short();
     const std::size_t length = (std::size_t{in[i]} << 8) | in[i + 1];
-    if (length < 2 || length > in.size() - i) return damaged(kWhat, "a segment runs past the end of the file");
+    if (length < 2 || length > in.size() - i) return damaged(kWhat, i18n::tr("a segment runs past the end of the file"));
     const ByteView body = in.subspan(i + 2, length - 2);
     bool keep = false;
     if (marker >= kAPP0 && marker <= 0xEF) {
@@ -85,7 +85,7 @@ Result<Bytes> strip_jpeg(ByteView in, Findings& dropped) {
       keep = true;
       frame = frame || is_sof(marker) || marker == 0xF7;
     } else if (marker == kSOS) {
-      if (!frame) return damaged(kWhat, "its image data comes before its frame header");
+      if (!frame) return damaged(kWhat, i18n::tr("its image data comes before its frame header"));
       // The scan header, then entropy-coded data up to the next marker that
       // is neither a stuffed 0xFF00 nor a restart marker.
       std::size_t j = i + length;

@@ -19,7 +19,7 @@ namespace cairn::clean::detail {
 namespace {
 
 // ---- Implementation constants ----
-constexpr std::string_view kWhat = "the document";
+constexpr std::string_view kWhat = i18n::N_("the document");
 constexpr std::string_view kOdfMimeTypePrefix = "application/vnd.oasis.opendocument.";
 constexpr std::time_t kEntryTime = 315532800;  // 1980-01-01T00:00:00Z, the earliest date a zip entry can have
 constexpr std::size_t kReadBlock = 64 * 1024;
@@ -66,14 +66,14 @@ bool is_xml_part(std::string_view name) { return ends_with(name, ".xml") || ends
 
 std::string archive_problem(archive* a) {
   const char* s = archive_error_string(a);
-  return s != nullptr ? s : "unknown zip error";
+  return s != nullptr ? s : i18n::tr("unknown zip error");
 }
 
 Result<std::vector<Part>> read_parts(ByteView in) {
   std::unique_ptr<archive, ReaderFree> a(archive_read_new());
   archive_read_support_format_zip_seekable(a.get());
   if (archive_read_open_memory(a.get(), in.data(), in.size()) != ARCHIVE_OK)
-    return damaged(kWhat, "its zip structure: " + archive_problem(a.get()));
+    return damaged(kWhat, i18n::trf("its zip structure: %s", archive_problem(a.get())));
   std::vector<Part> parts;
   std::size_t unpacked = 0;
   Bytes block(kReadBlock);
@@ -81,27 +81,27 @@ Result<std::vector<Part>> read_parts(ByteView in) {
     archive_entry* entry = nullptr;
     const int r = archive_read_next_header(a.get(), &entry);
     if (r == ARCHIVE_EOF) break;
-    if (r != ARCHIVE_OK) return damaged(kWhat, "its zip structure: " + archive_problem(a.get()));
+    if (r != ARCHIVE_OK) return damaged(kWhat, i18n::trf("its zip structure: %s", archive_problem(a.get())));
     if (archive_entry_is_encrypted(entry) != 0)
-      return make_error(Errc::unsupported, "the document is encrypted, so its hidden details cannot be removed");
+      return make_error(Errc::unsupported, i18n::tr("the document is encrypted, so its hidden details cannot be removed"));
     if (archive_entry_filetype(entry) == AE_IFDIR) continue;
-    if (archive_entry_filetype(entry) != AE_IFREG) return damaged(kWhat, "it holds something other than files");
+    if (archive_entry_filetype(entry) != AE_IFREG) return damaged(kWhat, i18n::tr("it holds something other than files"));
     if (parts.size() >= kMaxArchiveEntries)
-      return make_error(Errc::too_large, "the document has more than " + std::to_string(kMaxArchiveEntries) + " parts");
+      return make_error(Errc::too_large, i18n::trf("the document has more than %s parts", kMaxArchiveEntries));
     const char* name = archive_entry_pathname(entry);
-    if (name == nullptr || *name == '\0') return damaged(kWhat, "a part has no name");
+    if (name == nullptr || *name == '\0') return damaged(kWhat, i18n::tr("a part has no name"));
     Part part{name, {}};
     const std::size_t part_cap = is_xml_part(part.name) ? kMaxXmlPartBytes : kMaxArchiveUnpackedBytes;
     for (;;) {
       const la_ssize_t n = archive_read_data(a.get(), block.data(), block.size());
       if (n == 0) break;
-      if (n < 0) return damaged(kWhat, "its part " + part.name + ": " + archive_problem(a.get()));
+      if (n < 0) return damaged(kWhat, i18n::trf("its part %s: %s", part.name, archive_problem(a.get())));
       const auto got = static_cast<std::size_t>(n);
       if (part.data.size() + got > part_cap || unpacked + got > kMaxArchiveUnpackedBytes)
-        return make_error(Errc::too_large, "the document unpacks to more than " +
-                                               std::to_string((part_cap == kMaxXmlPartBytes ? kMaxXmlPartBytes
-                                                                                            : kMaxArchiveUnpackedBytes) >> 20) +
-                                               " MiB (its part " + part.name + "): it may be a decompression bomb");
+        return make_error(Errc::too_large,
+                          i18n::trf("the document unpacks to more than %s MiB (its part %s): it may be a decompression bomb",
+                                    (part_cap == kMaxXmlPartBytes ? kMaxXmlPartBytes : kMaxArchiveUnpackedBytes) >> 20,
+                                    part.name));
       part.data.insert(part.data.end(), block.begin(), block.begin() + n);
       unpacked += got;
     }
@@ -125,7 +125,7 @@ Result<Bytes> write_parts(const std::vector<Part>& parts, Format package) {
     return static_cast<la_ssize_t>(n);
   };
   if (archive_write_open2(a.get(), &sink, nullptr, write_cb, nullptr, nullptr) != ARCHIVE_OK)
-    return make_error(Errc::internal, "cannot write the cleaned document: " + archive_problem(a.get()));
+    return make_error(Errc::internal, i18n::trf("cannot write the cleaned document: %s", archive_problem(a.get())));
   for (const auto& p : parts) {
     // ODF: the mimetype part comes first and is stored, not compressed (ODF 1.2 part 3, 3.3).
     const bool stored = package == Format::odf && p.name == "mimetype";
@@ -138,11 +138,11 @@ Result<Bytes> write_parts(const std::vector<Part>& parts, Format package) {
     archive_entry_set_mtime(e.get(), kEntryTime, 0);
     if (archive_write_header(a.get(), e.get()) != ARCHIVE_OK ||
         (!p.data.empty() && archive_write_data(a.get(), p.data.data(), p.data.size()) < 0))
-      return make_error(Errc::internal, "cannot write the cleaned document: " + archive_problem(a.get()));
+      return make_error(Errc::internal, i18n::trf("cannot write the cleaned document: %s", archive_problem(a.get())));
     if (stored) archive_write_zip_set_compression_deflate(a.get());
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK)
-    return make_error(Errc::internal, "cannot write the cleaned document: " + archive_problem(a.get()));
+    return make_error(Errc::internal, i18n::trf("cannot write the cleaned document: %s", archive_problem(a.get())));
   return std::move(sink.out);
 }
 
@@ -176,12 +176,12 @@ Result<Cleaned> clean_office(ByteView in) {
   }
   if (package == Format::other)
     return make_error(Errc::unsupported,
-                      "it is a zip archive, which may hold files with their own hidden details, their names and "
-                      "dates, and who packed them; Cairn cannot clean it");
+                      i18n::tr("it is a zip archive, which may hold files with their own hidden details, their names "
+                               "and dates, and who packed them; Cairn cannot clean it"));
   Cleaned out;
   out.format = package;
   out.media_type = package == Format::odf ? media_type : std::string(media_type_of(parts, package));
-  out.note = "its text, including tracked deletions and the text of comments, is not changed";
+  out.note = i18n::tr("its text, including tracked deletions and the text of comments, is not changed");
 
   std::vector<Part> kept;
   kept.reserve(parts.size() + 1);
@@ -197,7 +197,7 @@ Result<Cleaned> clean_office(ByteView in) {
       if (kind == Format::jpeg || kind == Format::png || kind == Format::webp || kind == Format::tiff) {
         auto picture = clean_image(p.data, kind);
         if (!picture.ok())
-          return make_error(picture.code(), "the picture " + p.name + " inside it: " + picture.error().message);
+          return make_error(picture.code(), i18n::trf("the picture %s inside it: %s", p.name, picture.error().message));
         if (!picture->removed.empty()) out.removed.add(Removed::pictures_inside);
         p.data = std::move(picture->content);
       }

@@ -227,22 +227,22 @@ class Cleaner {
 
 Result<Bytes> clean_office_xml(std::string_view part_name, ByteView xml, Format package, Findings& found) {
   init_libxml();
-  if (xml.size() > kMaxXmlPartBytes) return make_error(Errc::too_large, "the document part " + std::string(part_name) + " is too large");
+  if (xml.size() > kMaxXmlPartBytes) return make_error(Errc::too_large, i18n::trf("the document part %s is too large", part_name));
   const std::string name(part_name);
   std::unique_ptr<xmlDoc, void (*)(xmlDocPtr)> doc(
       xmlReadMemory(reinterpret_cast<const char*>(xml.data()), static_cast<int>(xml.size()), name.c_str(), nullptr,
                     kParseOptions),
       xmlFreeDoc);
-  if (!doc) return damaged("the document", "its part " + name + " is not well-formed XML");
+  if (!doc) return damaged(i18n::N_("the document"), i18n::trf("its part %s is not well-formed XML", name));
   xmlNodePtr root = xmlDocGetRootElement(doc.get());
-  if (root == nullptr) return damaged("the document", "its part " + name + " is empty");
+  if (root == nullptr) return damaged(i18n::N_("the document"), i18n::trf("its part %s is empty", name));
   Cleaner cleaner(part_name, package, found);
   cleaner.run(root);
   if (!cleaner.changed()) return Bytes(xml.begin(), xml.end());
   xmlChar* mem = nullptr;
   int size = 0;
   xmlDocDumpMemoryEnc(doc.get(), &mem, &size, "UTF-8");
-  if (mem == nullptr || size < 0) return make_error(Errc::internal, "cannot write the cleaned part " + name);
+  if (mem == nullptr || size < 0) return make_error(Errc::internal, i18n::trf("cannot write the cleaned part %s", name));
   Bytes out(mem, mem + size);
   xmlFree(mem);
   return out;

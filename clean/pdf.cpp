@@ -24,7 +24,7 @@
 namespace cairn::clean::detail {
 namespace {
 
-constexpr std::string_view kWhat = "the PDF document";
+constexpr std::string_view kWhat = i18n::N_("the PDF document");
 
 // ---- Implementation constants ----
 // The most an object stream may unpack to. qpdf unpacks object streams to
@@ -33,7 +33,7 @@ constexpr std::string_view kWhat = "the PDF document";
 constexpr std::size_t kMaxObjectStreamBytes = std::size_t{64} << 20;
 
 Error encrypted() {
-  return make_error(Errc::unsupported, "the PDF document is encrypted, so its hidden details cannot be removed");
+  return make_error(Errc::unsupported, i18n::tr("the PDF document is encrypted, so its hidden details cannot be removed"));
 }
 
 // Removes key from dict if present; true if it was there.
@@ -60,7 +60,7 @@ Status clean_object(QPDFObjectHandle& object, Findings& found) {
     auto raw = object.getRawStreamData();
     Findings inside;
     auto stripped = strip_jpeg(ByteView(raw->getBuffer(), raw->getSize()), inside);
-    if (!stripped.ok()) return damaged(kWhat, "a picture inside it: " + stripped.error().message);
+    if (!stripped.ok()) return damaged(kWhat, i18n::trf("a picture inside it: %s", stripped.error().message));
     if (!inside.empty()) {
       found.add(Removed::pictures_inside);
       object.replaceStreamData(std::string(reinterpret_cast<const char*>(stripped->data()), stripped->size()),
@@ -73,7 +73,7 @@ Status clean_object(QPDFObjectHandle& object, Findings& found) {
 // How many bytes a Flate stream unpacks to, counting no further than cap + 1.
 Result<std::size_t> inflated_size(ByteView data, std::size_t cap) {
   z_stream z{};
-  if (inflateInit(&z) != Z_OK) return make_error(Errc::internal, "zlib cannot start");
+  if (inflateInit(&z) != Z_OK) return make_error(Errc::internal, i18n::tr("zlib cannot start"));
   z.next_in = const_cast<Bytef*>(data.data());
   z.avail_in = static_cast<uInt>(data.size());
   std::vector<Bytef> sink(64 * 1024);
@@ -87,7 +87,7 @@ Result<std::size_t> inflated_size(ByteView data, std::size_t cap) {
     if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended without an end marker
   }
   inflateEnd(&z);
-  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return damaged(kWhat, "an object stream is not valid Flate data");
+  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return damaged(kWhat, i18n::tr("an object stream is not valid Flate data"));
   return total;
 }
 
@@ -98,18 +98,18 @@ Status check_object_streams(QPDF& pdf) {
     if (entry.getType() == 2) streams.insert(entry.getObjStreamNumber());
   for (int number : streams) {
     auto stream = pdf.getObjectByID(number, 0);
-    if (!stream.isStream()) return damaged(kWhat, "an object stream is not a stream");
+    if (!stream.isStream()) return damaged(kWhat, i18n::tr("an object stream is not a stream"));
     auto filter = stream.getDict().getKey("/Filter");
     if (filter.isNull()) continue;  // stored as it is: its size is its length in the file
     if (!filter.isNameAndEquals("/FlateDecode") &&
         !(filter.isArray() && filter.getArrayNItems() == 1 && filter.getArrayItem(0).isNameAndEquals("/FlateDecode")))
-      return make_error(Errc::unsupported, "the PDF document packs its objects in a way Cairn does not read");
+      return make_error(Errc::unsupported, i18n::tr("the PDF document packs its objects in a way Cairn does not read"));
     auto raw = stream.getRawStreamData();
     CAIRN_TRY(auto size, inflated_size(ByteView(raw->getBuffer(), raw->getSize()), kMaxObjectStreamBytes));
     if (size > kMaxObjectStreamBytes)
-      return make_error(Errc::too_large, "the PDF document has an object stream that unpacks to more than " +
-                                             std::to_string(kMaxObjectStreamBytes >> 20) +
-                                             " MiB: it may be a decompression bomb");
+      return make_error(Errc::too_large, i18n::trf("the PDF document has an object stream that unpacks to more than %s MiB: "
+                                                       "it may be a decompression bomb",
+                                                       kMaxObjectStreamBytes >> 20));
   }
   return ok_status();
 }
@@ -120,7 +120,7 @@ Result<Cleaned> clean_pdf(ByteView in) {
   Cleaned out;
   out.format = Format::pdf;
   out.media_type = "application/pdf";
-  out.note = "its visible text, pages and embedded files are not changed";
+  out.note = i18n::tr("its visible text, pages and embedded files are not changed");
   CAIRN_CHECK(check_cross_reference(in));
   try {
     QPDF pdf;

@@ -26,7 +26,7 @@
 namespace cairn::clean::detail {
 namespace {
 
-constexpr std::string_view kWhat = "the PDF document";
+constexpr std::string_view kWhat = i18n::N_("the PDF document");
 
 // ---- Implementation constants ----
 // What all the cross-reference streams of one file may unpack to together:
@@ -55,9 +55,8 @@ class Reader {
     std::size_t budget = kMaxCrossReferenceBytes;
     for (int sections = 0; offset > 0; ++sections) {
       if (sections >= kMaxSections)
-        return make_error(Errc::too_large, "the PDF document has more than " + std::to_string(kMaxSections) +
-                                               " revisions");
-      if (!seen.insert(offset).second) return damaged(kWhat, "its cross-reference sections form a loop");
+        return make_error(Errc::too_large, i18n::trf("the PDF document has more than %s revisions", kMaxSections));
+      if (!seen.insert(offset).second) return damaged(kWhat, i18n::tr("its cross-reference sections form a loop"));
       CAIRN_TRY(offset, section(offset, budget));
     }
     return ok_status();
@@ -119,7 +118,7 @@ class Reader {
                        (filter.isArray() && filter.getArrayNItems() == 1 &&
                         filter.getArrayItem(0).isNameAndEquals("/FlateDecode"));
     if (!flate && !filter.isNull())
-      return make_error(Errc::unsupported, "the PDF document packs its cross-reference in a way Cairn does not read");
+      return make_error(Errc::unsupported, i18n::tr("the PDF document packs its cross-reference in a way Cairn does not read"));
     if (flate) {
       // A zlib stream never starts with a space byte: whatever line end
       // qpdf takes after "stream", its data starts at the first other byte.
@@ -127,9 +126,9 @@ class Reader {
       while (at < bytes_.size() && is_pdf_space(static_cast<char>(bytes_[at]))) ++at;
       CAIRN_TRY(auto size, inflated_size(bytes_.subspan(at), budget));
       if (size > budget)
-        return make_error(Errc::too_large, "the PDF document has a cross-reference that unpacks to more than " +
-                                               std::to_string(kMaxCrossReferenceBytes >> 20) +
-                                               " MiB: it may be a decompression bomb");
+        return make_error(Errc::too_large, i18n::trf("the PDF document has a cross-reference that unpacks to more than %s MiB: "
+                                                         "it may be a decompression bomb",
+                                                         kMaxCrossReferenceBytes >> 20));
       budget -= size;
     }
     return next(dict);
@@ -154,7 +153,7 @@ class Reader {
   // 0 if it is not zlib data (qpdf then refuses the file itself).
   static Result<std::size_t> inflated_size(ByteView data, std::size_t cap) {
     z_stream z{};
-    if (inflateInit(&z) != Z_OK) return make_error(Errc::internal, "zlib cannot start");
+    if (inflateInit(&z) != Z_OK) return make_error(Errc::internal, i18n::tr("zlib cannot start"));
     std::vector<Bytef> sink(64 * 1024);
     std::size_t total = 0;
     int rc = Z_OK;

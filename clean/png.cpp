@@ -22,7 +22,7 @@ constexpr std::uint32_t kMaxChunkLength = 0x7FFFFFFF;  // 2^31 - 1
 constexpr std::array<std::string_view, 14> kKept = {"IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM",
                                                     "sRGB", "sBIT", "bKGD", "pHYs", "acTL", "fcTL", "fdAT"};
 
-constexpr std::string_view kWhat = "the PNG picture";
+constexpr std::string_view kWhat = i18n::N_("the PNG picture");
 
 std::uint32_t be32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
@@ -73,23 +73,23 @@ Bytes add_png_exif(ByteView stripped, ByteView tiff) {
 
 Result<Bytes> strip_png(ByteView in, Findings& dropped) {
   if (in.size() < kSignature.size() || std::memcmp(in.data(), kSignature.data(), kSignature.size()) != 0)
-    return damaged(kWhat, "it does not start with the PNG signature");
+    return damaged(kWhat, i18n::tr("it does not start with the PNG signature"));
   Bytes out(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(kSignature.size()));
   out.reserve(in.size());
   std::size_t i = kSignature.size();
   for (std::size_t chunks = 0;; ++chunks) {
-    if (chunks >= kMaxImageChunks) return make_error(Errc::too_large, "the PNG picture has too many chunks");
-    if (in.size() - i < 12) return damaged(kWhat, "it is cut short (it ends before its end chunk)");
+    if (chunks >= kMaxImageChunks) return make_error(Errc::too_large, i18n::tr("the PNG picture has too many chunks"));
+    if (in.size() - i < 12) return damaged(kWhat, i18n::tr("it is cut short (it ends before its end chunk)"));
     const std::uint32_t length = be32(&in[i]);
     if (length > kMaxChunkLength || length > in.size() - i - 12)
-      return damaged(kWhat, "a chunk runs past the end of the file");
+      return damaged(kWhat, i18n::tr("a chunk runs past the end of the file"));
     const std::uint8_t* type_bytes = &in[i + 4];
-    if (!std::all_of(type_bytes, type_bytes + 4, is_letter)) return damaged(kWhat, "a chunk has an invalid type");
+    if (!std::all_of(type_bytes, type_bytes + 4, is_letter)) return damaged(kWhat, i18n::tr("a chunk has an invalid type"));
     const std::string_view type(reinterpret_cast<const char*>(type_bytes), 4);
-    if (chunks == 0 && type != "IHDR") return damaged(kWhat, "it does not start with its header chunk");
+    if (chunks == 0 && type != "IHDR") return damaged(kWhat, i18n::tr("it does not start with its header chunk"));
     const ByteView data = in.subspan(i + 8, length);
     const auto crc = static_cast<std::uint32_t>(::crc32(::crc32(0, type_bytes, 4), data.data(), static_cast<uInt>(length)));
-    if (crc != be32(&in[i + 8 + length])) return damaged(kWhat, "the checksum of its " + std::string(type) + " chunk does not match");
+    if (crc != be32(&in[i + 8 + length])) return damaged(kWhat, i18n::trf("the checksum of its %s chunk does not match", type));
     const std::size_t whole = std::size_t{length} + 12;
     if (std::find(kKept.begin(), kKept.end(), type) != kKept.end())
       out.insert(out.end(), in.begin() + static_cast<std::ptrdiff_t>(i),

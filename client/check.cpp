@@ -23,9 +23,8 @@ Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
     return make_error(Errc::protocol, i18n::tr("the relay answered with something other than the reply board"));
   const auto& board = response.reply_board();
   if (static_cast<std::size_t>(board.replies_size()) > crypto::kMaxBoardReplies)
-    return make_error(Errc::too_large, "the relay's reply board has " + std::to_string(board.replies_size()) +
-                                           " replies; a board holds at most " +
-                                           std::to_string(crypto::kMaxBoardReplies));
+    return make_error(Errc::too_large, i18n::trf("the relay's reply board has %s replies; a board holds at most %s",
+                                                 board.replies_size(), crypto::kMaxBoardReplies));
   ReplyBoardDownload out;
   out.response_bytes = response.ByteSizeLong();
   out.replies.reserve(static_cast<std::size_t>(board.replies_size()));

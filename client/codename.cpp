@@ -123,12 +123,11 @@ std::uint16_t codename_check_word(std::span<const std::uint16_t, kCodenameRandom
 
 Result<Codename> Codename::from_indices(std::span<const std::uint16_t> indices) {
   if (indices.size() != kCodenameWords)
-    return make_error(Errc::invalid_argument, "a codename has " + std::to_string(kCodenameWords) + " words, not " +
-                                                  std::to_string(indices.size()));
+    return make_error(Errc::invalid_argument, i18n::trf("a codename has %s words, not %s", kCodenameWords, indices.size()));
   for (auto i : indices)
-    if (i >= kWordListSize) return make_error(Errc::invalid_argument, "a codename word index is over 2047");
+    if (i >= kWordListSize) return make_error(Errc::invalid_argument, i18n::tr("a codename word index is over 2047"));
   if (codename_check_word(indices.first<kCodenameRandomWords>()) != indices[kCodenameRandomWords])
-    return make_error(Errc::invalid_argument, "the codename's check word does not match its other words");
+    return make_error(Errc::invalid_argument, i18n::tr("the codename's check word does not match its other words"));
   crypto::Secret password(kCodenamePasswordBytes);
   for (std::size_t i = 0; i < kCodenameWords; ++i)
     put_u16be(password.data() + kCodenameIndexBytes * i, indices[i]);
@@ -205,8 +204,7 @@ Result<crypto::X25519KeyPair> derive_reply_key(const Codename& codename, crypto:
 Result<Language> parse_language(std::string_view name) {
   if (name == "en") return Language::english;
   if (name == "ko") return Language::korean;
-  return make_error(Errc::invalid_argument, "unknown codename language \"" + std::string(name) +
-                                                "\"; use en (English) or ko (Korean)");
+  return make_error(Errc::invalid_argument, i18n::trf("unknown codename language \"%s\"; use en (English) or ko (Korean)", name));
 }
 
 }  // namespace cairn::client

@@ -4,6 +4,7 @@
 
 #include "common/utf8.h"
 #include "crypto/secret.h"
+#include "i18n/catalog.h"
 
 namespace cairn::client::hangul {
 namespace {
@@ -46,7 +47,7 @@ bool is_vowel(char32_t c) { return c >= kVBase && c < kVBase + kVCount; }
 // kTBase itself is "no trailing consonant" and is not a character to compose.
 bool is_trailing(char32_t c) { return c > kTBase && c < kTBase + kTCount; }
 
-Error not_utf8() { return make_error(Errc::malformed, "the text is not valid UTF-8"); }
+Error not_utf8() { return make_error(Errc::malformed, i18n::tr("the text is not valid UTF-8")); }
 
 // The text may be a codename: its decoded copy is wiped, whatever happens.
 struct CodePoints {

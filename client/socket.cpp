@@ -25,7 +25,7 @@ Status wait_ready(int fd, short events, Clock::time_point deadline) {
     pollfd p{fd, events, 0};
     int r = ::poll(&p, 1, static_cast<int>(left));
     if (r > 0) return ok_status();
-    if (r < 0 && errno != EINTR) return make_error(Errc::io, std::string("poll failed: ") + std::strerror(errno));
+    if (r < 0 && errno != EINTR) return make_error(Errc::io, i18n::trf("poll failed: %s", std::strerror(errno)));
   }
 }
 

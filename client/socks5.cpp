@@ -76,7 +76,7 @@ void isolate_streams(ProxyUrl& proxy) {
 Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
                               std::chrono::milliseconds timeout) {
   if (host.empty() || host.size() > 255)
-    return make_error(Errc::invalid_argument, "a SOCKS5 host name is 1 to 255 bytes");
+    return make_error(Errc::invalid_argument, i18n::tr("a SOCKS5 host name is 1 to 255 bytes"));
   auto connected = connect_tcp(proxy.host, proxy.port, timeout);
   if (!connected.ok())
     return make_error(Errc::io, i18n::trf("cannot reach the proxy (is Tor running?): %s", connected.error().message));
@@ -99,7 +99,7 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
     const auto& user = proxy.isolation_username;
     const auto& pass = proxy.isolation_password;
     if (user.empty() || user.size() > 255 || pass.empty() || pass.size() > 255)
-      return make_error(Errc::invalid_argument, "SOCKS5 credentials are 1 to 255 bytes each");
+      return make_error(Errc::invalid_argument, i18n::tr("SOCKS5 credentials are 1 to 255 bytes each"));
     Bytes auth{kUserPassVersion, static_cast<std::uint8_t>(user.size())};
     auth.insert(auth.end(), user.begin(), user.end());
     auth.push_back(static_cast<std::uint8_t>(pass.size()));

@@ -57,8 +57,8 @@ Status check_submission(const SubmissionInput& input) {
                                                           "the file and try again",
                                                           wire::kMaxAttachmentNameBytes));
     if (a.media_type.size() > wire::kMaxMediaTypeBytes)
-      return make_error(Errc::invalid_argument, "a file's media type is longer than " +
-                                                    std::to_string(wire::kMaxMediaTypeBytes) + " bytes");
+      return make_error(Errc::invalid_argument, i18n::trf("a file's media type is longer than %s bytes",
+                                                              wire::kMaxMediaTypeBytes));
     total_bytes += a.size() + a.name.size();
     if (total_bytes > kMaxSubmissionBytes)
       return make_error(Errc::too_large, i18n::tr("the submission is larger than 512 MiB; send the files separately"));
@@ -109,7 +109,7 @@ class StreamReader {
       done += n;
       at += len;
     }
-    if (done != out.size()) return make_error(Errc::internal, "a read past the end of the submission");
+    if (done != out.size()) return make_error(Errc::internal, i18n::tr("a read past the end of the submission"));
     return ok_status();
   }
 
@@ -234,7 +234,7 @@ Result<DropSource> chunk_drops(std::shared_ptr<StreamReader> reader, const Submi
     auto probe = chunk_body(total, total, {}, zero_hash, zero_hash,
                             std::vector<wire::ChunkHash>(wire::max_chunk_proof_length(total), zero_hash));
     std::size_t overhead = probe.ByteSizeLong() + 1 /* data tag */ + 5 /* max varint length */;
-    if (overhead >= capacity) return make_error(Errc::internal, "the drop size is too small for a chunk");
+    if (overhead >= capacity) return make_error(Errc::internal, i18n::tr("the drop size is too small for a chunk"));
     per_chunk = capacity - overhead;
     auto needed = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (stream_size + per_chunk - 1) / per_chunk));
     if (needed == total) break;
@@ -269,13 +269,13 @@ Result<DropSource> chunk_drops(std::shared_ptr<StreamReader> reader, const Submi
   source.next = [reader, tree, leaves = std::move(leaves), next_index, total, per_chunk, hash, capacity, chunk_body,
                  piece_size]() -> Result<crypto::Plaintext> {
     const std::uint32_t i = (*next_index)++;
-    if (i >= total) return make_error(Errc::internal, "more chunks asked for than the submission has");
+    if (i >= total) return make_error(Errc::internal, i18n::tr("more chunks asked for than the submission has"));
     crypto::Plaintext piece(piece_size(i));
     CAIRN_CHECK(reader->read(std::uint64_t{i} * per_chunk, piece.bytes()));
     if (wire::chunk_leaf(i, piece.view()) != leaves[i])
       return make_error(Errc::io, i18n::tr("an attached file changed while it was being sent; nothing more was sent"));
     auto body = chunk_body(i, total, piece.view(), hash, tree->root(), tree->proof(i));
-    if (body.ByteSizeLong() > capacity) return make_error(Errc::internal, "a chunk does not fit its drop");
+    if (body.ByteSizeLong() > capacity) return make_error(Errc::internal, i18n::tr("a chunk does not fit its drop"));
     Bytes encoded = wire::encode(body);
     // The protobuf copy of the piece goes with the message; its data field is wiped first.
     crypto::wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(body.mutable_chunk()->mutable_data()->data()),
@@ -297,7 +297,7 @@ Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t ca
     if (body.ByteSizeLong() <= capacity) {
       auto one = std::make_shared<std::optional<crypto::Plaintext>>(crypto::Plaintext(wire::encode(body)));
       return DropSource{1, [one]() -> Result<crypto::Plaintext> {
-                          if (!*one) return make_error(Errc::internal, "more drops asked for than the submission has");
+                          if (!*one) return make_error(Errc::internal, i18n::tr("more drops asked for than the submission has"));
                           auto out = std::move(**one);
                           one->reset();
                           return out;

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "i18n/catalog.h"
+
 namespace cairn::client {
 namespace {
 
@@ -18,7 +20,7 @@ bool plain_path(const std::string& p) {
 Result<std::string> private_torrc(const PrivateTorSettings& s) {
   const auto dir = s.directory.string();
   if (!plain_path(dir))
-    return make_error(Errc::invalid_argument, "tor's directory " + dir + " holds characters tor would misread");
+    return make_error(Errc::invalid_argument, i18n::trf("tor's directory %s holds characters tor would misread", dir));
   std::string rc;
   auto line = [&rc](const std::string& l) { rc += l + "\n"; };
   line("DataDirectory " + (s.directory / kTorDataSubdir).string());
@@ -48,7 +50,7 @@ Result<std::string> private_torrc(const PrivateTorSettings& s) {
     for (const auto& t : transports) {
       auto it = s.transport_programs.find(t);
       if (it == s.transport_programs.end() || !plain_path(it->second.string()))
-        return make_error(Errc::invalid_argument, "no program for the " + t + " transport");
+        return make_error(Errc::invalid_argument, i18n::trf("no program for the %s transport", t));
       line("ClientTransportPlugin " + t + " exec " + it->second.string());
     }
   }

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "crypto/secret.h"
+#include "i18n/catalog.h"
 
 namespace cairn::client {
 namespace {
@@ -38,12 +39,12 @@ Result<TorControl> TorControl::connect(const std::filesystem::path& socket_path,
   addr.sun_family = AF_UNIX;
   const auto& p = socket_path.native();
   if (p.size() >= sizeof addr.sun_path)
-    return make_error(Errc::invalid_argument, "tor's control socket path is too long: " + p);
+    return make_error(Errc::invalid_argument, i18n::trf("tor's control socket path is too long: %s", p));
   std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
   Socket s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!s.is_open()) return make_error(Errc::io, std::string("cannot make a socket: ") + std::strerror(errno));
+  if (!s.is_open()) return make_error(Errc::io, i18n::trf("cannot make a socket: %s", std::strerror(errno)));
   if (::connect(s.fd(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-    return make_error(Errc::io, std::string("cannot open tor's control socket: ") + std::strerror(errno));
+    return make_error(Errc::io, i18n::trf("cannot open tor's control socket: %s", std::strerror(errno)));
   TorControl control(std::move(s), timeout);
 
   // The cookie: exactly 32 bytes, read into secure memory, sent as hex.
@@ -51,7 +52,7 @@ Result<TorControl> TorControl::connect(const std::filesystem::path& socket_path,
   crypto::Secret cookie(kTorCookieBytes);
   in.read(reinterpret_cast<char*>(cookie.data()), static_cast<std::streamsize>(cookie.size()));
   if (in.gcount() != static_cast<std::streamsize>(kTorCookieBytes) || in.peek() != std::char_traits<char>::eof())
-    return make_error(Errc::protocol, "tor's control cookie is missing or not 32 bytes");
+    return make_error(Errc::protocol, i18n::tr("tor's control cookie is missing or not 32 bytes"));
   constexpr std::string_view kCommand = "AUTHENTICATE ";
   crypto::Secret line(kCommand.size() + 2 * kTorCookieBytes + 2);
   std::memcpy(line.data(), kCommand.data(), kCommand.size());
@@ -64,7 +65,7 @@ Result<TorControl> TorControl::connect(const std::filesystem::path& socket_path,
   line.data()[line.size() - 1] = '\n';
   CAIRN_CHECK(control.socket_.write_all(line.view(), timeout));
   CAIRN_TRY(auto reply, control.read_reply());
-  if (reply.status != 250) return make_error(Errc::protocol, "tor refused the control cookie");
+  if (reply.status != 250) return make_error(Errc::protocol, i18n::tr("tor refused the control cookie"));
   return control;
 }
 
@@ -75,7 +76,7 @@ Result<std::string> TorControl::read_line() {
     CAIRN_CHECK(socket_.read_exact(c, timeout_));
     if (c[0] == '\n') break;
     if (line.size() == kMaxControlLineChars)
-      return make_error(Errc::too_large, "tor sent a control reply line longer than 8 KiB");
+      return make_error(Errc::too_large, i18n::tr("tor sent a control reply line longer than 8 KiB"));
     line += static_cast<char>(c[0]);
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -86,12 +87,12 @@ Result<ControlReply> TorControl::read_reply() {
   ControlReply reply;
   for (;;) {
     if (reply.lines.size() == kMaxControlReplyLines)
-      return make_error(Errc::too_large, "tor sent a control reply of more than 256 lines");
+      return make_error(Errc::too_large, i18n::tr("tor sent a control reply of more than 256 lines"));
     CAIRN_TRY(auto line, read_line());
     int status = 0;
     auto [p, ec] = std::from_chars(line.data(), line.data() + std::min<std::size_t>(3, line.size()), status);
     if (line.size() < 4 || ec != std::errc() || p != line.data() + 3)
-      return make_error(Errc::protocol, "tor sent a malformed control reply");
+      return make_error(Errc::protocol, i18n::tr("tor sent a malformed control reply"));
     reply.status = status;
     const char kind = line[3];
     reply.lines.push_back(line.substr(4));
@@ -99,14 +100,14 @@ Result<ControlReply> TorControl::read_reply() {
     if (kind == '+') {  // a data block, ended by a line holding only "."
       for (;;) {
         if (reply.lines.size() == kMaxControlReplyLines)
-          return make_error(Errc::too_large, "tor sent a control reply of more than 256 lines");
+          return make_error(Errc::too_large, i18n::tr("tor sent a control reply of more than 256 lines"));
         auto data = read_line();
         if (!data.ok()) return data.error();
         if (data->size() == 1 && data->front() == '.') break;
         reply.lines.push_back(std::move(data).value());
       }
     } else if (kind != '-') {
-      return make_error(Errc::protocol, "tor sent a malformed control reply");
+      return make_error(Errc::protocol, i18n::tr("tor sent a malformed control reply"));
     }
   }
 }
@@ -115,9 +116,8 @@ Result<ControlReply> TorControl::command(const std::string& line) {
   CAIRN_CHECK(socket_.write_all(as_bytes(line + "\r\n"), timeout_));
   CAIRN_TRY(auto reply, read_reply());
   if (reply.status != 250)
-    return make_error(Errc::protocol, "tor refused a control command (" + line.substr(0, line.find(' ')) +
-                                          "): " + std::to_string(reply.status) + " " +
-                                          (reply.lines.empty() ? std::string() : reply.lines.back()));
+    return make_error(Errc::protocol, i18n::trf("tor refused a control command (%s): %s %s", line.substr(0, line.find(' ')),
+                                                reply.status, reply.lines.empty() ? std::string() : reply.lines.back()));
   return reply;
 }
 
@@ -131,7 +131,7 @@ Result<std::string> TorControl::getinfo(const std::string& key) {
     if (value.empty() && i + 1 < reply.lines.size()) return reply.lines[i + 1];
     return value;
   }
-  return make_error(Errc::protocol, "tor did not answer GETINFO " + key);
+  return make_error(Errc::protocol, i18n::trf("tor did not answer GETINFO %s", key));
 }
 
 Result<BootstrapPhase> parse_bootstrap_phase(std::string_view text) {
@@ -140,7 +140,7 @@ Result<BootstrapPhase> parse_bootstrap_phase(std::string_view text) {
   auto [p, ec] = std::from_chars(progress.data(), progress.data() + progress.size(), phase.progress);
   if (progress.empty() || ec != std::errc() || p != progress.data() + progress.size() || phase.progress < 0 ||
       phase.progress > 100)
-    return make_error(Errc::protocol, "tor's bootstrap status has no valid PROGRESS");
+    return make_error(Errc::protocol, i18n::tr("tor's bootstrap status has no valid PROGRESS"));
   phase.tag = field(text, "TAG");
   phase.summary = field(text, "SUMMARY");
   phase.warning = field(text, "WARNING");

@@ -122,11 +122,11 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
 
   // tor reads its configuration from a pipe (-f -) and writes errors to another.
   int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0) return make_error(Errc::io, "cannot make a pipe for tor");
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0) return make_error(Errc::io, i18n::tr("cannot make a pipe for tor"));
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
     ::close(in_pipe[0]);
     ::close(in_pipe[1]);
-    return make_error(Errc::io, "cannot make a pipe for tor");
+    return make_error(Errc::io, i18n::tr("cannot make a pipe for tor"));
   }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -146,7 +146,7 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
   if (spawned != 0) {
     tor->pid_ = -1;
     ::close(in_pipe[1]);
-    return make_error(Errc::io, "cannot start " + program + ": " + std::strerror(spawned));
+    return make_error(Errc::io, i18n::trf("cannot start %s: %s", program, std::strerror(spawned)));
   }
   ::fcntl(tor->output_fd_, F_SETFL, O_NONBLOCK);
   ::signal(SIGPIPE, SIG_IGN);  // a tor that dies while reading its configuration must not kill the client

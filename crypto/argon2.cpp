@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "crypto/random.h"
+#include "i18n/catalog.h"
 
 namespace cairn::crypto {
 
@@ -18,7 +19,7 @@ Result<Secret> argon2id(ByteView password, ByteView salt, Argon2Cost cost, std::
   Secret out(out_len);
   if (crypto_pwhash(out.data(), out.size(), reinterpret_cast<const char*>(password.data()), password.size(),
                     salt.data(), cost.ops, cost.memory_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return make_error(Errc::internal, "Argon2id ran out of memory");
+    return make_error(Errc::internal, i18n::tr("Argon2id ran out of memory"));
   return out;
 }
 

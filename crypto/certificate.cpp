@@ -1,5 +1,7 @@
 #include "crypto/certificate.h"
 
+#include "i18n/catalog.h"
+
 #include <algorithm>
 
 #include "common/text.h"
@@ -62,16 +64,16 @@ Bytes encode_signed_part(const CertificateFields& f, const Ed25519Public& issuer
 std::string describe_subject(const Certificate& c, std::string_view analyst_name = {}) {
   switch (c.role) {
     case CertificateRole::analyst_identity:
-      return "the identity key of analyst " + quoted(c.label);
+      return i18n::trf("the identity key of analyst %s", quoted(c.label));
     case CertificateRole::analyst_messaging:
-      if (!analyst_name.empty()) return "the messaging key of analyst " + quoted(analyst_name);
-      return "the messaging key " + fingerprint(c.subject_key) + " labelled " + quoted(c.label);
+      if (!analyst_name.empty()) return i18n::trf("the messaging key of analyst %s", quoted(analyst_name));
+      return i18n::trf("the messaging key %s labelled %s", fingerprint(c.subject_key), quoted(c.label));
     case CertificateRole::relay_noise:
-      return "the Noise key of relay " + quoted(c.label);
+      return i18n::trf("the Noise key of relay %s", quoted(c.label));
     case CertificateRole::relay_signing:
-      return "the signing key of relay " + quoted(c.label);
+      return i18n::trf("the signing key of relay %s", quoted(c.label));
   }
-  return "an unknown key";
+  return i18n::tr("an unknown key");
 }
 
 // The shared link check: role, issuer, signature, dates, in that order (the
@@ -80,40 +82,40 @@ std::string describe_subject(const Certificate& c, std::string_view analyst_name
 Status check_link(const Certificate& c, CertificateRole expected_role, const Ed25519Public& issuer_key,
                   std::string_view issuer_description, std::string_view subject, DayNumber today) {
   if (c.role != expected_role)
-    return make_error(Errc::untrusted, std::string(subject) + " is certified as a " +
-                                           std::string(role_name(c.role)) + " where a " +
-                                           std::string(role_name(expected_role)) + " is required");
+    return make_error(Errc::untrusted, i18n::trf("%s is certified as a %s where a %s is required", subject,
+                                                 i18n::tr(std::string(role_name(c.role)).c_str()),
+                                                 i18n::tr(std::string(role_name(expected_role)).c_str())));
   if (!equal_constant_time(c.issuer_key, issuer_key))
-    return make_error(Errc::untrusted, std::string(subject) + " (" + fingerprint(c.subject_key) +
-                                           ") is not signed by " + std::string(issuer_description));
+    return make_error(Errc::untrusted, i18n::trf("%s (%s) is not signed by %s", subject, fingerprint(c.subject_key),
+                                                 issuer_description));
   // Verify over the fields as re-encoded, not over c.encoded: the layout is
   // canonical, so this is the same for a parsed certificate, and the fields
   // checked below are then exactly the fields signed.
   CertificateFields fields{c.role, c.subject_key, c.not_before_day, c.not_after_day, c.label};
   if (!verify(issuer_key, sign_context::kCertificate, encode_signed_part(fields, c.issuer_key), c.signature).ok())
-    return make_error(Errc::bad_signature, "the certificate of " + std::string(subject) +
-                                               " has a signature that does not verify: it was altered or damaged");
+    return make_error(Errc::bad_signature,
+                      i18n::trf("the certificate of %s has a signature that does not verify: it was altered or damaged",
+                                subject));
   if (today < c.not_before_day)
     return make_error(Errc::not_yet_valid,
-                      std::string(subject) + " is not valid until " + describe_day(c.not_before_day) +
-                          ", and today is " + describe_day(today) + " (is this computer's date right?)");
+                      i18n::trf("%s is not valid until %s, and today is %s (is this computer's date right?)", subject,
+                                describe_day(c.not_before_day), describe_day(today)));
   if (today > c.not_after_day)
-    return make_error(Errc::expired, std::string(subject) + " expired: it was valid until " +
-                                         describe_day(c.not_after_day) + ", and today is " +
-                                         describe_day(today));
+    return make_error(Errc::expired, i18n::trf("%s expired: it was valid until %s, and today is %s", subject,
+                                               describe_day(c.not_after_day), describe_day(today)));
   return ok_status();
 }
 
-constexpr std::string_view kOrganisationIssuer = "the organisation key in the drop address";
+constexpr const char* kOrganisationIssuer = i18n::N_("the organisation key in the drop address");
 
 }  // namespace
 
 std::string_view role_name(CertificateRole role) {
   switch (role) {
-    case CertificateRole::analyst_identity: return "analyst identity key";
-    case CertificateRole::analyst_messaging: return "analyst messaging key";
-    case CertificateRole::relay_noise: return "relay Noise key";
-    case CertificateRole::relay_signing: return "relay signing key";
+    case CertificateRole::analyst_identity: return i18n::N_("analyst identity key");
+    case CertificateRole::analyst_messaging: return i18n::N_("analyst messaging key");
+    case CertificateRole::relay_noise: return i18n::N_("relay Noise key");
+    case CertificateRole::relay_signing: return i18n::N_("relay signing key");
   }
   return "unknown key";
 }
@@ -167,7 +169,7 @@ Result<Certificate> parse_certificate(ByteView bytes) {
 
 Result<CertifiedAnalyst> verify_analyst_identity(const Certificate& cert,
                                                  const Ed25519Public& organisation_key, DayNumber today) {
-  CAIRN_CHECK(check_link(cert, CertificateRole::analyst_identity, organisation_key, kOrganisationIssuer,
+  CAIRN_CHECK(check_link(cert, CertificateRole::analyst_identity, organisation_key, i18n::tr(kOrganisationIssuer),
                          describe_subject(cert), today));
   CertifiedAnalyst a;
   a.name = cert.label;
@@ -180,7 +182,7 @@ Result<CertifiedAnalyst> verify_analyst_identity(const Certificate& cert,
 Result<X25519Public> verify_analyst_messaging(const Certificate& cert, const CertifiedAnalyst& analyst,
                                               DayNumber today) {
   CAIRN_CHECK(check_link(cert, CertificateRole::analyst_messaging, analyst.identity_key,
-                         "the identity key of analyst " + quoted(analyst.name),
+                         i18n::trf("the identity key of analyst %s", quoted(analyst.name)),
                          describe_subject(cert, analyst.name), today));
   X25519Public k;
   std::copy(cert.subject_key.begin(), cert.subject_key.end(), k.begin());
@@ -189,7 +191,7 @@ Result<X25519Public> verify_analyst_messaging(const Certificate& cert, const Cer
 
 Result<X25519Public> verify_relay_noise(const Certificate& cert, const Ed25519Public& organisation_key,
                                         DayNumber today) {
-  CAIRN_CHECK(check_link(cert, CertificateRole::relay_noise, organisation_key, kOrganisationIssuer,
+  CAIRN_CHECK(check_link(cert, CertificateRole::relay_noise, organisation_key, i18n::tr(kOrganisationIssuer),
                          describe_subject(cert), today));
   X25519Public k;
   std::copy(cert.subject_key.begin(), cert.subject_key.end(), k.begin());
@@ -198,7 +200,7 @@ Result<X25519Public> verify_relay_noise(const Certificate& cert, const Ed25519Pu
 
 Result<Ed25519Public> verify_relay_signing(const Certificate& cert, const Ed25519Public& organisation_key,
                                            DayNumber today) {
-  CAIRN_CHECK(check_link(cert, CertificateRole::relay_signing, organisation_key, kOrganisationIssuer,
+  CAIRN_CHECK(check_link(cert, CertificateRole::relay_signing, organisation_key, i18n::tr(kOrganisationIssuer),
                          describe_subject(cert), today));
   Ed25519Public k;
   std::copy(cert.subject_key.begin(), cert.subject_key.end(), k.begin());

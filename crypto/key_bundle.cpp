@@ -23,16 +23,17 @@ bool same_key(const ByteArray<N>& a, ByteView b) {
 std::string parameter_problem(DayNumber issued, DayNumber expires, std::uint32_t drop_size,
                               std::uint32_t pow_bits) {
   if (issued > expires)
-    return "the key bundle is issued on " + describe_day(issued) + " but expires earlier, on " +
-           describe_day(expires);
+    return i18n::trf("the key bundle is issued on %s but expires earlier, on %s", describe_day(issued),
+                     describe_day(expires));
   if (drop_size < kDropSizeMin || drop_size > kDropSizeMax)
-    return "the key bundle's drop size " + std::to_string(drop_size) + " is outside " +
-           std::to_string(kDropSizeMin) + ".." + std::to_string(kDropSizeMax) + " bytes";
+    return i18n::trf("the key bundle's drop size %s is outside %s..%s bytes", drop_size, kDropSizeMin, kDropSizeMax);
   if (pow_bits > pow::kMaxBits)
-    return "the key bundle's proof-of-work difficulty " + std::to_string(pow_bits) + " is over " +
-           std::to_string(pow::kMaxBits) + " bits";
+    return i18n::trf("the key bundle's proof-of-work difficulty %s is over %s bits", pow_bits, pow::kMaxBits);
   return {};
 }
+
+// role_name() in the source's language (its names are msgids).
+std::string role_words(CertificateRole role) { return i18n::tr(std::string(role_name(role)).c_str()); }
 
 bool is_date_error(Errc c) { return c == Errc::expired || c == Errc::not_yet_valid; }
 
@@ -49,31 +50,32 @@ Status check_relay_issuer(const Certificate& cert, const Ed25519Public& organisa
                           const std::vector<Certificate>& identities) {
   if (cert.issuer_key == organisation_key) return ok_status();
   if (auto analyst = analyst_named_by(cert.issuer_key, identities))
-    return make_error(Errc::untrusted, "the " + std::string(role_name(cert.role)) + " of relay " +
-                                           quoted(cert.label) + " is certified by analyst " + quoted(*analyst) +
-                                           ", but relay keys must be certified by the organisation key");
+    return make_error(Errc::untrusted,
+                      i18n::trf("the %s of relay %s is certified by analyst %s, but relay keys must be certified by "
+                                "the organisation key",
+                                role_words(cert.role), quoted(cert.label), quoted(*analyst)));
   return ok_status();  // the verify_relay_* message covers the general case
 }
 
 // Exactly one certificate of a relay role.
 Result<Certificate> the_one(const std::vector<Certificate>& certs, CertificateRole role) {
   if (certs.empty())
-    return make_error(Errc::malformed, "the key bundle has no " + std::string(role_name(role)));
+    return make_error(Errc::malformed, i18n::trf("the key bundle has no %s", role_words(role)));
   if (certs.size() > 1)
-    return make_error(Errc::malformed, "the key bundle has " + std::to_string(certs.size()) + " " +
-                                           std::string(role_name(role)) + "s; it must have exactly one");
+    return make_error(Errc::malformed, i18n::trf("the key bundle has %s certificates for the %s; it must have exactly one",
+                                                 certs.size(), role_words(role)));
   return certs.front();
 }
 
 }  // namespace
 
 std::string bridge_line_problem(std::string_view line) {
-  if (line.empty()) return "a bridge line is empty";
+  if (line.empty()) return i18n::tr("a bridge line is empty");
   if (line.size() > kKeyBundleMaxBridgeLineChars)
-    return "a bridge line is longer than " + std::to_string(kKeyBundleMaxBridgeLineChars) + " characters";
+    return i18n::trf("a bridge line is longer than %s characters", kKeyBundleMaxBridgeLineChars);
   for (char c : line)
     if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '#')
-      return "a bridge line holds a character no bridge line has";
+      return i18n::tr("a bridge line holds a character no bridge line has");
   return {};
 }
 
@@ -125,7 +127,13 @@ Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBund
 
 Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed25519Public& organisation_key,
                                             DayNumber today) {
-  CAIRN_TRY(auto outer, open_envelope<cairn::v1::SignedKeyBundle>(signed_bundle, kKeyBundleMaxBytes, "key bundle"));
+  auto opened = open_envelope<cairn::v1::SignedKeyBundle>(signed_bundle, kKeyBundleMaxBytes, "key bundle");
+  if (!opened.ok())  // the envelope's own words are English (wire/ shares it): said again in the source's language
+    return make_error(opened.code(),
+                      opened.code() == Errc::too_large
+                          ? i18n::trf("the key bundle is %s bytes; the limit is %s", signed_bundle.size(), kKeyBundleMaxBytes)
+                          : i18n::tr("the key bundle is damaged: it does not parse, or its signature is not 64 bytes"));
+  auto outer = std::move(opened).value();
   CAIRN_CHECK(verify_or_explain(
       std::span(&organisation_key, 1), sign_context::kKeyBundle, outer.body, outer.signature,
       [&]() -> std::optional<Error> {
@@ -143,11 +151,11 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
 
   cairn::v1::KeyBundleBody body;
   if (!body.ParseFromArray(outer.body.data(), static_cast<int>(outer.body.size())))
-    return make_error(Errc::malformed, "the signed key bundle body does not parse");
+    return make_error(Errc::malformed, i18n::tr("the signed key bundle body does not parse"));
   if (body.version() != kKeyBundleVersion)
-    return make_error(Errc::unsupported, "key bundle version " + std::to_string(body.version()) +
-                                             " is not supported; this Cairn understands version " +
-                                             std::to_string(kKeyBundleVersion));
+    return make_error(Errc::unsupported,
+                      i18n::trf("key bundle version %s is not supported; this Cairn understands version %s",
+                                body.version(), kKeyBundleVersion));
   if (!same_key(organisation_key, as_bytes(body.organisation_key())))
     return make_error(Errc::untrusted,
                       i18n::tr("the key bundle names a different organisation key than the one in the drop address"));
@@ -163,23 +171,21 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
                                                "relay needs a fresh one",
                                                describe_day(body.expires_day()), describe_day(today)));
   if (static_cast<std::size_t>(body.certificates_size()) > kKeyBundleMaxCertificates)
-    return make_error(Errc::too_large, "the key bundle has " + std::to_string(body.certificates_size()) +
-                                           " certificates; the limit is " +
-                                           std::to_string(kKeyBundleMaxCertificates));
+    return make_error(Errc::too_large, i18n::trf("the key bundle has %s certificates; the limit is %s",
+                                                 body.certificates_size(), kKeyBundleMaxCertificates));
 
   if (static_cast<std::size_t>(body.bridge_lines_size()) > kKeyBundleMaxBridgeLines)
-    return make_error(Errc::too_large, "the key bundle has " + std::to_string(body.bridge_lines_size()) +
-                                           " bridge lines; the limit is " + std::to_string(kKeyBundleMaxBridgeLines));
+    return make_error(Errc::too_large, i18n::trf("the key bundle has %s bridge lines; the limit is %s",
+                                                 body.bridge_lines_size(), kKeyBundleMaxBridgeLines));
   for (int i = 0; i < body.bridge_lines_size(); ++i)
     if (auto problem = bridge_line_problem(body.bridge_lines(i)); !problem.empty())
-      return make_error(Errc::malformed, "bridge line " + std::to_string(i + 1) + " in the key bundle: " + problem);
+      return make_error(Errc::malformed, i18n::trf("bridge line %s in the key bundle: %s", i + 1, problem));
 
   std::vector<Certificate> identities, messaging, relay_noise, relay_signing;
   for (int i = 0; i < body.certificates_size(); ++i) {
     auto cert = parse_certificate(as_bytes(body.certificates(i)));
     if (!cert.ok())
-      return make_error(cert.code(), "certificate " + std::to_string(i + 1) + " in the key bundle: " +
-                                         cert.error().message);
+      return make_error(cert.code(), i18n::trf("certificate %s in the key bundle: %s", i + 1, cert.error().message));
     switch (cert->role) {
       case CertificateRole::analyst_identity: identities.push_back(std::move(cert).value()); break;
       case CertificateRole::analyst_messaging: messaging.push_back(std::move(cert).value()); break;
@@ -195,7 +201,7 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
   };
   for (const auto* group : {&identities, &messaging})
     if (auto dup = duplicate_subject(*group))
-      return make_error(Errc::malformed, "the key bundle certifies the key " + *dup + " twice");
+      return make_error(Errc::malformed, i18n::trf("the key bundle certifies the key %s twice", *dup));
 
   VerifiedKeyBundle out;
   out.issued_day = body.issued_day();
@@ -242,13 +248,16 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
     auto issuer = std::find_if(known.begin(), known.end(),
                                [&](const Analyst& a) { return a.who.identity_key == cert.issuer_key; });
     if (issuer == known.end()) {
-      std::string subject = "the messaging key " + fingerprint(cert.subject_key) + " labelled " + quoted(cert.label);
+      const auto key = fingerprint(cert.subject_key), label = quoted(cert.label);
       if (cert.issuer_key == organisation_key)
-        return make_error(Errc::untrusted, subject +
-                                               " is certified directly by the organisation key, but a messaging "
-                                               "key must be certified by an analyst's identity key");
+        return make_error(Errc::untrusted,
+                          i18n::trf("the messaging key %s labelled %s is certified directly by the organisation key, "
+                                    "but a messaging key must be certified by an analyst's identity key",
+                                    key, label));
       return make_error(Errc::untrusted,
-                        subject + " is signed by a key that is not a certified analyst in this key bundle");
+                        i18n::trf("the messaging key %s labelled %s is signed by a key that is not a certified "
+                                  "analyst in this key bundle",
+                                  key, label));
     }
     auto key = verify_analyst_messaging(cert, issuer->who, today);
     if (!key.ok()) {
@@ -258,15 +267,15 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
       continue;
     }
     if (issuer->unusable) {
-      out.skipped.push_back("the messaging key of analyst " + quoted(issuer->who.name) +
-                            " is not used because " + issuer->unusable->message);
+      out.skipped.push_back(i18n::trf("the messaging key of analyst %s is not used because %s",
+                                      quoted(issuer->who.name), issuer->unusable->message));
       if (!why_none || issuer->unusable->code == Errc::expired) why_none = issuer->unusable->code;
       continue;
     }
     out.messaging_keys.push_back(key.value());
   }
   if (out.messaging_keys.empty()) {
-    if (messaging.empty()) return make_error(Errc::malformed, "the key bundle has no analyst messaging keys");
+    if (messaging.empty()) return make_error(Errc::malformed, i18n::tr("the key bundle has no analyst messaging keys"));
     std::string reasons;
     for (const auto& s : out.skipped) reasons += (reasons.empty() ? "" : "; ") + s;
     return make_error(why_none.value_or(Errc::expired),

@@ -7,6 +7,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/random.h"
+#include "i18n/catalog.h"
 
 namespace cairn::crypto::pow {
 namespace {
@@ -74,8 +75,8 @@ Result<Nonce> solve(const Challenge& challenge, const Context& context, std::uin
       return n;
     }
   }
-  return make_error(Errc::timeout, "no proof-of-work solution found in " + std::to_string(max_iterations) +
-                                       " attempts at " + std::to_string(bits) + " bits");
+  return make_error(Errc::timeout, i18n::trf("no proof-of-work solution found in %s attempts at %s bits",
+                                                 max_iterations, bits));
 }
 
 Status verify(const Challenge& challenge, const Context& context, ByteView nonce, std::uint32_t bits) {

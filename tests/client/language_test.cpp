@@ -5,6 +5,7 @@
 // the built catalogs, so a test fails if a message is printed untranslated.
 #include <gtest/gtest.h>
 
+#include "clean/fixtures.h"  // tests/clean: photos with a phone's metadata
 #include "i18n/catalog.h"
 #include "support/deployment.h"
 #include "support/loopback.h"
@@ -118,6 +119,26 @@ TEST(CairnLanguage, AnEmptyTestimonyIsExplainedInTheSourcesLanguage) {
     InLanguage in(s.language);
     const char* empty = "there is nothing to send: the testimony is empty and no file is attached";
     expect_translated(run, "error: ", i18n::tr(empty), empty);
+  }
+}
+
+// The cleaning report comes from the clean library: what it kept is said in
+// the source's language, not only the report's frame.
+TEST(CairnLanguage, TheCleaningReportSaysWhatWasKeptInTheSourcesLanguage) {
+  test::TestDeployment d;
+  test::TempDir files;
+  const auto photo = test::make_photo(files, "jpeg", "photo.jpg");  // turned 90 degrees: the orientation is kept
+  const auto address = nothing_address(d, test::free_loopback_port());
+  for (const auto& s : {kSettings[2], kSettings[3]}) {
+    SCOPED_TRACE(s.name);
+    auto run = cairn_in(s, {"--direct", "--to", address, "--attach", photo.string()}, "text");
+    EXPECT_EQ(run.exit_code, 1);  // nothing listens: the report is printed before connecting
+    InLanguage in(s.language);
+    const auto kept = i18n::trf("; kept %s", i18n::tr("the orientation"));
+    EXPECT_NE(kept, "; kept the orientation");
+    EXPECT_NE(run.err.find("photo.jpg: "), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find(kept), std::string::npos) << "expected: " << kept << "\ngot:\n" << run.err;
+    EXPECT_EQ(run.err.find("the orientation"), std::string::npos) << run.err;
   }
 }
 
