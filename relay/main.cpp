@@ -8,6 +8,7 @@
 #include "common/hardening.h"
 #include "crypto/reply_batch.h"
 #include "relay/commands.h"
+#include "relay/serve_options.h"
 #include "wire/export_bundle.h"
 
 using namespace cairn;
@@ -27,45 +28,12 @@ int main(int argc, char** argv) {
   std::uint64_t init_quota = relay::Limits{}.quota_bytes;
   init->add_option("--quota-bytes", init_quota, "drop bytes the store holds (pre-allocated now)")->capture_default_str();
 
-  relay::ServeConfig config;
+  relay::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "run the relay");
-  serve->set_config("--config", "", "read options from this file (INI/TOML)");
-  serve->add_option("--listen", config.listen_address, "address to listen on")->capture_default_str();
-  serve->add_option("--port", config.port, "TCP port (0: any free port)")->capture_default_str();
-  auto& L = config.limits;
-  serve->add_option("--max-connections", L.max_connections)->capture_default_str()->check(CLI::PositiveNumber);
-  std::int64_t handshake_ms = L.handshake_timeout.count(), idle_ms = L.idle_timeout.count(),
-               op_ms = L.operation_timeout.count(), report_s = config.report_interval.count(),
-               grace_s = config.shutdown_grace.count();
-  std::int64_t message1_ms = L.message1_timeout.count(), lifetime_s = L.session_lifetime.count();
-  serve->add_option("--message1-timeout-ms", message1_ms, "from accept to the client's first handshake message")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--handshake-timeout-ms", handshake_ms)->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--session-lifetime-s", lifetime_s, "a connection is closed after this long, whatever it does")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--other-requests-per-connection", L.other_requests_per_connection,
-                    "key bundle and reply board requests per connection")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--idle-timeout-ms", idle_ms)->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--operation-timeout-ms", op_ms)->capture_default_str()->check(CLI::PositiveNumber);
-  // At least 1: a relay announcing 0 would send clients into a reconnect loop.
-  serve->add_option("--drops-per-connection", L.drops_per_connection)->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--quota-bytes", L.quota_bytes, "maximum drop bytes stored")->capture_default_str();
-  serve->add_option("--min-free-bytes", L.min_free_bytes,
-                    "keep this much free on the store's disk: refuse to start, and refuse drops, below it (0: no check)")
-      ->capture_default_str();
-  serve->add_option("--pow-bits", L.pow_bits, "proof-of-work difficulty per drop while calm (raised under load up to the key bundle's cap)")
-      ->capture_default_str()->check(CLI::Range(0, 32));
-  serve->add_option("--pow-calm-drops-per-minute", L.pow_calm_drops_per_minute,
-                    "arrival rate above which the difficulty rises (one bit per doubling)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  serve->add_option("--report-interval-s", report_s, "log counters this often (at least a day)")
-      ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{relay::kMinReportInterval.count()}, std::int64_t{366} * 24 * 3600));
-  serve->add_option("--shutdown-grace-s", grace_s)->capture_default_str()->check(CLI::NonNegativeNumber);
 #ifdef CAIRN_TESTING_SWITCHES
-  // Test build only (cairn-relay-testing, never packaged): emulates a full disk.
-  serve->add_option("--test-max-pages", config.test_max_page_count)->group("");
+  serve_options.declare(*serve, /*testing_switches=*/true);
+#else
+  serve_options.declare(*serve, /*testing_switches=*/false);
 #endif
 
   fs::path publish_file;
@@ -95,6 +63,7 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    if (*serve) serve_options.read_config_file(*serve);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : cli::kExitUsage;
   }
@@ -104,15 +73,6 @@ int main(int argc, char** argv) {
   if (*status) return relay::status_command(paths);
   if (*export_cmd) return relay::export_command(paths, export_out, export_max, export_part_bytes);
   if (*purge_cmd) return relay::purge_command(paths, purge_receipt);
-  if (*serve) {
-    L.handshake_timeout = std::chrono::milliseconds(handshake_ms);
-    L.message1_timeout = std::chrono::milliseconds(message1_ms);
-    L.session_lifetime = std::chrono::seconds(lifetime_s);
-    L.idle_timeout = std::chrono::milliseconds(idle_ms);
-    L.operation_timeout = std::chrono::milliseconds(op_ms);
-    config.report_interval = std::chrono::seconds(report_s);
-    config.shutdown_grace = std::chrono::seconds(grace_s);
-    return relay::serve_command(paths, config);
-  }
+  if (*serve) return relay::serve_command(paths, serve_options.config());
   return cli::kExitUsage;
 }

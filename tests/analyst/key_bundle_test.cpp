@@ -19,16 +19,18 @@ namespace fs = std::filesystem;
 class KeyBundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    relay = test::two_analysts_and_a_relay(station);
+    relay = test::two_analysts_and_a_relay(station, today);
   }
+  // Every station command runs on this day (--today), read once: the checks
+  // below compare days with it, whether or not midnight passes meanwhile.
+  const DayNumber today = today_utc();
   test::Station station;
   std::unique_ptr<test::LocalRelay> relay;
-  DayNumber today = today_utc();
 };
 
 TEST_F(KeyBundleTest, CarriesEveryAnalystAndTheRelayAndVerifiesToTheOrganisation) {
   auto out = station.path("keys.cairn");
-  auto r = station.ok({"keys", "bundle", "--out", out.string(), "--drop-size", "16384", "--pow-bits", "12"});
+  auto r = station.ok({"keys", "bundle", "--out", out.string(), "--drop-size", "16384", "--pow-bits", "12"}, today);
   EXPECT_NE(r.out.find("2 analyst(s), 2 messaging key(s)"), std::string::npos) << r.out;
   auto file = test::read_file(out);
   EXPECT_EQ(must(wire::detect_file_kind(file), "kind"), wire::FileKind::key_bundle);
@@ -66,7 +68,7 @@ TEST_F(KeyBundleTest, BridgeLinesFromAFileAreSignedIntoTheBundle) {
   test::write_file(station.path("bridges.txt"),
                    as_bytes("# from bridges.torproject.org\n\n" + obfs4 + "\r\n  " + snowflake + "\n"));
   auto out = station.path("keys.cairn");
-  auto r = station.ok({"keys", "bundle", "--out", out.string(), "--bridges", station.path("bridges.txt").string()});
+  auto r = station.ok({"keys", "bundle", "--out", out.string(), "--bridges", station.path("bridges.txt").string()}, today);
   EXPECT_NE(r.out.find("2 bridge line(s)"), std::string::npos) << r.out;
   auto body = must(wire::unwrap_file(wire::FileKind::key_bundle, test::read_file(out)), "unwrap");
   auto verified = must(crypto::verify_key_bundle(body, station.org(), today), "verify");
@@ -74,7 +76,7 @@ TEST_F(KeyBundleTest, BridgeLinesFromAFileAreSignedIntoTheBundle) {
 
   test::write_file(station.path("bad.txt"), as_bytes(obfs4 + "\n" + obfs4 + " \"quoted\"\n"));
   auto bad = station.run({"keys", "bundle", "--out", station.path("bad.cairn").string(), "--bridges",
-                          station.path("bad.txt").string()});
+                          station.path("bad.txt").string()}, today);
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("line 2"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(station.path("bad.cairn")));
@@ -82,37 +84,37 @@ TEST_F(KeyBundleTest, BridgeLinesFromAFileAreSignedIntoTheBundle) {
 
 TEST_F(KeyBundleTest, ChoosingTheRelayAndNeverOverwriting) {
   test::LocalRelay second(station.org());
-  station.ok({"relay", "add", "relay-2", second.keys_text()});
-  auto which = station.run({"keys", "bundle", "--out", station.path("b").string()});
+  station.ok({"relay", "add", "relay-2", second.keys_text()}, today);
+  auto which = station.run({"keys", "bundle", "--out", station.path("b").string()}, today);
   EXPECT_EQ(which.exit_code, 1);
   EXPECT_NE(which.err.find("several relays ('relay-1', 'relay-2'); say which one with --relay"), std::string::npos)
       << which.err;
-  auto unknown = station.run({"keys", "bundle", "--relay", "relay-9", "--out", station.path("b").string()});
+  auto unknown = station.run({"keys", "bundle", "--relay", "relay-9", "--out", station.path("b").string()}, today);
   EXPECT_NE(unknown.err.find("no relay named 'relay-9'"), std::string::npos) << unknown.err;
-  station.ok({"keys", "bundle", "--relay", "relay-2", "--out", station.path("b").string()});
+  station.ok({"keys", "bundle", "--relay", "relay-2", "--out", station.path("b").string()}, today);
   second.publish(station.path("b"));
-  auto again = station.run({"keys", "bundle", "--relay", "relay-2", "--out", station.path("b").string()});
+  auto again = station.run({"keys", "bundle", "--relay", "relay-2", "--out", station.path("b").string()}, today);
   EXPECT_NE(again.err.find("refusing to overwrite"), std::string::npos) << again.err;
   // A bundle for relay-2 is refused by relay-1.
   auto body = must(wire::unwrap_file(wire::FileKind::key_bundle, test::read_file(station.path("b"))), "unwrap");
   EXPECT_EQ(test::code_of(relay::publish_key_bundle(relay->store(), body, today)), Errc::untrusted);
   auto bad_size = station.run({"keys", "bundle", "--relay", "relay-1", "--drop-size", "100", "--out",
-                               station.path("c").string()});
+                               station.path("c").string()}, today);
   EXPECT_NE(bad_size.err.find("drop size 100 is outside"), std::string::npos) << bad_size.err;
   EXPECT_FALSE(fs::exists(station.path("c")));
 }
 
 TEST_F(KeyBundleTest, TheDropAddressNamesTheRelayAndTheOrganisation) {
-  auto r = station.ok({"keys", "address", "--relay", "relay-1", "--host", "relay.example.org", "--port", "443"});
+  auto r = station.ok({"keys", "address", "--relay", "relay-1", "--host", "relay.example.org", "--port", "443"}, today);
   auto text = test::first_line(r.out);
   auto address = must(crypto::parse_drop_address(text), "address");
   EXPECT_EQ(address.relay_noise_key, relay->keys().noise);
   EXPECT_EQ(address.organisation_key, station.org());
   EXPECT_EQ(address.host, "relay.example.org");
   EXPECT_EQ(address.port, 443);
-  auto bad = station.run({"keys", "address", "--relay", "relay-1", "--host", "Bad Host", "--port", "443"});
+  auto bad = station.run({"keys", "address", "--relay", "relay-1", "--host", "Bad Host", "--port", "443"}, today);
   EXPECT_EQ(bad.exit_code, 1);
-  auto unknown = station.run({"keys", "address", "--relay", "nope", "--host", "a.org", "--port", "1"});
+  auto unknown = station.run({"keys", "address", "--relay", "nope", "--host", "a.org", "--port", "1"}, today);
   EXPECT_NE(unknown.err.find("no relay named 'nope'"), std::string::npos) << unknown.err;
 }
 
@@ -172,7 +174,7 @@ Png decode_png(const Bytes& png) {
 TEST_F(KeyBundleTest, TheQrCodeIsAValidPngOfTheAddress) {
   auto png_path = station.path("address.png");
   auto r = station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port", "7443", "--qr",
-                       png_path.string()});
+                       png_path.string()}, today);
   auto text = test::first_line(r.out);
   auto png = decode_png(test::read_file(png_path));
 
@@ -199,7 +201,7 @@ TEST_F(KeyBundleTest, TheQrCodeIsAValidPngOfTheAddress) {
   EXPECT_EQ(must(crypto::parse_drop_address(upper), "upper").relay_noise_key, relay->keys().noise);
   // Never overwritten.
   auto again = station.run({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port", "7443", "--qr",
-                            png_path.string()});
+                            png_path.string()}, today);
   EXPECT_NE(again.err.find("refusing to overwrite"), std::string::npos);
 }
 
@@ -208,7 +210,7 @@ TEST_F(KeyBundleTest, AQrScannerReadsTheAddressBack) {
   if (!zbarimg) GTEST_SKIP() << "zbarimg is not installed (scripts/bootstrap.sh installs zbar-tools)";
   auto png_path = station.path("address.png");
   auto r = station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port", "7443", "--qr",
-                       png_path.string()});
+                       png_path.string()}, today);
   auto text = test::first_line(r.out);
   auto scanned = test::run_capture({zbarimg->string(), "--raw", "-q", png_path.string()});
   ASSERT_EQ(scanned.exit_code, 0) << scanned.err;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "station.h"
+#include "support/host_isolation.h"
 
 namespace cairn::analyst {
 namespace {
@@ -64,14 +65,17 @@ TEST(NoNetwork, TheProgramImportsNoSocketFunction) {
 
 TEST(NoNetwork, ImportListShowWorkWithNoNetworkAtAll) {
   auto unshare = test::find_in_path("unshare");
-  ASSERT_TRUE(unshare);
-  if (test::run({unshare->string(), "-rn", "true"}) != 0)
-    GTEST_SKIP() << "this system does not allow unprivileged network namespaces (unshare -rn)";
+  ASSERT_TRUE(unshare) << "unshare (util-linux) is needed for this test";
+  const auto netns = test::without_network(*unshare);
+  if (netns.empty())
+    GTEST_SKIP() << "this host allows no new network namespace (neither unshare -rn nor, as root, unshare -n)";
   Prepared p;
-  std::vector<std::string> netns{unshare->string(), "-rn"};
   auto input = p.station.passphrase() + "\n";
   // No interface at all inside, not even loopback up: prove it.
-  auto ip = test::run_capture({unshare->string(), "-rn", "cat", "/proc/net/dev"});
+  auto inside = netns;
+  inside.insert(inside.end(), {"cat", "/proc/net/dev"});
+  auto ip = test::run_capture(inside);
+  ASSERT_EQ(ip.exit_code, 0) << ip.err;
   EXPECT_EQ(ip.out.find("eth"), std::string::npos) << ip.out;
 
   auto imported = test::run_capture(
@@ -111,6 +115,7 @@ class NoLeakCheckUnderTrace {
 TEST(NoNetwork, NoCommandMakesAnInternetSocketCall) {
   auto strace = test::find_in_path("strace");
   ASSERT_TRUE(strace) << "strace is not installed; run scripts/bootstrap.sh";
+  if (auto why = test::ptrace_forbidden(*strace)) GTEST_SKIP() << *why;
   NoLeakCheckUnderTrace no_leak_check;
   Prepared p;
   auto fresh = p.station.path("fresh-vault");

@@ -176,11 +176,14 @@ class LocalRelay {
 
 // The usual station for a test: analysts kim and lee, and an in-process relay
 // certified as "relay-1".
-inline std::unique_ptr<LocalRelay> two_analysts_and_a_relay(Station& station) {
-  station.init("kim");
-  station.ok({"analyst", "add", "lee"});
+// `today`: the station's day for every command (--today), so that a test that
+// checks days against it does not depend on whether midnight passes meanwhile.
+inline std::unique_ptr<LocalRelay> two_analysts_and_a_relay(Station& station,
+                                                            std::optional<DayNumber> today = std::nullopt) {
+  station.init("kim", today);
+  station.ok({"analyst", "add", "lee"}, today);
   auto relay = std::make_unique<LocalRelay>(station.org());
-  station.ok({"relay", "add", "relay-1", relay->keys_text()});
+  station.ok({"relay", "add", "relay-1", relay->keys_text()}, today);
   return relay;
 }
 

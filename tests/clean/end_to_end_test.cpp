@@ -10,6 +10,7 @@
 #include "analyst/station.h"
 #include "analyst/testimony.h"
 #include "fixtures.h"
+#include "support/host_isolation.h"
 #include "support/loopback.h"
 
 namespace cairn::clean {
@@ -199,6 +200,7 @@ TEST_F(CleanEndToEnd, FilesThatCannotBeCleanedSendNothing) {
 TEST_F(CleanEndToEnd, CleaningWritesNothingToDisk) {
   auto strace = test::find_in_path("strace");
   ASSERT_TRUE(strace) << "strace is not installed; run scripts/bootstrap.sh";
+  if (auto why = test::ptrace_forbidden(*strace)) GTEST_SKIP() << *why;
   auto jpeg = test::make_photo(files, "jpeg", "photo.jpg");
   auto pdf = test::make_pdf(files, "wages.pdf");
   auto docx = test::make_office(files, "docx", "report.docx");

@@ -9,6 +9,7 @@
 
 #include "client/codename.h"
 #include "support/env.h"
+#include "support/host_isolation.h"
 #include "support/loopback.h"
 #include "support/microsocks.h"
 #include "support/process.h"
@@ -165,6 +166,7 @@ TEST(CairnCli, DirectAndProxyTogetherAreAUsageError) {
 TEST(CairnCli, OnionAddressNeverLeavesTor) {
   auto strace = test::find_in_path("strace");
   ASSERT_TRUE(strace) << "strace is not installed; run scripts/bootstrap.sh";
+  if (auto why = test::ptrace_forbidden(*strace)) GTEST_SKIP() << *why;
   test::TestDeployment d;
   const std::string onion = "pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion";
   auto address = d.address(crypto::x25519_generate().public_key, onion, 7443);

@@ -28,5 +28,25 @@ TEST(Hardening, NoCoreDumpsAndNotDumpable) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+// Whatever umask the program inherits (0277 leaves a new directory
+// unwritable, 0002 shares it with a group), what it creates is its owner's
+// alone and writable by it.
+TEST(Hardening, TheInheritedUmaskIsReplacedByOwnerOnly) {
+  for (mode_t inherited : {mode_t{0277}, mode_t{0002}}) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::umask(inherited);
+      harden_process();
+      const mode_t now = ::umask(0);
+      ::_exit(now == 077 ? 0 : 20);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "inherited umask " << std::oct << inherited;
+  }
+}
+
 }  // namespace
 }  // namespace cairn

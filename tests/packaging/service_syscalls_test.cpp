@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include "support/host_isolation.h"
 #include "support/relay_fixture.h"
 #include "support/subprocess.h"
 
@@ -76,6 +77,7 @@ pid_t only_child_of(pid_t parent) {
 TEST(ServiceUnit, ServeMakesOnlySystemCallsTheUnitAllows) {
   auto strace = test::find_in_path("strace");
   ASSERT_TRUE(strace) << "strace is not installed; run scripts/bootstrap.sh";
+  if (auto why = test::ptrace_forbidden(*strace)) GTEST_SKIP() << *why;
   const auto allowed = allowed_by_unit(test::read_text(fs::path(CAIRN_SOURCE_DIR) / "packaging/cairn-relay.service"));
   ASSERT_GT(allowed.size(), 100u);
   ASSERT_TRUE(allowed.count("epoll_wait") && allowed.count("fdatasync") && allowed.count("mlock"));

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
+#include <memory>
 
 #include "crypto/pow.h"
 #include "crypto/random.h"
@@ -158,16 +160,21 @@ TEST_F(StoreFixture, EveryDropTakesOneSlotUntilNoneIsFree) {
 
 TEST_F(StoreFixture, GroupCommitSharesTransactions) {
   constexpr int kDrops = 400;
-  std::atomic<int> ok{0};
+  std::atomic<int> ok{0}, answered{0};
   std::promise<void> all;
   {
     Committer committer(*store, {.quota_bytes = std::uint64_t{1} << 30, .max_batch = 64});
     for (int i = 0; i < kDrops; ++i) {
       committer.submit(drop_of(static_cast<std::uint8_t>(i)), [&](Result<PutOutcome> st) {
-        if (st.ok() && ++ok == kDrops) all.set_value();
+        if (st.ok()) ++ok;
+        if (++answered == kDrops) all.set_value();
       });
     }
-    all.get_future().wait();
+    // Every drop is answered (stored or not) well within a minute; a lost
+    // answer fails here instead of hanging until CTest's timeout.
+    ASSERT_EQ(all.get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready)
+        << answered.load() << " of " << kDrops << " drops answered";
+    EXPECT_EQ(ok.load(), kDrops);
     EXPECT_LE(committer.committed_batches(), static_cast<std::uint64_t>(kDrops));
     EXPECT_EQ(committer.committed_drops(), static_cast<std::uint64_t>(kDrops));
   }
@@ -193,10 +200,13 @@ TEST_F(StoreFixture, CommitterQuotaFailsOnlyTheDropsThatDoNotFit) {
 // Repeating a drop costs no transaction (no fsync) and is not counted as stored.
 TEST_F(StoreFixture, CommitterAnswersARepeatedDropWithoutACommit) {
   auto a = drop_of(1);
-  auto put = [](Committer& c, const Bytes& d) {
-    std::promise<Result<PutOutcome>> done;
-    auto f = done.get_future();
-    c.submit(d, [&](Result<PutOutcome> r) { done.set_value(std::move(r)); });
+  auto put = [](Committer& c, const Bytes& d) -> Result<PutOutcome> {
+    // Shared with the callback, which may outlive this call if it never answers.
+    auto done = std::make_shared<std::promise<Result<PutOutcome>>>();
+    auto f = done->get_future();
+    c.submit(d, [done](Result<PutOutcome> r) { done->set_value(std::move(r)); });
+    if (f.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
+      return make_error(Errc::timeout, "the committer did not answer within 60 s");
     return f.get();
   };
   Committer committer(*store, {.quota_bytes = std::uint64_t{1} << 30, .max_batch = 64});

@@ -16,6 +16,9 @@ class TempDir {
     std::string tmpl = (std::filesystem::temp_directory_path() / "cairn-test-XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = tmpl;
+    // mkdtemp's 0700 passes through the umask: a host's 0277 would leave a
+    // directory the test cannot write in.
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
