@@ -139,9 +139,11 @@ int send_submission(const crypto::DropAddress& to, const RouteRequest& route_req
     std::string hint;
     if ((report.code() == Errc::io || report.code() == Errc::timeout) && new_codename)
       hint = tr("check your connection and run the command again with --reply-codename instead of --reply, typing "
-                "the codename you were just shown: drops already sent are then not duplicated");
+                "the codename you were just shown: drops already sent go to the relay again, but the analysts then "
+                "receive your testimony only once");
     else if (report.code() == Errc::io || report.code() == Errc::timeout)
-      hint = tr("check your connection and run the same command again: drops already sent are not duplicated");
+      hint = tr("check your connection and run the same command again: drops already sent go to the relay again, but "
+                "the analysts receive your testimony only once");
     return cli::fail(report.error(), hint);
   }
   std::cout << trf("delivered: %s of %s drop(s) acknowledged by the relay, sealed to %s analyst(s)\n",
