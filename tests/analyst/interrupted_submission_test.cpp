@@ -8,6 +8,7 @@
 // handshake reply, the key bundle and k acks.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "analyst/testimony.h"
@@ -83,10 +84,12 @@ class InterruptedSubmission : public ::testing::Test {
     a.port = proxy.port();
     return a;
   }
-  // A testimony of n drops with a photo unique to `seed`.
+  // A testimony of n drops with a photo unique to `seed`; its text lives on
+  // (SubmissionInput::text is a view).
   static client::SubmissionInput testimony(int seed) {
+    static std::map<int, std::string> texts;
     client::SubmissionInput in;
-    in.text = "submission " + std::to_string(seed);
+    in.text = texts.try_emplace(seed, "submission " + std::to_string(seed)).first->second;
     Bytes photo(48 * 32000);
     for (std::size_t i = 0; i < photo.size(); ++i)
       photo[i] = static_cast<std::uint8_t>((i * 131 + static_cast<std::size_t>(seed) * 7) ^ (i >> 9));
@@ -160,16 +163,16 @@ TEST_F(InterruptedSubmission, ReachesTheAnalystExactlyOnceWhetherResumedOrRunAga
   auto all = must(list_testimonies(*v), "list");
   std::multiset<std::string> texts;
   for (const auto& t : all) {
-    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start;  // no incomplete copy is left
-    texts.insert(t.text_start);
+    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start.text();  // no incomplete copy is left
+    texts.insert(std::string(t.text_start.text()));
   }
   ASSERT_EQ(all.size(), sent.size());
-  for (const auto& in : sent) EXPECT_EQ(texts.count(in.text), 1u) << in.text;
+  for (const auto& in : sent) EXPECT_EQ(texts.count(std::string(in.text)), 1u) << in.text;
   v.reset();
   for (const auto& t : all) {
     auto out = station.path("extracted-" + std::to_string(t.id));
     station.ok({"extract", std::to_string(t.id), "--out", out.string()});
-    const auto seed_text = t.text_start;
+    const std::string seed_text(t.text_start.text());
     auto it = std::find_if(sent.begin(), sent.end(), [&](const auto& in) { return in.text == seed_text; });
     ASSERT_NE(it, sent.end());
     EXPECT_EQ(test::read_file(out / "photo.jpg"), it->attachments[0].content) << seed_text;

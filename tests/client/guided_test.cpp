@@ -193,7 +193,7 @@ TEST_F(Guided, InKoreanATestimonyAndAFileReachTheAnalyst) {
   auto all = must(analyst::list_testimonies(*v), "list");
   ASSERT_EQ(all.size(), 1u);
   auto t = must(analyst::load_testimony(*v, all[0].id), "load");
-  EXPECT_EQ(t.text, testimony_line1 + "\n" + testimony_line2 + "\n");
+  EXPECT_EQ(t.text.text(), testimony_line1 + "\n" + testimony_line2 + "\n");
   v.reset();
   auto out = station.path("extracted");
   station.ok({"extract", std::to_string(all[0].id), "--out", out.string()});
