@@ -75,6 +75,14 @@ namespace {
 // contents read from files. Read in order, piece by piece.
 class StreamReader {
  public:
+  StreamReader() = default;
+  StreamReader(StreamReader&&) = default;
+  StreamReader& operator=(StreamReader&&) = delete;
+  // The encoded fields hold the files' names and media types.
+  ~StreamReader() {
+    for (auto& s : segments_) crypto::wipe(s.owned);
+  }
+
   void add_bytes(Bytes b) {
     if (!b.empty()) segments_.push_back({std::move(b), {}, {}, 0});
   }
@@ -176,7 +184,12 @@ void put_field(Bytes& out, std::uint8_t field, std::string_view text) {
 StreamReader submission_stream(const SubmissionInput& input) {
   StreamReader r;
   Bytes header;
-  put_field(header, 1, input.text);
+  if (!input.text.empty()) {  // put_field's encoding, the text itself left where it is (the caller's Plaintext)
+    header.push_back(1 << 3 | 2);
+    put_varint(header, input.text.size());
+    r.add_bytes(std::exchange(header, {}));
+    r.add_view(as_bytes(input.text));
+  }
   for (const auto& a : input.attachments) {
     const auto metadata = static_cast<std::uint64_t>(to_proto(a.metadata));
     const std::uint64_t length = field_size(a.name.size()) + field_size(a.media_type.size()) + field_size(a.size()) +
