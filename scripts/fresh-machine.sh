@@ -15,13 +15,10 @@ mirror=${CAIRN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf 'fresh-machine: %s\n' "$*"; }
-die() { printf 'cairn: error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/lib/chroot.sh
 . "$repo/scripts/lib/chroot.sh"
 
-[[ $(id -u) -eq 0 ]] || die "this script needs root (debootstrap, chroot and mounts)"
-command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
-[[ ! -e $root ]] || die "$root exists; remove it or name another folder (the machine must be fresh)"
+chroot_preflight "the machine must be fresh"
 
 chroot_begin
 chroot_debootstrap --include=git,ca-certificates

@@ -21,13 +21,10 @@ root=${2:-/var/tmp/cairn-package-check}
 mirror=${CAIRN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 say() { printf 'package-check: %s\n' "$*"; }
-die() { printf 'cairn: error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/lib/chroot.sh
 . "$repo/scripts/lib/chroot.sh"
 
-[[ $(id -u) -eq 0 ]] || die "this script needs root (debootstrap, chroot and mounts)"
-command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
-[[ ! -e $root ]] || die "$root exists; remove it or name another folder (the root must be fresh)"
+chroot_preflight "the root must be fresh"
 shopt -s nullglob
 packages=("$debs"/cairn_*.deb "$debs"/cairn-relay_*.deb "$debs"/cairn-analyst_*.deb)
 ((${#packages[@]} == 3)) || die "expected the three packages in $debs (found ${#packages[@]}); run cpack in the build tree first"

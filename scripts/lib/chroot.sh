@@ -2,9 +2,20 @@
 # A throwaway Debian 12 root for the scripts that try cairn as a fresh
 # machine would (scripts/fresh-machine.sh, scripts/package-check.sh).
 # Sourced, never run. The script sets `root` (the folder), `keep` (1: leave
-# the root after exit) and `mirror`, and defines `say` and `die`.
+# the root after exit) and `mirror`, and defines `say`.
 
 chroot_mounted=()
+
+die() { printf 'cairn: error: %s\n' "$*" >&2; exit 1; }
+
+# Goes on only as root, with debootstrap, and with no file at the root's
+# place (the cleanup removes the root: it must be the script's own). $1 says
+# why it must be fresh.
+chroot_preflight() {
+  [[ $(id -u) -eq 0 ]] || die "this script needs root (debootstrap, chroot and mounts)"
+  command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
+  [[ ! -e $root ]] || die "$root exists; remove it or name another folder ($1)"
+}
 
 # Unmounts what chroot_mount mounted, then removes the root unless keep=1.
 chroot_cleanup() {

@@ -42,7 +42,6 @@ class CleanEndToEnd : public ::testing::Test {
     }
   }
 
-
   test::Station station;
   test::RelayProcess relay;
   test::TempDir files;

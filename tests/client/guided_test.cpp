@@ -107,7 +107,6 @@ class Guided : public ::testing::Test {
     }
   }
 
-
   test::Station station;
   test::RelayProcess relay;
   test::TempDir files;
