@@ -93,7 +93,7 @@ TEST_F(InterruptedSubmission, ReachesTheAnalystExactlyOnceWhetherResumedOrRunAga
     SCOPED_TRACE("cut after " + std::to_string(k) + " acks");
     // Resumed: the first connection is cut, the next ones pass.
     {
-      test::CutProxy proxy(port, [&](std::size_t c) {
+      test::CutProxy proxy(relay.port(), [&](std::size_t c) {
         return test::CutProxy::Rule{c == cut_connection(k) ? std::optional(cut_point(k)) : std::nullopt, false};
       });
       auto in = testimony(seed++);
@@ -110,7 +110,7 @@ TEST_F(InterruptedSubmission, ReachesTheAnalystExactlyOnceWhetherResumedOrRunAga
     // Run again: the first connection is cut and no other gets through, so
     // the run fails; the source runs it again on a working path.
     {
-      test::CutProxy proxy(port, [&](std::size_t c) {
+      test::CutProxy proxy(relay.port(), [&](std::size_t c) {
         return test::CutProxy::Rule{c == cut_connection(k) ? std::optional(cut_point(k)) : std::nullopt,
                                     c > cut_connection(k)};
       });
