@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/utf8.h"
+#include "crypto/secret.h"
 
 namespace cairn::analyst {
 namespace {
@@ -42,6 +43,7 @@ std::string preview(std::string_view text, std::size_t max_chars) {
   }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   std::string cut;
+  cut.reserve(line.size() + 3);  // never reallocated (with the "…"): wiped below, it leaves no copy
   std::size_t chars = 0;
   bool truncated = false;
   for_each_char(line, [&](std::uint32_t, std::string_view bytes) {
@@ -53,8 +55,9 @@ std::string preview(std::string_view text, std::size_t max_chars) {
     cut += bytes;
     ++chars;
   });
+  if (truncated) cut += "…";
   auto out = sanitize_for_terminal(cut, Lines::flatten);
-  if (truncated) out += "…";
+  crypto::wipe(cut.data(), cut.size());
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include "crypto/hash.h"
 #include "crypto/sign.h"
 #include "proto/drop.pb.h"
+#include "wire/drop_body.h"
 
 namespace cairn::analyst {
 namespace {
@@ -179,6 +180,8 @@ class Importer {
 
   Result<Outcome> dispatch(ByteView body) {
     v1::DropBody parsed;
+    // protobuf's copies of the text and chunk data: TextDrop and ChunkDrop view them.
+    wire::WipeDropBodyOnExit wipe_parsed(parsed);
     if (!parsed.ParseFromArray(body.data(), static_cast<int>(body.size())))
       return quarantined("the drop's content does not parse as a drop body", body);
     if (parsed.version() != kDropBodyVersion)
@@ -197,7 +200,6 @@ class Importer {
         text.reply_public_key = std::move(reply_key);
         text.written_day = parsed.day();
         CAIRN_TRY(auto stored, store_text(vault_, text, options_.today));
-        crypto::wipe(text.text.data(), text.text.size());
         if (stored == Stored::duplicate) {
           ++report_.duplicates;
           return Outcome::duplicate;
@@ -232,11 +234,10 @@ class Importer {
     }
     chunk.index = c.index();
     chunk.total = c.total();
-    chunk.data = to_bytes(c.data());
+    chunk.data = as_bytes(c.data());
     chunk.reply_public_key = std::move(reply_key);
     chunk.written_day = parsed.day();
     auto accepted = accept_chunk(vault_, chunk, options_.today);
-    crypto::wipe(chunk.data);
     if (!accepted.ok()) {
       if (accepted.code() == Errc::malformed) return quarantined(accepted.error().message, body);
       return accepted.error();

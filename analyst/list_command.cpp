@@ -5,6 +5,7 @@
 
 #include "analyst/display.h"
 #include "common/cli.h"
+#include "crypto/secret.h"
 
 namespace cairn::analyst {
 
@@ -38,11 +39,12 @@ int list_command(const CommandContext& g) {
     std::string size = s.state == TestimonyState::incomplete
                            ? std::to_string(s.chunks_have) + "/" + std::to_string(s.chunks_total) + " parts"
                            : human_size(s.size);
-    std::string first = s.state == TestimonyState::complete ? preview(s.text_start)
+    std::string first = s.state == TestimonyState::complete ? preview(s.text_start.text())
                         : s.problem.empty()                 ? ""
                                                             : preview(s.problem, 100);
     std::printf("%-5lld %-10s %-11s %-10s %s\n", static_cast<long long>(s.id), day.c_str(), testimony_kind(s).c_str(),
                 size.c_str(), first.c_str());
+    crypto::wipe(first.data(), first.size());
   }
   auto quarantined = quarantine_count(*vault);
   if (quarantined.ok() && *quarantined > 0)

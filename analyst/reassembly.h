@@ -34,7 +34,7 @@ struct ChunkDrop {
   ByteArray<kSubmissionHashBytes> submission_hash{};
   wire::ChunkHash chunks_root{};
   std::vector<wire::ChunkHash> proof;
-  Bytes data;
+  ByteView data;           // a view of the parsed drop body, which owns (and wipes) it
   Bytes reply_public_key;  // kept from the first chunk stored
   DayNumber written_day = 0;
 };

@@ -49,10 +49,11 @@ int show_command(const CommandContext& g, std::int64_t id, bool raw) {
                  s.chunks_have, s.chunks_total);
     return 0;
   }
-  std::string text = raw ? t->text : sanitize_for_terminal(t->text);
+  std::string sanitized = raw ? std::string() : sanitize_for_terminal(t->text.text());
+  const std::string_view text = raw ? t->text.text() : std::string_view(sanitized);
   std::fwrite(text.data(), 1, text.size(), stdout);
   if (!raw && !text.empty() && text.back() != '\n') std::fputc('\n', stdout);
-  crypto::wipe(text.data(), text.size());
+  crypto::wipe(sanitized.data(), sanitized.size());
   return std::fflush(stdout) == 0 ? 0 : cli::fail("cannot write to standard output");
 }
 

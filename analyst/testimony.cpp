@@ -84,7 +84,7 @@ TestimonySummary summary_row(const db::Statement& q) {
   s.chunks_have = static_cast<std::uint32_t>(q.column_int(5));
   s.chunks_total = static_cast<std::uint32_t>(q.column_int(6));
   s.attachments = static_cast<std::size_t>(q.column_int(7));
-  s.text_start = q.column_text(8);
+  s.text_start = crypto::Plaintext::copy_of(q.column_text_view(8));
   s.problem = q.column_text(10);
   return s;
 }
@@ -116,7 +116,7 @@ Result<Testimony> load_testimony(Vault& vault, std::int64_t id) {
   CAIRN_TRY(auto text, vault.db().prepare("SELECT text FROM testimonies WHERE id = ?1;"));
   text.bind(1, id);
   CAIRN_TRY(bool has_text, text.step());
-  if (has_text) t.text = text.column_text(0);
+  if (has_text) t.text = crypto::Plaintext::copy_of(text.column_text_view(0));
   CAIRN_TRY(auto a, vault.db().prepare(
                         "SELECT position, name, media_type, length(content), metadata FROM attachments WHERE testimony = ?1 "
                         "ORDER BY position;"));

@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyst/vault.h"
 #include "common/day.h"
+#include "crypto/plaintext.h"
 
 namespace cairn::analyst {
 
@@ -19,7 +21,7 @@ inline constexpr std::size_t kBodyHashBytes = 32;
 // A Testimony drop's content.
 struct TextDrop {
   ByteArray<kBodyHashBytes> body_hash{};  // BLAKE2b-256 of the serialized drop body
-  std::string text;
+  std::string_view text;   // a view of the parsed drop body, which owns (and wipes) it
   Bytes reply_public_key;  // empty or 32 bytes
   DayNumber written_day = 0;
 };
@@ -59,13 +61,13 @@ struct TestimonySummary {
   std::uint64_t size = 0;     // text + attachment bytes (for incomplete: bytes received)
   std::uint32_t chunks_have = 0, chunks_total = 0;
   std::size_t attachments = 0;
-  std::string text_start;  // the first few hundred characters, raw
+  crypto::Plaintext text_start;  // the first few hundred characters, raw
   std::string problem;     // why it is damaged or refused (raw)
 };
 
 struct Testimony {
   TestimonySummary summary;
-  std::string text;  // exactly as sent
+  crypto::Plaintext text;  // exactly as sent
   bool has_reply_key = false;
   std::vector<AttachmentInfo> attachments;
 };

@@ -72,6 +72,21 @@ inline void report(const char* name, double value, const char* unit) {
   std::exit(1);
 }
 
+// Reads the command line: option(name, value) for each word, where value()
+// takes the next word as the option's value (dying if there is none);
+// option returns false for a name it does not know.
+template <class Option>
+void parse_options(int argc, char** argv, Option&& option) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string name = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) die("missing value after " + name);
+      return argv[++i];
+    };
+    if (!option(name, value)) die("unknown option " + name);
+  }
+}
+
 class TempDir {
  public:
   TempDir() {

@@ -44,20 +44,16 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) bench::die("missing value after " + a);
-      return argv[++i];
-    };
+  bench::parse_options(argc, argv, [&o](const std::string& a, const auto& value) {
     if (a == "--size-mib") o.size_mib = std::stoul(value());
     else if (a == "--delay-ms") o.delay_ms = std::stoi(value());
     else if (a == "--mib-per-second") o.mib_per_second = std::stod(value());
     else if (a == "--drops-per-connection") o.drops_per_connection = std::stoi(value());
     else if (a == "--cairn") o.cairn = value();
     else if (a == "--age") o.age = value();
-    else bench::die("unknown option " + a);
-  }
+    else return false;
+    return true;
+  });
   return o;
 }
 

@@ -33,17 +33,13 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) bench::die("missing value after " + a);
-      return argv[++i];
-    };
+  bench::parse_options(argc, argv, [&o](const std::string& a, const auto& value) {
     if (a == "--connections") o.connections = std::stoi(value());
     else if (a == "--relay") o.relay = value();
     else if (a == "--default-timeouts") o.default_timeouts = true;
-    else bench::die("unknown option " + a);
-  }
+    else return false;
+    return true;
+  });
   if (o.connections < 1) bench::die("bad options");
   return o;
 }

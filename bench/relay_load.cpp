@@ -58,12 +58,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) bench::die("missing value after " + a);
-      return argv[++i];
-    };
+  bench::parse_options(argc, argv, [&o](const std::string& a, const auto& next) {
     if (a == "--threads") o.threads = std::stoi(next());
     else if (a == "--drops-per-connection") o.drops_per_connection = std::stoi(next());
     else if (a == "--seconds") o.seconds = std::stod(next());
@@ -71,13 +66,13 @@ Options parse(int argc, char** argv) {
     else if (a == "--pow-bits") o.pow_bits = std::stoi(next());
     else if (a == "--flood") o.flood = std::stoi(next());
     else if (a == "--relay") o.relay = next();
-    else bench::die("unknown option " + a);
-  }
+    else return false;
+    return true;
+  });
   if (o.threads < 1 || o.drops_per_connection < 1 || o.seconds <= 0) bench::die("bad options");
   return o;
 }
 
-// Runs a program to completion; stdout goes to out_file, stderr to err_file.
 struct Shared {
   bench::Clock::time_point measure_from, measure_to;
   std::mutex mu;

@@ -23,6 +23,16 @@ namespace cairn::clean::detail {
 [[nodiscard]] Status check_cross_reference(ByteView in);
 [[nodiscard]] Result<Cleaned> clean_office(ByteView in);                 // clean/office.cpp (libarchive)
 
+// How many bytes zlib data unpacks to, counting no further than cap + 1
+// (clean/inflate.cpp; the data goes to zlib in slices its uInt can count).
+// `valid` is false if the data stops being zlib data before that; `bytes`
+// is then what came out until there.
+struct InflatedSize {
+  std::size_t bytes = 0;
+  bool valid = true;
+};
+[[nodiscard]] Result<InflatedSize> inflated_size(ByteView data, std::size_t cap);
+
 // One XML part of an OOXML or ODF package (clean/office_xml.cpp, libxml2).
 // Returns the part to write (unchanged bytes when nothing was found).
 [[nodiscard]] Result<Bytes> clean_office_xml(std::string_view part_name, ByteView xml, Format package,

@@ -14,7 +14,6 @@
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFWriter.hh>
 
-#include <zlib.h>
 
 #include <cstring>
 #include <set>
@@ -70,27 +69,6 @@ Status clean_object(QPDFObjectHandle& object, Findings& found) {
   return ok_status();
 }
 
-// How many bytes a Flate stream unpacks to, counting no further than cap + 1.
-Result<std::size_t> inflated_size(ByteView data, std::size_t cap) {
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return make_error(Errc::internal, i18n::tr("zlib cannot start"));
-  z.next_in = const_cast<Bytef*>(data.data());
-  z.avail_in = static_cast<uInt>(data.size());
-  std::vector<Bytef> sink(64 * 1024);
-  std::size_t total = 0;
-  int rc = Z_OK;
-  while (rc == Z_OK && total <= cap) {
-    z.next_out = sink.data();
-    z.avail_out = static_cast<uInt>(sink.size());
-    rc = inflate(&z, Z_NO_FLUSH);
-    total += sink.size() - z.avail_out;
-    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended without an end marker
-  }
-  inflateEnd(&z);
-  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return damaged(kWhat, i18n::tr("an object stream is not valid Flate data"));
-  return total;
-}
-
 // Checks every object stream's unpacked size before qpdf unpacks it.
 Status check_object_streams(QPDF& pdf) {
   std::set<int> streams;
@@ -105,8 +83,9 @@ Status check_object_streams(QPDF& pdf) {
         !(filter.isArray() && filter.getArrayNItems() == 1 && filter.getArrayItem(0).isNameAndEquals("/FlateDecode")))
       return make_error(Errc::unsupported, i18n::tr("the PDF document packs its objects in a way Cairn does not read"));
     auto raw = stream.getRawStreamData();
-    CAIRN_TRY(auto size, inflated_size(ByteView(raw->getBuffer(), raw->getSize()), kMaxObjectStreamBytes));
-    if (size > kMaxObjectStreamBytes)
+    CAIRN_TRY(auto inflated, inflated_size(ByteView(raw->getBuffer(), raw->getSize()), kMaxObjectStreamBytes));
+    if (!inflated.valid) return damaged(kWhat, i18n::tr("an object stream is not valid Flate data"));
+    if (inflated.bytes > kMaxObjectStreamBytes)
       return make_error(Errc::too_large, i18n::trf("the PDF document has an object stream that unpacks to more than %s MiB: "
                                                        "it may be a decompression bomb",
                                                        kMaxObjectStreamBytes >> 20));

@@ -14,7 +14,6 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFTokenizer.hh>
 
-#include <zlib.h>
 
 #include <cstring>
 #include <memory>
@@ -124,7 +123,9 @@ class Reader {
       // qpdf takes after "stream", its data starts at the first other byte.
       auto at = static_cast<std::size_t>(input_->tell());
       while (at < bytes_.size() && is_pdf_space(static_cast<char>(bytes_[at]))) ++at;
-      CAIRN_TRY(auto size, inflated_size(bytes_.subspan(at), budget));
+      // Not zlib data: what came out counts (qpdf then refuses the file itself).
+      CAIRN_TRY(auto inflated, inflated_size(bytes_.subspan(at), budget));
+      const std::size_t size = inflated.bytes;
       if (size > budget)
         return make_error(Errc::too_large, i18n::trf("the PDF document has a cross-reference that unpacks to more than %s MiB: "
                                                          "it may be a decompression bomb",
@@ -147,32 +148,6 @@ class Reader {
     } catch (const std::exception&) {
       return QPDFObjectHandle::newNull();  // qpdf refuses the file itself
     }
-  }
-
-  // How many bytes a zlib stream unpacks to, counting no further than cap + 1;
-  // 0 if it is not zlib data (qpdf then refuses the file itself).
-  static Result<std::size_t> inflated_size(ByteView data, std::size_t cap) {
-    z_stream z{};
-    if (inflateInit(&z) != Z_OK) return make_error(Errc::internal, i18n::tr("zlib cannot start"));
-    std::vector<Bytef> sink(64 * 1024);
-    std::size_t total = 0;
-    int rc = Z_OK;
-    while (rc == Z_OK && total <= cap) {
-      // zlib counts its input in uInt: feed it in slices.
-      if (z.avail_in == 0 && !data.empty()) {
-        const auto take = std::min<std::size_t>(data.size(), 1u << 30);
-        z.next_in = const_cast<Bytef*>(data.data());
-        z.avail_in = static_cast<uInt>(take);
-        data = data.subspan(take);
-      }
-      z.next_out = sink.data();
-      z.avail_out = static_cast<uInt>(sink.size());
-      rc = inflate(&z, Z_NO_FLUSH);
-      total += sink.size() - z.avail_out;
-      if (rc == Z_BUF_ERROR && z.avail_in == 0 && data.empty()) break;
-    }
-    inflateEnd(&z);
-    return total;
   }
 
   Buffer buffer_;

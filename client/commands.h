@@ -14,6 +14,7 @@
 
 #include "client/attachment.h"
 #include "client/submission.h"
+#include "client/testimony_text.h"
 #include "client/tor_route.h"
 #include "common/result.h"
 #include "crypto/drop_address.h"
@@ -22,9 +23,6 @@
 #include "i18n/language.h"
 
 namespace cairn::client {
-
-// The largest testimony text read from a file, standard input or the guided mode.
-inline constexpr std::size_t kMaxTextBytes = 16u << 20;
 
 // ---- Reaching the relay (route_progress.cpp) ----
 
@@ -66,7 +64,7 @@ struct CodenameOptions {
 
 // The testimony text from a file, or from standard input for "" or "-"
 // (with a prompt on a terminal); at most kMaxTextBytes.
-[[nodiscard]] Result<std::string> read_text(const std::string& path);
+[[nodiscard]] Result<crypto::Plaintext> read_text(const std::string& path);
 
 // Reads and cleans every attachment and shows the source what was removed
 // (standard error), before anything else happens; appends them to out. 0 or

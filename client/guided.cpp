@@ -102,22 +102,12 @@ std::optional<std::pair<std::string, crypto::DropAddress>> ask_address() {
 }
 
 // The testimony, typed or pasted; ends at a line holding only "." or at Ctrl-D.
-Result<std::string> ask_testimony() {
+Result<crypto::Plaintext> ask_testimony() {
   std::cout << tr("Type or paste your testimony. It can be many lines long.\n"
                   "When you have finished, type a single dot (.) alone on a new line and press Enter,\n"
                   "or press Ctrl-D.")
             << "\n";
-  std::string text;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == ".") break;
-    text += line;
-    text += '\n';
-    if (text.size() > kMaxTextBytes) return make_error(Errc::too_large, tr("the testimony text is larger than 16 MiB"));
-  }
-  std::cin.clear();
-  return text;
+  return read_text_lines(std::cin);
 }
 
 }  // namespace
@@ -193,7 +183,7 @@ int guided_command(i18n::Language language, const RouteRequest& route_request) {
   }
 
   SubmissionInput input;
-  input.text = std::move(text).value();
+  input.text = text->text();
   input.day = today_utc();
   if (reply_key) input.reply_key = reply_key->public_key;
   input.attachments = std::move(attachments);
@@ -219,8 +209,8 @@ int guided_command(i18n::Language language, const RouteRequest& route_request) {
   int rc = send_submission(address->second, route_request, input, reply_key.has_value());
   step(6, tr("what next"));
   if (rc != 0) {
-    std::cout << tr("The testimony did not arrive whole. Check the connection and run cairn again: drops that did "
-                    "arrive are not counted twice.")
+    std::cout << tr("The testimony did not arrive whole. Check the connection and run cairn again: it is then sent "
+                    "again from the start.")
               << "\n";
     return rc;
   }

@@ -11,6 +11,7 @@
 #include "crypto/random.h"
 #include "proto/drop.pb.h"
 #include "wire/chunk_tree.h"
+#include "wire/drop_body.h"
 #include "wire/protocol.h"
 #include "wire/submission_stream.h"
 
@@ -74,6 +75,14 @@ namespace {
 // contents read from files. Read in order, piece by piece.
 class StreamReader {
  public:
+  StreamReader() = default;
+  StreamReader(StreamReader&&) = default;
+  StreamReader& operator=(StreamReader&&) = delete;
+  // The encoded fields hold the files' names and media types.
+  ~StreamReader() {
+    for (auto& s : segments_) crypto::wipe(s.owned);
+  }
+
   void add_bytes(Bytes b) {
     if (!b.empty()) segments_.push_back({std::move(b), {}, {}, 0});
   }
@@ -175,7 +184,12 @@ void put_field(Bytes& out, std::uint8_t field, std::string_view text) {
 StreamReader submission_stream(const SubmissionInput& input) {
   StreamReader r;
   Bytes header;
-  put_field(header, 1, input.text);
+  if (!input.text.empty()) {  // put_field's encoding, the text itself left where it is (the caller's Plaintext)
+    header.push_back(1 << 3 | 2);
+    put_varint(header, input.text.size());
+    r.add_bytes(std::exchange(header, {}));
+    r.add_view(as_bytes(input.text));
+  }
   for (const auto& a : input.attachments) {
     const auto metadata = static_cast<std::uint64_t>(to_proto(a.metadata));
     const std::uint64_t length = field_size(a.name.size()) + field_size(a.media_type.size()) + field_size(a.size()) +
@@ -275,12 +289,9 @@ Result<DropSource> chunk_drops(std::shared_ptr<StreamReader> reader, const Submi
     if (wire::chunk_leaf(i, piece.view()) != leaves[i])
       return make_error(Errc::io, i18n::tr("an attached file changed while it was being sent; nothing more was sent"));
     auto body = chunk_body(i, total, piece.view(), hash, tree->root(), tree->proof(i));
+    wire::WipeDropBodyOnExit wipe_body(body);  // protobuf's copy of the piece
     if (body.ByteSizeLong() > capacity) return make_error(Errc::internal, i18n::tr("a chunk does not fit its drop"));
-    Bytes encoded = wire::encode(body);
-    // The protobuf copy of the piece goes with the message; its data field is wiped first.
-    crypto::wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(body.mutable_chunk()->mutable_data()->data()),
-                                 body.chunk().data().size()));
-    return crypto::Plaintext(std::move(encoded));
+    return crypto::Plaintext(wire::encode(body));
   };
   return source;
 }
@@ -293,7 +304,8 @@ Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t ca
   // Text alone that fits: one Testimony drop.
   if (input.attachments.empty()) {
     auto body = base_body(input);
-    body.mutable_testimony()->set_text(input.text);
+    wire::WipeDropBodyOnExit wipe_body(body);  // protobuf's copy of the text
+    body.mutable_testimony()->set_text(input.text.data(), input.text.size());
     if (body.ByteSizeLong() <= capacity) {
       auto one = std::make_shared<std::optional<crypto::Plaintext>>(crypto::Plaintext(wire::encode(body)));
       return DropSource{1, [one]() -> Result<crypto::Plaintext> {

@@ -19,6 +19,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.h"
@@ -47,7 +48,7 @@ struct AttachmentInput {
 };
 
 struct SubmissionInput {
-  std::string text;  // UTF-8
+  std::string_view text;  // UTF-8; a view of the caller's text (crypto::Plaintext), which outlives the input
   std::vector<AttachmentInput> attachments;
   std::optional<crypto::X25519Public> reply_key;
   DayNumber day = 0;  // coarse; 0 = absent

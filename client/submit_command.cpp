@@ -24,26 +24,18 @@ namespace cairn::client {
 using i18n::tr;
 using i18n::trf;
 
-Result<std::string> read_text(const std::string& path) {
+Result<crypto::Plaintext> read_text(const std::string& path) {
   if (path.empty() || path == "-") {
     if (::isatty(STDIN_FILENO))
       cli::info(tr("type or paste your testimony, then press Ctrl-D on a new line"));
-    std::string text;
-    char buf[65536];
-    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
-      text.append(buf, static_cast<std::size_t>(std::cin.gcount()));
-      if (text.size() > kMaxTextBytes) return make_error(Errc::too_large, tr("the testimony text is larger than 16 MiB"));
-    }
-    return text;
+    return read_text_to_end(std::cin);
   }
   auto bytes = read_file_capped(path, kMaxTextBytes, "");
   if (!bytes.ok() && bytes.code() == Errc::too_large) return make_error(Errc::too_large, trf("%s is larger than 16 MiB", path));
   if (!bytes.ok())
     return make_error(bytes.code(), trf("cannot read %s: %s", path,
                                         bytes.code() == Errc::not_found ? std::strerror(ENOENT) : bytes.error().message));
-  std::string text(as_chars(*bytes));
-  crypto::wipe(*bytes);
-  return text;
+  return crypto::Plaintext(std::move(*bytes));
 }
 
 // Reads and cleans every attachment and shows the source what was removed,
@@ -87,7 +79,7 @@ int submit_command(const std::string& to, const RouteRequest& route_request, con
   auto text = read_text(text_path);
   if (!text.ok()) return cli::fail(text.error());
   SubmissionInput input;
-  input.text = std::move(text).value();
+  input.text = text->text();
   input.day = today_utc();
   if (reply_key) input.reply_key = reply_key->public_key;
   input.attachments = std::move(attachments);
@@ -139,9 +131,11 @@ int send_submission(const crypto::DropAddress& to, const RouteRequest& route_req
     std::string hint;
     if ((report.code() == Errc::io || report.code() == Errc::timeout) && new_codename)
       hint = tr("check your connection and run the command again with --reply-codename instead of --reply, typing "
-                "the codename you were just shown: drops already sent are then not duplicated");
+                "the codename you were just shown: drops already sent go to the relay again, but the analysts then "
+                "receive your testimony only once");
     else if (report.code() == Errc::io || report.code() == Errc::timeout)
-      hint = tr("check your connection and run the same command again: drops already sent are not duplicated");
+      hint = tr("check your connection and run the same command again: drops already sent go to the relay again, but "
+                "the analysts receive your testimony only once");
     return cli::fail(report.error(), hint);
   }
   std::cout << trf("delivered: %s of %s drop(s) acknowledged by the relay, sealed to %s analyst(s)\n",

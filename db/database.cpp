@@ -297,10 +297,12 @@ Bytes Statement::column_blob(int index) const {
   return p == nullptr ? Bytes{} : Bytes(p, p + n);
 }
 
-std::string Statement::column_text(int index) const {
+std::string Statement::column_text(int index) const { return std::string(column_text_view(index)); }
+
+std::string_view Statement::column_text_view(int index) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
   auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index));
-  return p == nullptr ? std::string{} : std::string(p, n);
+  return p == nullptr ? std::string_view{} : std::string_view(p, n);
 }
 
 std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }

@@ -106,6 +106,9 @@ class Statement {
 
   [[nodiscard]] Bytes column_blob(int index) const;
   [[nodiscard]] std::string column_text(int index) const;
+  // The text in SQLite's own buffer, no copy: valid until the statement
+  // steps, resets or is destroyed (copy plaintext into crypto::Plaintext).
+  [[nodiscard]] std::string_view column_text_view(int index) const;
   [[nodiscard]] std::int64_t column_int(int index) const;
   [[nodiscard]] bool column_is_null(int index) const;
 

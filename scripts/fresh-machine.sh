@@ -15,26 +15,13 @@ mirror=${CAIRN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf 'fresh-machine: %s\n' "$*"; }
-die() { printf 'cairn: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib/chroot.sh
+. "$repo/scripts/lib/chroot.sh"
 
-[[ $(id -u) -eq 0 ]] || die "this script needs root (debootstrap, chroot and mounts)"
-command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
-[[ ! -e $root ]] || die "$root exists; remove it or name another folder (the machine must be fresh)"
+chroot_preflight "the machine must be fresh"
 
-mounted=()
-cleanup() {
-  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
-  if ((keep == 0)); then rm -rf --one-file-system "$root"; else say "kept $root"; fi
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM  # so that the EXIT trap unmounts and removes the root
-
-say "debootstrap --variant=minbase --include=git,ca-certificates bookworm $root"
-start=$SECONDS
-debootstrap --variant=minbase --include=git,ca-certificates bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 ||
-  { tail -20 "$root.debootstrap.log"; die "debootstrap failed"; }
-rm -f "$root.debootstrap.log"
-say "root made in $((SECONDS - start)) s"
+chroot_begin
+chroot_debootstrap --include=git,ca-certificates
 
 # Debian's standard hosts file (what netbase/the installer write), and a
 # resolver so that apt-get can reach the mirror.
@@ -46,16 +33,7 @@ ff02::2		ip6-allrouters
 HOSTS
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 
-for fs in proc sys dev dev/pts; do
-  mkdir -p "$root/$fs"
-  case $fs in
-    proc) mount -t proc proc "$root/proc" ;;
-    sys) mount -t sysfs sysfs "$root/sys" ;;
-    dev) mount --bind /dev "$root/dev" ;;
-    dev/pts) mount -t devpts devpts "$root/dev/pts" ;;
-  esac
-  mounted+=("$root/$fs")
-done
+chroot_mount
 
 # A clean clone of HEAD (what CI gets), readable by an unprivileged user; the
 # shared folder beside it as CI has it.
@@ -65,10 +43,7 @@ chmod -R a+rX "$root/opt"
 say "cloned $(git -C "$repo" rev-parse --short HEAD) into /opt/cairn"
 
 # Runs a command inside the root with a clean environment and no terminal.
-inside() {
-  chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    "$@" </dev/null
-}
+inside() { chroot_run "$@"; }
 
 status=0
 # 1. Without root and without sudo: the demo must say what to do, not die of

@@ -21,51 +21,26 @@ root=${2:-/var/tmp/cairn-package-check}
 mirror=${CAIRN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 say() { printf 'package-check: %s\n' "$*"; }
-die() { printf 'cairn: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib/chroot.sh
+. "$repo/scripts/lib/chroot.sh"
 
-[[ $(id -u) -eq 0 ]] || die "this script needs root (debootstrap, chroot and mounts)"
-command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
-[[ ! -e $root ]] || die "$root exists; remove it or name another folder (the root must be fresh)"
+chroot_preflight "the root must be fresh"
 shopt -s nullglob
 packages=("$debs"/cairn_*.deb "$debs"/cairn-relay_*.deb "$debs"/cairn-analyst_*.deb)
 ((${#packages[@]} == 3)) || die "expected the three packages in $debs (found ${#packages[@]}); run cpack in the build tree first"
 
-mounted=()
-cleanup() {
-  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
-  if ((keep == 0)); then rm -rf --one-file-system "$root"; else say "kept $root"; fi
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-say "debootstrap --variant=minbase bookworm $root"
-start=$SECONDS
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 ||
-  { tail -20 "$root.debootstrap.log"; die "debootstrap failed"; }
-rm -f "$root.debootstrap.log"
-say "root made in $((SECONDS - start)) s"
+chroot_begin
+chroot_debootstrap
 
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 # No service starts inside the root (tor's postinst would try).
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
-for fs in proc sys dev dev/pts; do
-  mkdir -p "$root/$fs"
-  case $fs in
-    proc) mount -t proc proc "$root/proc" ;;
-    sys) mount -t sysfs sysfs "$root/sys" ;;
-    dev) mount --bind /dev "$root/dev" ;;
-    dev/pts) mount -t devpts devpts "$root/dev/pts" ;;
-  esac
-  mounted+=("$root/$fs")
-done
+chroot_mount
 
 mkdir -p "$root/opt/debs"
 cp "${packages[@]}" "$root/opt/debs/"
-inside() {
-  chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    DEBIAN_FRONTEND=noninteractive "$@" </dev/null
-}
+inside() { chroot_run DEBIAN_FRONTEND=noninteractive "$@"; }
 
 say "apt-get install ./cairn_….deb ./cairn-relay_….deb ./cairn-analyst_….deb"
 start=$SECONDS

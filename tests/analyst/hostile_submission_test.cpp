@@ -262,7 +262,7 @@ TEST_F(HostileSubmissionTest, AChunkWithOtherBytesUnderTheGenuineIdIsNeverTakenF
   ASSERT_NE(whole, all.end());
   auto v = station.open();
   auto t = must(load_testimony(*v, whole->id), "load");
-  EXPECT_EQ(t.text, kKorean);
+  EXPECT_EQ(t.text.text(), kKorean);
   ASSERT_EQ(t.attachments.size(), 1u);
   EXPECT_EQ(t.attachments[0].size, 70000u);
   // The fake tree claimed the genuine content hash: once that content is

@@ -134,13 +134,13 @@ TEST_F(ImportTest, StoresTextAndReassembledFilesDiscardsCoverAndSignsAReceipt) {
   ASSERT_NE(files, all.end());
   ASSERT_NE(text, all.end());
   auto t1 = load(files->id);
-  EXPECT_EQ(t1.text, kKorean);
+  EXPECT_EQ(t1.text.text(), kKorean);
   EXPECT_EQ(t1.summary.written_day, today - 2);
   ASSERT_EQ(t1.attachments.size(), 1u);
   EXPECT_EQ(t1.attachments[0].name, "사진.jpg");
   EXPECT_EQ(t1.attachments[0].size, jpeg.size());
   auto t2 = load(text->id);
-  EXPECT_EQ(t2.text, kRussian);
+  EXPECT_EQ(t2.text.text(), kRussian);
   EXPECT_EQ(t2.summary.written_day, today - 1);
 
   // The receipt: signed by kim's identity key, for this relay and export.
@@ -233,7 +233,7 @@ TEST_F(ImportTest, ChunksReassembleInAnyOrderAcrossImportsWithDuplicates) {
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].state, TestimonyState::complete);
   auto t = load(listed[0].id);
-  EXPECT_EQ(t.text, kRussian);
+  EXPECT_EQ(t.text.text(), kRussian);
   ASSERT_EQ(t.attachments.size(), 2u);
   EXPECT_EQ(t.attachments[0].name, "video.mp4");
   EXPECT_EQ(t.attachments[0].size, video.size());
@@ -323,7 +323,7 @@ TEST_F(ImportTest, AVersion2VaultIsMigratedWithEverythingInIt) {
   ASSERT_EQ(listed.size(), 2u);
   for (const auto& t : listed) {
     EXPECT_EQ(t.state, TestimonyState::complete);
-    if (t.text_start == kKorean) {
+    if (t.text_start.text() == kKorean) {
       auto out = station.path("extracted-partial");
       station.ok({"extract", std::to_string(t.id), "--out", out.string()});
       EXPECT_EQ(test::read_file(out / "file.bin"), partial.attachments[0].content);

@@ -8,6 +8,7 @@
 // handshake reply, the key bundle and k acks.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "analyst/testimony.h"
@@ -31,24 +32,8 @@ class InterruptedSubmission : public ::testing::Test {
   void SetUp() override {
     station.init("kim");
     station.ok({"analyst", "add", "lee"});
-    auto init = relay({"init", "--organisation-key", station.org_text(), "--quota-bytes", "33554432"});
-    ASSERT_EQ(init.exit_code, 0) << init.err;
-    station.ok({"relay", "add", "relay-1", test::first_line(init.out)});
-    auto bundle = station.path("keys.cairn");
-    station.ok({"keys", "bundle", "--out", bundle.string()});
-    ASSERT_EQ(relay({"publish", bundle.string()}).exit_code, 0);
-    const std::string log = (relay_dir / "serve.log").string();
-    ASSERT_TRUE(serve.start({test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen",
-                             "127.0.0.1", "--port", "0", "--pow-bits", "4", "--drops-per-connection",
-                             std::to_string(kDropsPerConnection)},
-                            log));
-    port = test::wait_for_logged_port(log, 0, std::chrono::seconds(10));
-    ASSERT_NE(port, 0) << "the relay did not start";
-    address = must(crypto::parse_drop_address(test::first_line(
-                       station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port",
-                                   std::to_string(port)})
-                           .out)),
-                   "address");
+    ASSERT_NO_FATAL_FAILURE(relay.start(station, {"--drops-per-connection", std::to_string(kDropsPerConnection)}));
+    address = must(crypto::parse_drop_address(relay.address()), "address");
     // What the relay sends before the first ack: the handshake reply and the key bundle.
     client::ConnectOptions direct = options().connect;
     auto conn = must(client::RelayConnection::open(address, direct), "connect");
@@ -58,18 +43,8 @@ class InterruptedSubmission : public ::testing::Test {
     before_acks = crypto::kFrameLengthBytes + wire::kMessage2Bytes +
                   crypto::records_for_message(wire::encode(resp).size()) * crypto::kRecordFrameBytes;
   }
-  void TearDown() override { EXPECT_EQ(serve.kill_and_wait(SIGTERM), 0); }
+  void TearDown() override { EXPECT_EQ(relay.stop(), 0); }
 
-  test::RunResult relay(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{test::relay_binary(), "--dir", (relay_dir / "relay").string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test::run_capture(argv);
-  }
-  std::uint64_t drops_on_relay() {
-    auto status = relay({"status"}).out;
-    auto at = status.find("drops stored:");
-    return at == std::string::npos ? ~0ull : std::stoull(status.substr(at + 13));
-  }
   static client::SubmitOptions options() {
     client::SubmitOptions o;
     o.connect.direct = true;
@@ -83,10 +58,12 @@ class InterruptedSubmission : public ::testing::Test {
     a.port = proxy.port();
     return a;
   }
-  // A testimony of n drops with a photo unique to `seed`.
+  // A testimony of n drops with a photo unique to `seed`; its text lives on
+  // (SubmissionInput::text is a view).
   static client::SubmissionInput testimony(int seed) {
+    static std::map<int, std::string> texts;
     client::SubmissionInput in;
-    in.text = "submission " + std::to_string(seed);
+    in.text = texts.try_emplace(seed, "submission " + std::to_string(seed)).first->second;
     Bytes photo(48 * 32000);
     for (std::size_t i = 0; i < photo.size(); ++i)
       photo[i] = static_cast<std::uint8_t>((i * 131 + static_cast<std::size_t>(seed) * 7) ^ (i >> 9));
@@ -102,9 +79,7 @@ class InterruptedSubmission : public ::testing::Test {
   }
 
   test::Station station;
-  test::TempDir relay_dir;
-  test::Process serve;
-  std::uint16_t port = 0;
+  test::RelayProcess relay;
   crypto::DropAddress address;
   std::size_t before_acks = 0;
 };
@@ -112,13 +87,13 @@ class InterruptedSubmission : public ::testing::Test {
 TEST_F(InterruptedSubmission, ReachesTheAnalystExactlyOnceWhetherResumedOrRunAgain) {
   const std::vector<std::size_t> cuts{0, 3, 13, kDropsPerConnection, 41};
   std::vector<client::SubmissionInput> sent;
-  std::uint64_t stored = drops_on_relay();
+  std::uint64_t stored = relay.drops_stored();
   int seed = 0;
   for (std::size_t k : cuts) {
     SCOPED_TRACE("cut after " + std::to_string(k) + " acks");
     // Resumed: the first connection is cut, the next ones pass.
     {
-      test::CutProxy proxy(port, [&](std::size_t c) {
+      test::CutProxy proxy(relay.port(), [&](std::size_t c) {
         return test::CutProxy::Rule{c == cut_connection(k) ? std::optional(cut_point(k)) : std::nullopt, false};
       });
       auto in = testimony(seed++);
@@ -128,14 +103,14 @@ TEST_F(InterruptedSubmission, ReachesTheAnalystExactlyOnceWhetherResumedOrRunAga
       EXPECT_EQ(report->drops_acknowledged, report->drops_total);
       EXPECT_GE(proxy.connections(), cut_connection(k) + 2);
       // The drops sent twice (in flight when the cut came) are stored once.
-      EXPECT_EQ(drops_on_relay(), stored + report->drops_total);
-      stored = drops_on_relay();
+      EXPECT_EQ(relay.drops_stored(), stored + report->drops_total);
+      stored = relay.drops_stored();
       sent.push_back(in);
     }
     // Run again: the first connection is cut and no other gets through, so
     // the run fails; the source runs it again on a working path.
     {
-      test::CutProxy proxy(port, [&](std::size_t c) {
+      test::CutProxy proxy(relay.port(), [&](std::size_t c) {
         return test::CutProxy::Rule{c == cut_connection(k) ? std::optional(cut_point(k)) : std::nullopt,
                                     c > cut_connection(k)};
       });
@@ -145,13 +120,13 @@ TEST_F(InterruptedSubmission, ReachesTheAnalystExactlyOnceWhetherResumedOrRunAga
       auto again = client::submit(address, in, options(), today_utc());
       ASSERT_TRUE(again.ok()) << again.error().message;
       EXPECT_EQ(again->drops_acknowledged, again->drops_total);
-      stored = drops_on_relay();
+      stored = relay.drops_stored();
       sent.push_back(in);
     }
   }
 
   auto exported = station.path("export.tar");
-  ASSERT_EQ(relay({"export", "--out", exported.string()}).exit_code, 0);
+  ASSERT_EQ(relay.run({"export", "--out", exported.string()}).exit_code, 0);
   auto imported = station.ok({"import", exported.string()});
   EXPECT_NE(imported.out.find(std::to_string(sent.size()) + " submission(s) completed from chunks"), std::string::npos)
       << imported.out;
@@ -160,16 +135,16 @@ TEST_F(InterruptedSubmission, ReachesTheAnalystExactlyOnceWhetherResumedOrRunAga
   auto all = must(list_testimonies(*v), "list");
   std::multiset<std::string> texts;
   for (const auto& t : all) {
-    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start;  // no incomplete copy is left
-    texts.insert(t.text_start);
+    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start.text();  // no incomplete copy is left
+    texts.insert(std::string(t.text_start.text()));
   }
   ASSERT_EQ(all.size(), sent.size());
-  for (const auto& in : sent) EXPECT_EQ(texts.count(in.text), 1u) << in.text;
+  for (const auto& in : sent) EXPECT_EQ(texts.count(std::string(in.text)), 1u) << in.text;
   v.reset();
   for (const auto& t : all) {
     auto out = station.path("extracted-" + std::to_string(t.id));
     station.ok({"extract", std::to_string(t.id), "--out", out.string()});
-    const auto seed_text = t.text_start;
+    const std::string seed_text(t.text_start.text());
     auto it = std::find_if(sent.begin(), sent.end(), [&](const auto& in) { return in.text == seed_text; });
     ASSERT_NE(it, sent.end());
     EXPECT_EQ(test::read_file(out / "photo.jpg"), it->attachments[0].content) << seed_text;

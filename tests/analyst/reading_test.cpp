@@ -36,7 +36,7 @@ class ReadingTest : public ::testing::Test {
   std::int64_t id_with_text(const std::string& start) {
     auto v = station.open();
     for (const auto& s : must(list_testimonies(*v), "list"))
-      if (s.text_start.rfind(start, 0) == 0) return s.id;
+      if (s.text_start.text().rfind(start, 0) == 0) return s.id;
     ADD_FAILURE() << "no testimony starting with " << start;
     return -1;
   }

@@ -31,6 +31,7 @@
 #include "relay/relay_keys.h"
 #include "relay/store.h"
 #include "support/deployment.h"
+#include "support/loopback.h"
 #include "support/process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -186,6 +187,60 @@ inline std::unique_ptr<LocalRelay> two_analysts_and_a_relay(Station& station,
   station.ok({"relay", "add", "relay-1", relay->keys_text()}, today);
   return relay;
 }
+
+// A real cairn-relay process for a Station, on 127.0.0.1: initialised with
+// the station's organisation key (32 MiB of drop slots, so nothing large is
+// pre-allocated), certified as "relay-1", serving the station's key bundle on
+// a port the kernel picks; stopped with SIGTERM (stop(), or when destroyed).
+// (tests/support/relay_fixture.h is the same for a TestDeployment, no station.)
+class RelayProcess {
+ public:
+  // init, relay add, keys bundle, publish, then serve with --pow-bits 4 and
+  // serve_args. Wrap in ASSERT_NO_FATAL_FAILURE.
+  void start(Station& station, const std::vector<std::string>& serve_args = {}) {
+    auto init = run({"init", "--organisation-key", station.org_text(), "--quota-bytes", "33554432"});
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+    station.ok({"relay", "add", "relay-1", first_line(init.out)});
+    auto bundle = station.path("keys.cairn");
+    station.ok({"keys", "bundle", "--out", bundle.string()});
+    ASSERT_EQ(run({"publish", bundle.string()}).exit_code, 0);
+    const std::string log = (dir_ / "serve.log").string();
+    std::vector<std::string> argv{relay_binary(), "--dir", (dir_ / "relay").string(), "serve", "--listen",
+                                  "127.0.0.1", "--port", "0", "--pow-bits", "4"};
+    argv.insert(argv.end(), serve_args.begin(), serve_args.end());
+    ASSERT_TRUE(serve_.start(argv, log));
+    port_ = wait_for_logged_port(log, 0, std::chrono::seconds(10));
+    ASSERT_NE(port_, 0) << "the relay did not start";
+    ASSERT_TRUE(wait_for_port(port_, std::chrono::seconds(10))) << "the relay did not start";
+    address_ = first_line(station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port",
+                                      std::to_string(port_)}).out);
+  }
+  bool serving() const { return serve_.running(); }
+  // SIGTERM; the status from waitpid (0: a clean exit).
+  int stop() { return serve_.kill_and_wait(SIGTERM); }
+
+  // cairn-relay --dir DIR args...
+  RunResult run(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv{relay_binary(), "--dir", (dir_ / "relay").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_capture(argv);
+  }
+  // What `status` says is stored (~0 if it says nothing).
+  std::uint64_t drops_stored() const {
+    auto status = run({"status"}).out;
+    auto at = status.find("drops stored:");
+    return at == std::string::npos ? ~0ull : std::stoull(status.substr(at + 13));
+  }
+  std::uint16_t port() const { return port_; }
+  // The drop address for relay-1 at 127.0.0.1 and the port it serves on.
+  const std::string& address() const { return address_; }
+
+ private:
+  TempDir dir_;
+  Process serve_;
+  std::uint16_t port_ = 0;
+  std::string address_;
+};
 
 // ---- Drops as the client makes them ----
 

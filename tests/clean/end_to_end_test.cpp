@@ -34,44 +34,18 @@ class CleanEndToEnd : public ::testing::Test {
   void SetUp() override {
     station.init("kim");
     // 32 MiB of drop slots: room for these tests without pre-allocating the default 8 GiB.
-    auto init = relay({"init", "--organisation-key", station.org_text(), "--quota-bytes", "33554432"});
-    ASSERT_EQ(init.exit_code, 0) << init.err;
-    station.ok({"relay", "add", "relay-1", test::first_line(init.out)});
-    auto bundle = station.path("keys.cairn");
-    station.ok({"keys", "bundle", "--out", bundle.string()});
-    ASSERT_EQ(relay({"publish", bundle.string()}).exit_code, 0);
-    const std::string log = (relay_dir / "serve.log").string();
-    serve = std::make_unique<test::Process>();
-    ASSERT_TRUE(serve->start({test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen",
-                              "127.0.0.1", "--port", "0", "--pow-bits", "4"},
-                             log));
-    port = test::wait_for_logged_port(log, 0, std::chrono::seconds(10));
-    ASSERT_NE(port, 0) << "the relay did not start";
-    ASSERT_TRUE(test::wait_for_port(port, std::chrono::seconds(10))) << "the relay did not start";
-    address = test::first_line(station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port",
-                                           std::to_string(port)}).out);
+    ASSERT_NO_FATAL_FAILURE(relay.start(station));
+    address = relay.address();
   }
   void TearDown() override {
-    if (serve) {
-      EXPECT_EQ(serve->kill_and_wait(SIGTERM), 0);
+    if (relay.serving()) {
+      EXPECT_EQ(relay.stop(), 0);
     }
   }
 
-  test::RunResult relay(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{test::relay_binary(), "--dir", (relay_dir / "relay").string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test::run_capture(argv);
-  }
-  std::uint64_t drops_on_relay() {
-    auto status = relay({"status"}).out;
-    auto at = status.find("drops stored:");
-    return at == std::string::npos ? ~0ull : std::stoull(status.substr(at + 13));
-  }
-
   test::Station station;
-  test::TempDir relay_dir, files;
-  std::uint16_t port = 0;
-  std::unique_ptr<test::Process> serve;
+  test::RelayProcess relay;
+  test::TempDir files;
   std::string address;
 };
 
@@ -109,7 +83,7 @@ TEST_F(CleanEndToEnd, PhotosAndDocumentsReachTheStationWithNothingThatIdentifies
   EXPECT_NE(sent.out.find("delivered:"), std::string::npos) << sent.out;
 
   auto exported = files / "export.tar";
-  ASSERT_EQ(relay({"export", "--out", exported.string()}).exit_code, 0);
+  ASSERT_EQ(relay.run({"export", "--out", exported.string()}).exit_code, 0);
   station.ok({"import", exported.string(), "--receipt", station.path("receipt.cairn").string()});
   auto v = station.open();
   auto all = must(analyst::list_testimonies(*v), "list");
@@ -192,7 +166,7 @@ TEST_F(CleanEndToEnd, FilesThatCannotBeCleanedSendNothing) {
     EXPECT_NE(r.err.find(c.hint), std::string::npos) << r.err;
     EXPECT_EQ(r.out.find("delivered"), std::string::npos) << r.out;
   }
-  EXPECT_EQ(drops_on_relay(), 0u) << "a refused file let something through";
+  EXPECT_EQ(relay.drops_stored(), 0u) << "a refused file let something through";
 }
 
 // Promise 6: cleaning happens in memory. Every file the client opens for

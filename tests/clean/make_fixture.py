@@ -196,28 +196,38 @@ def bomb(out):
             part.write(b"</w:t></w:r></w:p></w:body></w:document>")
 
 
+def pdf_with_objects(objects, compressed=(), encode=lambda table: table, filters=None):
+    """A PDF 1.5 of `objects` (numbered from 1: what stands between "obj" and
+    "endobj"), then as the next object a cross-reference stream naming them,
+    the objects kept in object streams (`compressed`: (stream, index) each,
+    numbered on after them) and itself; its data is encode(table), declared
+    with filters (none if None). Returns the bytes and where that stream is."""
+    body = b"%PDF-1.5\n"
+    rows = [(0, 0, 0xFFFF)]
+    for number, text in enumerate(objects, 1):
+        rows.append((1, len(body), 0))
+        body += b"%d 0 obj\n" % number + text + b"\nendobj\n"
+    rows += [(2, stream, index) for stream, index in compressed]
+    xref_at = len(body)
+    rows.append((1, xref_at, 0))
+    table = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in rows)
+    data = encode(table)
+    declared = b"" if filters is None else b"/Filter %s " % filters
+    body += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R %s/Length %d >>\nstream\n"
+             % (len(rows) - 1, len(rows), declared, len(data))
+             + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    return body, xref_at
+
+
 def pdf_bomb(out):
     """A PDF 1.5 whose one object stream unpacks to 70 MiB (from about 70 KiB)."""
     inner = b"4 0 " + b"<< /Junk (" + b" " * (70 << 20) + b") >>"
     packed = zlib.compress(inner, 9)
-    body = b"%PDF-1.5\n"
-    offsets = {}
-
-    def add(number, text):
-        nonlocal body
-        offsets[number] = len(body)
-        body += b"%d 0 obj\n" % number + text + b"\nendobj\n"
-
-    add(1, b"<< /Type /Catalog /Pages 2 0 R /Junk 4 0 R >>")
-    add(2, b"<< /Type /Pages /Kids [] /Count 0 >>")
-    add(3, b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
-        + packed + b"\nendstream")
-    rows = [(0, 0, 0xFFFF), (1, offsets[1], 0), (1, offsets[2], 0), (1, offsets[3], 0), (2, 3, 0)]
-    xref_at = len(body)
-    rows.append((1, xref_at, 0))
-    table = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in rows)
-    body += (b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(table)
-             + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    body, _ = pdf_with_objects(
+        [b"<< /Type /Catalog /Pages 2 0 R /Junk 4 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
+         b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
+         + packed + b"\nendstream"],
+        compressed=[(3, 0)])
     with open(out, "wb") as f:
         f.write(body)
 
@@ -227,22 +237,8 @@ def pdf_with_xref_stream(out, encode, filters, update=False):
     stream whose data is encode(table), declared with filters; with update,
     an incremental update adding document information, whose cross-reference
     stream uses the PNG "Up" predictor and names the first by /Prev."""
-    body = b"%PDF-1.5\n"
-    offsets = {}
-
-    def add(number, text):
-        nonlocal body
-        offsets[number] = len(body)
-        body += b"%d 0 obj\n" % number + text + b"\nendobj\n"
-
-    add(1, b"<< /Type /Catalog /Pages 2 0 R >>")
-    add(2, b"<< /Type /Pages /Kids [] /Count 0 >>")
-    xref_at = len(body)
-    rows = [(0, 0, 0xFFFF), (1, offsets[1], 0), (1, offsets[2], 0), (1, xref_at, 0)]
-    table = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in rows)
-    data = encode(table)
-    body += (b"3 0 obj\n<< /Type /XRef /Size 4 /W [1 4 2] /Root 1 0 R /Filter %s /Length %d >>\nstream\n"
-             % (filters, len(data)) + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    body, xref_at = pdf_with_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"],
+                                     encode=encode, filters=filters)
     if update:
         info_at = len(body)
         body += b"4 0 obj\n<< /Author (%s) /Producer (Acrobat) >>\nendobj\n" % AUTHOR.encode()

@@ -97,45 +97,19 @@ class Guided : public ::testing::Test {
     ASSERT_TRUE(test::find_in_path("tmux")) << "tmux is missing: run scripts/bootstrap.sh";
     ASSERT_TRUE(i18n::use_language(i18n::Language::korean, {std::string(CAIRN_BINARY_DIR) + "/locale"}).ok());
     station.init("kim");
-    auto init = relay({"init", "--organisation-key", station.org_text(), "--quota-bytes", "33554432"});
-    ASSERT_EQ(init.exit_code, 0) << init.err;
-    station.ok({"relay", "add", "relay-1", test::first_line(init.out)});
-    auto bundle = station.path("keys.cairn");
-    station.ok({"keys", "bundle", "--out", bundle.string()});
-    ASSERT_EQ(relay({"publish", bundle.string()}).exit_code, 0);
-    const std::string log = (relay_dir / "serve.log").string();
-    serve = std::make_unique<test::Process>();
-    ASSERT_TRUE(serve->start({test::relay_binary(), "--dir", (relay_dir / "relay").string(), "serve", "--listen",
-                              "127.0.0.1", "--port", "0", "--pow-bits", "4"},
-                             log));
-    port = test::wait_for_logged_port(log, 0, std::chrono::seconds(10));
-    ASSERT_NE(port, 0) << "the relay did not start";
-    ASSERT_TRUE(test::wait_for_port(port, std::chrono::seconds(10))) << "the relay did not start";
-    address = test::first_line(station.ok({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port",
-                                           std::to_string(port)}).out);
+    ASSERT_NO_FATAL_FAILURE(relay.start(station));
+    address = relay.address();
   }
   void TearDown() override {
     (void)i18n::use_language(i18n::Language::english);
-    if (serve) {
-      EXPECT_EQ(serve->kill_and_wait(SIGTERM), 0);
+    if (relay.serving()) {
+      EXPECT_EQ(relay.stop(), 0);
     }
   }
 
-  test::RunResult relay(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{test::relay_binary(), "--dir", (relay_dir / "relay").string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test::run_capture(argv);
-  }
-  std::uint64_t drops_on_relay() {
-    auto status = relay({"status"}).out;
-    auto at = status.find("drops stored:");
-    return at == std::string::npos ? ~0ull : std::stoull(status.substr(at + 13));
-  }
-
   test::Station station;
-  test::TempDir relay_dir, files;
-  std::uint16_t port = 0;
-  std::unique_ptr<test::Process> serve;
+  test::RelayProcess relay;
+  test::TempDir files;
   std::string address;
 };
 
@@ -174,7 +148,7 @@ TEST_F(Guided, InKoreanATestimonyAndAFileReachTheAnalyst) {
   ASSERT_TRUE(tmux.wait_for(i18n::tr("Send it now?"))) << tmux.screen();
   EXPECT_NE(tmux.screen().find(i18n::trf("Testimony: %s lines", 2)), std::string::npos) << tmux.screen();
   EXPECT_NE(tmux.screen().find(i18n::trf("Files: %s", "wages.txt")), std::string::npos) << tmux.screen();
-  EXPECT_EQ(drops_on_relay(), 0u) << "something was sent before the source said yes";
+  EXPECT_EQ(relay.drops_stored(), 0u) << "something was sent before the source said yes";
   tmux.line("1");
   ASSERT_TRUE(tmux.wait_for("pane done", 30s)) << tmux.screen();
   const auto screen = tmux.screen();
@@ -187,13 +161,13 @@ TEST_F(Guided, InKoreanATestimonyAndAFileReachTheAnalyst) {
 
   // The analyst reads it.
   auto exported = files / "export.tar";
-  ASSERT_EQ(relay({"export", "--out", exported.string()}).exit_code, 0);
+  ASSERT_EQ(relay.run({"export", "--out", exported.string()}).exit_code, 0);
   station.ok({"import", exported.string(), "--receipt", station.path("receipt.cairn").string()});
   auto v = station.open();
   auto all = must(analyst::list_testimonies(*v), "list");
   ASSERT_EQ(all.size(), 1u);
   auto t = must(analyst::load_testimony(*v, all[0].id), "load");
-  EXPECT_EQ(t.text, testimony_line1 + "\n" + testimony_line2 + "\n");
+  EXPECT_EQ(t.text.text(), testimony_line1 + "\n" + testimony_line2 + "\n");
   v.reset();
   auto out = station.path("extracted");
   station.ok({"extract", std::to_string(all[0].id), "--out", out.string()});
@@ -258,7 +232,7 @@ TEST_F(Guided, CtrlCAtAnyStepSendsNothingAndLeavesTheTerminalSane) {
     const auto screen = tmux.screen();
     EXPECT_NE(screen.find("cairn exited: 130"), std::string::npos) << screen;  // 128 + SIGINT
     EXPECT_TRUE(echo_is_on(screen)) << screen;
-    EXPECT_EQ(drops_on_relay(), 0u);
+    EXPECT_EQ(relay.drops_stored(), 0u);
   }
 }
 

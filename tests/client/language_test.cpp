@@ -95,7 +95,9 @@ TEST(CairnLanguage, ARelayThatIsDownIsExplainedInTheSourcesLanguage) {
     EXPECT_EQ(run.exit_code, 1);
     InLanguage in(s.language);
     const char* refused = "nothing answers there (the relay may be down, or the address may be old)";
-    const char* hint = "check your connection and run the same command again: drops already sent are not duplicated";
+    const char* hint =
+        "check your connection and run the same command again: drops already sent go to the relay again, but the "
+        "analysts receive your testimony only once";
     expect_translated(run, "error: ",
                       i18n::trf("cannot connect to %s port %s: %s", "127.0.0.1", port, i18n::tr(refused)), refused);
     expect_translated(run, "hint: ", i18n::tr(hint), hint);

@@ -101,17 +101,18 @@ TEST(Submission, TheStreamIsWhatProtobufWouldWrite) {
   std::vector<SubmissionInput> cases;
   cases.push_back(with_files(3, 20000));
   auto no_text = with_files(1, 100000);
-  no_text.text.clear();
+  no_text.text = {};
   cases.push_back(no_text);
   auto empty_parts = with_files(2, 0);
   empty_parts.attachments[0].name.clear();
   empty_parts.attachments[1].media_type.clear();
   empty_parts.attachments[1].metadata = Metadata::kept;
-  empty_parts.text = std::string(40000, 'x');
+  const std::string long_text(40000, 'x');
+  empty_parts.text = long_text;
   cases.push_back(empty_parts);
   for (const auto& in : cases) {
     v1::Submission s;
-    s.set_text(in.text);
+    s.set_text(std::string(in.text));
     for (const auto& a : in.attachments) {
       auto* att = s.add_attachments();
       att->set_name(a.name);

@@ -23,7 +23,7 @@ TEST(ReadText, ReadsAFileExactly) {
   write(dir / "t.txt", text);
   auto got = read_text((dir / "t.txt").string());
   ASSERT_TRUE(got.ok()) << got.error().message;
-  EXPECT_EQ(*got, text);
+  EXPECT_EQ(got->text(), text);
 }
 
 TEST(ReadText, TakesExactlyTheCapAndRefusesOneByteMore) {

@@ -121,7 +121,8 @@ TEST(TorRoute, AFailedReconnectIsReroutedOnce) {
   ASSERT_TRUE(test::wait_for_port(second.port, std::chrono::seconds(5)));
 
   client::SubmissionInput in;
-  in.text = std::string(40000, 'x');  // two drops: two connections
+  const std::string text(40000, 'x');  // two drops: two connections
+  in.text = text;
   client::SubmitOptions o;
   o.connect.proxy = first;
   o.connect.connect_timeout = std::chrono::seconds(5);

@@ -46,19 +46,6 @@ class CutProxy {
   [[nodiscard]] std::size_t connections() const { return accepted_; }
 
  private:
-  static int connect_target(std::uint16_t port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      ::close(fd);
-      return -1;
-    }
-    return fd;
-  }
-
   void accept_loop() {
     for (;;) {
       int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -71,7 +58,7 @@ class CutProxy {
         ::close(client);
         continue;
       }
-      int server = connect_target(target_);
+      int server = connect_loopback(target_);
       if (server < 0) {
         ::close(client);
         continue;
