@@ -21,6 +21,11 @@
 #include <thread>
 
 #include "analyst/testimony.h"
+#include "crypto/bech32.h"
+#include "proto/keys.pb.h"
+#include "relay/relay_keys.h"
+#include "relay/store.h"
+#include "support/relay_fixture.h"
 #include "client/check.h"
 #include "client/submit.h"
 #include "crypto/key_text.h"
@@ -337,6 +342,97 @@ TEST_F(SeveralRelays, ASubmissionCutMidWayIsFinishedThroughAnotherRelay) {
     EXPECT_EQ(test::read_file(out / "photo.jpg"), sent.attachments[0].content) << t.text_start;
   }
   EXPECT_EQ(texts, (std::set<std::string>{resumed.text, rerun.text}));
+}
+
+// (c) Bad input, each refused with its own error and nothing changed.
+
+// An address naming nine relays is refused before any connection is made.
+TEST(SeveralRelaysBadInput, AnAddressNamingTooManyRelaysIsRefused) {
+  test::TestDeployment d;
+  Bytes payload{crypto::kDropAddressVersionRelays};
+  payload.insert(payload.end(), d.org.public_key.begin(), d.org.public_key.end());
+  payload.push_back(9);
+  std::vector<int> listeners;
+  for (int i = 0; i < 9; ++i) {
+    std::uint16_t port = 0;
+    listeners.push_back(test::listen_loopback(port));
+    auto key = crypto::x25519_generate().public_key;
+    payload.insert(payload.end(), key.begin(), key.end());
+    payload.insert(payload.end(), {static_cast<std::uint8_t>(port >> 8), static_cast<std::uint8_t>(port), 9});
+    for (char c : std::string("127.0.0.1")) payload.push_back(static_cast<std::uint8_t>(c));
+  }
+  const auto address = crypto::bech32_encode("cairn", payload);
+  auto r = test::run_capture({test::binary("client/cairn"), "submit", "--direct", "--to", address}, "testimony");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("names 9 relays, but a drop address names at most 8"), std::string::npos) << r.err;
+  for (int fd : listeners) {
+    EXPECT_FALSE(test::has_pending_connection(fd));
+    ::close(fd);
+  }
+}
+
+// The station refuses to make a bundle listing more than 16 relays.
+TEST(SeveralRelaysBadInput, AStationWithTooManyRelaysMakesNoBundle) {
+  test::Station station;
+  station.init("kim");
+  for (std::size_t i = 0; i <= crypto::kKeyBundleMaxRelays; ++i)
+    station.ok({"relay", "add", "relay-" + std::to_string(i + 1),
+                crypto::encode_relay_keys({crypto::x25519_generate().public_key, crypto::ed25519_generate().public_key})});
+  auto out = station.path("bundle.cairn");
+  auto r = station.run({"keys", "bundle", "--relay", "relay-1", "--out", out.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("at most 16 relays"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// A relay refuses to publish a bundle (signed by the organisation) that lists
+// a relay whose keys another key certified; its installed bundle stays.
+TEST(SeveralRelaysBadInput, ARelayRefusesABundleListingAnUncertifiedRelay) {
+  test::RelayUnderTest target;
+  ASSERT_NO_FATAL_FAILURE(target.init());
+  const auto& d = target.deployment;
+  cairn::v1::SignedKeyBundle outer;
+  ASSERT_TRUE(outer.ParseFromString(std::string(as_chars(d.bundle(target.relay_keys)))));
+  cairn::v1::KeyBundleBody body;
+  ASSERT_TRUE(body.ParseFromString(outer.body()));
+  auto certify = [&](const crypto::Ed25519KeyPair& issuer, crypto::CertificateRole role, ByteView key) {
+    crypto::CertificateFields f;
+    f.role = role;
+    std::copy(key.begin(), key.end(), f.subject_key.begin());
+    f.not_before_day = d.today - 1;
+    f.not_after_day = d.today + 14;
+    f.label = "stranger";
+    return std::string(as_chars(must(crypto::issue_certificate(issuer, f), "certificate").encoded));
+  };
+  auto* own = body.add_relays();
+  own->set_noise_certificate(certify(d.org, crypto::CertificateRole::relay_noise, target.relay_keys.noise));
+  own->set_signing_certificate(certify(d.org, crypto::CertificateRole::relay_signing, target.relay_keys.signing));
+  // Labels must match within an entry: the organisation's own entry is labelled "stranger" too.
+  auto stranger = crypto::ed25519_generate();
+  auto* other = body.add_relays();
+  other->set_noise_certificate(
+      certify(stranger, crypto::CertificateRole::relay_noise, crypto::x25519_generate().public_key));
+  other->set_signing_certificate(
+      certify(stranger, crypto::CertificateRole::relay_signing, crypto::ed25519_generate().public_key));
+  auto* endpoint = other->add_endpoints();
+  endpoint->set_host("relay.example.org");
+  endpoint->set_port(443);
+  const std::string body_bytes = body.SerializeAsString();
+  auto signature = crypto::sign(d.org, crypto::sign_context::kKeyBundle, as_bytes(body_bytes));
+  outer.set_body(body_bytes);
+  outer.set_signature(std::string(as_chars(signature)));
+  auto file = target.dir / "listing-a-stranger.cairn";
+  {
+    auto bytes = wire::wrap_file(wire::FileKind::key_bundle, as_bytes(outer.SerializeAsString()));
+    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                static_cast<std::streamsize>(bytes.size()));
+  }
+  auto before = must(target.open_store()->get_meta(relay::meta::kKeyBundle), "bundle before");
+  auto r = test::run_capture(target.relay_cmd({"publish", file.string()}));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("relay 'stranger'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not signed by the organisation key"), std::string::npos) << r.err;
+  EXPECT_EQ(must(target.open_store()->get_meta(relay::meta::kKeyBundle), "bundle after"), before);
 }
 
 }  // namespace
