@@ -156,15 +156,13 @@ class SeveralRelays : public ::testing::Test {
   }
 
   // The drop address naming these relays (their recorded places, the proxies).
-  crypto::DropAddress address_of(const std::vector<std::string>& names) const {
-    std::vector<std::string> args{"keys", "address"};
-    for (const auto& n : names) args.insert(args.end(), {"--relay", n});
-    return must(crypto::parse_drop_address(test::first_line(station.ok(args).out)), "address");
-  }
   std::string address_text(const std::vector<std::string>& names) const {
     std::vector<std::string> args{"keys", "address"};
     for (const auto& n : names) args.insert(args.end(), {"--relay", n});
     return test::first_line(station.ok(args).out);
+  }
+  crypto::DropAddress address_of(const std::vector<std::string>& names) const {
+    return must(crypto::parse_drop_address(address_text(names)), "address");
   }
 
   static client::SubmitOptions options() {
