@@ -12,6 +12,8 @@
 //     another relay: the station reassembles each once.
 // (c) Bad input at the station and the relay: too many relays for a bundle,
 //     a bundle naming a relay the organisation did not certify.
+// (d) One reply batch file, published on every relay: `cairn check` finds the
+//     reply whichever relay answers.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -27,6 +29,7 @@
 #include "relay/store.h"
 #include "support/relay_fixture.h"
 #include "client/check.h"
+#include "client/codename.h"
 #include "client/submit.h"
 #include "crypto/key_text.h"
 #include "station.h"
@@ -113,7 +116,9 @@ class SeveralRelays : public ::testing::Test {
   void TearDown() override {
     for (auto& r : relays) {
       r.proxy.reset();
-      if (r.serve.running()) EXPECT_EQ(r.serve.kill_and_wait(SIGTERM), 0);
+      if (r.serve.running()) {
+        EXPECT_EQ(r.serve.kill_and_wait(SIGTERM), 0);
+      }
     }
   }
 
@@ -340,6 +345,50 @@ TEST_F(SeveralRelays, ASubmissionCutMidWayIsFinishedThroughAnotherRelay) {
     EXPECT_EQ(test::read_file(out / "photo.jpg"), sent.attachments[0].content) << t.text_start;
   }
   EXPECT_EQ(texts, (std::set<std::string>{resumed.text, rerun.text}));
+}
+
+// (d) The station writes one reply batch; the same file is published on all
+// three relays, and `cairn check` finds the reply through relay 3 when the
+// others cannot be used, and through relay 1 when relay 3 cannot.
+TEST_F(SeveralRelays, OneReplyBatchIsPublishedOnEveryRelay) {
+  auto codename = client::generate_codename();
+  auto reply_key = must(client::derive_reply_key(codename), "reply key");
+  client::SubmissionInput in;
+  in.text = "please answer through any relay";
+  in.reply_key = reply_key.public_key;
+  const auto all = address_text({"relay-1", "relay-2", "relay-3"});
+  ASSERT_TRUE(client::submit(must(crypto::parse_drop_address(all), "all"), in, options(), today_utc()).ok());
+  export_and_import({0, 1, 2});
+  auto listed = testimonies();
+  ASSERT_EQ(listed.size(), 1u);
+
+  const std::string reply = "thank you; which factory was it?";
+  auto text = station.path("reply.txt");
+  test::write_file(text, as_bytes(reply));
+  auto batch = station.path("reply-batch.cairn");
+  station.ok({"reply", std::to_string(listed[0].id), "--text", text.string(), "--out", batch.string()});
+  for (auto& r : relays) {
+    auto published = r.run({"publish", batch.string()});
+    EXPECT_EQ(published.exit_code, 0) << r.name << ": " << published.err;
+  }
+
+  const auto typed = std::string(as_chars(client::format_codename(codename, client::Language::english).view())) + "\n";
+  auto check_finds_reply = [&] {
+    test::RunResult check;
+    for (int i = 0; i < 40; ++i) {  // the relays read published replies within 5 s
+      check = test::run_capture({test::binary("client/cairn"), "check", "--direct", "--to", all}, typed);
+      if (check.out.find(reply) != std::string::npos) break;
+      std::this_thread::sleep_for(250ms);
+    }
+    EXPECT_EQ(check.exit_code, 0) << check.err;
+    EXPECT_NE(check.out.find(reply), std::string::npos) << check.out << check.err;
+  };
+  relays[0].set(Mode::refuse);
+  relays[1].set(Mode::refuse);
+  check_finds_reply();
+  relays[0].set(Mode::pass);
+  relays[2].set(Mode::refuse);
+  check_finds_reply();
 }
 
 // (c) Bad input, each refused with its own error and nothing changed.
