@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/relay_connection.h"
+#include "client/submit.h"
 #include "common/result.h"
 #include "crypto/drop_address.h"
 #include "crypto/reply.h"
@@ -25,8 +26,15 @@ struct ReplyBoardDownload {
 // Errors: those of RelayConnection, Errc::protocol (the relay answered with
 // something else, or an error), Errc::too_large (more replies than a board
 // holds).
-[[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
+[[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::RelayAddress& relay,
                                                            const ConnectOptions& options);
+
+// The board of the first relay of the address that answers, trying them in a
+// random order (client/relay_order.h): every relay of an organisation carries
+// the same reply batches. `failed` is told of each relay that did not answer.
+[[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
+                                                           const ConnectOptions& options,
+                                                           const RelayFailed& failed = {});
 
 struct FoundReplies {
   std::vector<crypto::ReplyContent> replies;  // opened with the key, oldest first
