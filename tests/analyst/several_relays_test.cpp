@@ -18,6 +18,7 @@
 
 #include <array>
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <set>
 #include <thread>
@@ -178,10 +179,11 @@ class SeveralRelays : public ::testing::Test {
     o.window = 8;
     return o;
   }
-  // A testimony of many drops with a photo unique to `seed`.
-  static client::SubmissionInput testimony(int seed) {
+  // A testimony of many drops with a photo unique to `seed`. Its text (a
+  // view in SubmissionInput) lives in the fixture, as long as the test.
+  client::SubmissionInput testimony(int seed) {
     client::SubmissionInput in;
-    in.text = "submission " + std::to_string(seed);
+    in.text = texts_.emplace_back("submission " + std::to_string(seed));
     Bytes photo(40 * 32000);
     for (std::size_t i = 0; i < photo.size(); ++i)
       photo[i] = static_cast<std::uint8_t>((i * 131 + static_cast<std::size_t>(seed) * 7) ^ (i >> 9));
@@ -206,6 +208,7 @@ class SeveralRelays : public ::testing::Test {
   test::Station station;
   test::TempDir temp;
   std::array<RelayProcess, 3> relays;
+  std::deque<std::string> texts_;
 };
 
 // (a) Relay 2 is down and relay 1 refuses every connection: submissions land
@@ -277,12 +280,12 @@ TEST_F(SeveralRelays, WithTwoRelaysUnusableASubmissionLandsOnTheThird) {
   auto all_testimonies = testimonies();
   std::multiset<std::string> texts;
   for (const auto& t : all_testimonies) {
-    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start;
-    texts.insert(t.text_start);
+    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start.text();
+    texts.insert(std::string(t.text_start.text()));
   }
   EXPECT_EQ(all_testimonies.size(), 2u);
-  EXPECT_EQ(texts.count(text.text), 1u);
-  EXPECT_EQ(texts.count(photo.text), 1u);
+  EXPECT_EQ(texts.count(std::string(text.text)), 1u);
+  EXPECT_EQ(texts.count(std::string(photo.text)), 1u);
 }
 
 // (b) Split across relays. First, in one run: relay 1 is cut after 3 acks and
@@ -331,20 +334,20 @@ TEST_F(SeveralRelays, ASubmissionCutMidWayIsFinishedThroughAnotherRelay) {
   EXPECT_EQ(relays[2].drops(), 0u);
 
   export_and_import({0});
-  for (const auto& t : testimonies()) EXPECT_EQ(t.state, TestimonyState::incomplete) << t.text_start;
+  for (const auto& t : testimonies()) EXPECT_EQ(t.state, TestimonyState::incomplete) << t.text_start.text();
   export_and_import({1});
   auto all = testimonies();
   ASSERT_EQ(all.size(), 2u);
   std::set<std::string> texts;
   for (const auto& t : all) {
-    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start;
-    texts.insert(t.text_start);
+    EXPECT_EQ(t.state, TestimonyState::complete) << t.text_start.text();
+    texts.insert(std::string(t.text_start.text()));
     auto out = station.path("extracted-" + std::to_string(t.id));
     station.ok({"extract", std::to_string(t.id), "--out", out.string()});
-    const auto& sent = t.text_start == resumed.text ? resumed : rerun;
-    EXPECT_EQ(test::read_file(out / "photo.jpg"), sent.attachments[0].content) << t.text_start;
+    const auto& sent = t.text_start.text() == resumed.text ? resumed : rerun;
+    EXPECT_EQ(test::read_file(out / "photo.jpg"), sent.attachments[0].content) << t.text_start.text();
   }
-  EXPECT_EQ(texts, (std::set<std::string>{resumed.text, rerun.text}));
+  EXPECT_EQ(texts, (std::set<std::string>{std::string(resumed.text), std::string(rerun.text)}));
 }
 
 // (d) The station writes one reply batch; the same file is published on all
