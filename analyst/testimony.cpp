@@ -9,6 +9,7 @@
 
 #include "analyst/display.h"
 #include "analyst/files.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
 namespace {
@@ -132,14 +133,15 @@ Result<Testimony> load_testimony(Vault& vault, std::int64_t id) {
   return t;
 }
 
+// English: the caller translates (i18n::tr).
 std::string_view describe(FileMetadata m) {
   switch (m) {
-    case FileMetadata::cleaned: return "metadata removed by the source's client";
-    case FileMetadata::none: return "plain text, nothing hidden to remove";
-    case FileMetadata::kept: return "sent as it was, with its metadata: the source chose to";
+    case FileMetadata::cleaned: return i18n::N_("metadata removed by the source's client");
+    case FileMetadata::none: return i18n::N_("plain text, nothing hidden to remove");
+    case FileMetadata::kept: return i18n::N_("sent as it was, with its metadata: the source chose to");
     case FileMetadata::unspecified: break;
   }
-  return "metadata not removed: sent by an older client";
+  return i18n::N_("metadata not removed: sent by an older client");
 }
 
 Result<std::vector<ExtractedFile>> extract_attachments(Vault& vault, std::int64_t id, const fs::path& dir) {
