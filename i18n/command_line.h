@@ -29,12 +29,12 @@ void translate_help(CLI::App& app, std::string& lang, const std::string& lang_he
 // What a usage error says when no command is given at the top, and when a
 // required option is missing that deserves more than "%s must be given".
 struct UsageHints {
-  std::string no_command;
-  std::string no_command_hint;
-  std::string unknown_command_hint;  // a word close to no command: empty for "--help shows ..."
-  std::string missing_option;        // e.g. "--to" (empty: none)
-  std::string missing_option_error;
-  std::string missing_option_hint;
+  std::string no_command{};
+  std::string no_command_hint{};
+  std::string unknown_command_hint{};  // a word close to no command: empty for "--help shows ..."
+  std::string missing_option{};        // e.g. "--to" (empty: none)
+  std::string missing_option_error{};
+  std::string missing_option_hint{};
 };
 
 // CLI11's parse error, in the reader's language, through cli::usage: exit status 2.
