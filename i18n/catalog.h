@@ -23,15 +23,17 @@ namespace cairn::i18n {
 
 // The catalogs' domains: the same messages, one file per Debian package so
 // that each package ships its own (cairn.mo, cairn-analyst.mo).
-inline constexpr std::string_view kClientDomain = "cairn";
-inline constexpr std::string_view kAnalystDomain = "cairn-analyst";
+enum class Domain { client, analyst };
+inline constexpr Domain kClientDomain = Domain::client;
+inline constexpr Domain kAnalystDomain = Domain::analyst;
+[[nodiscard]] std::string_view domain_name(Domain domain);  // "cairn", "cairn-analyst"
 
 // Makes `language` the process's language, loading <dir>/<code>/LC_MESSAGES/
 // <domain>.mo. Call once, before any thread starts. English needs no catalog.
 // Errc::not_found when the catalog is missing: messages then stay English.
-[[nodiscard]] Status use_language(Language language, std::string_view domain = kClientDomain);
+[[nodiscard]] Status use_language(Language language, Domain domain = kClientDomain);
 [[nodiscard]] Status use_language(Language language, const std::vector<std::string>& dirs,
-                                  std::string_view domain = kClientDomain);
+                                  Domain domain = kClientDomain);
 [[nodiscard]] Language current_language();
 
 // The translation of msgid, or msgid itself when there is none.

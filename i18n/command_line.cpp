@@ -63,7 +63,7 @@ int missing_command(CLI::App& app, CLI::App& at, const std::string& path, const 
 
 }  // namespace
 
-std::optional<Language> start_language(int argc, char** argv, std::string_view domain) {
+std::optional<Language> start_language(int argc, char** argv, Domain domain) {
   std::optional<Language> chosen;
   for (int i = 1; i < argc && !chosen; ++i) {
     std::string_view a = argv[i];

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "i18n/catalog.h"
 #include "i18n/language.h"
 
 namespace cairn::i18n {
@@ -20,7 +21,7 @@ namespace cairn::i18n {
 // `domain` (cairn, cairn-analyst) is loaded and the error labels set. nullopt,
 // after printing why, for a --lang that names no known language: the program
 // then exits with cli::kExitUsage.
-[[nodiscard]] std::optional<Language> start_language(int argc, char** argv, std::string_view domain);
+[[nodiscard]] std::optional<Language> start_language(int argc, char** argv, Domain domain);
 
 // The help's labels and -h/--help in the reader's language, and the --lang
 // option (its value lands in `lang`, already acted on by start_language).

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 struct Package {
   const char* component;  // cmake/Packaging.cmake: one .deb per component
   const char* program;
-  std::string_view domain;
+  Domain domain;
   std::vector<std::string> usage_error;  // arguments that end in a usage error, at once
   const char* error;                     // its message (a msgid)
   const char* help;                      // a line of its --help (a msgid)
@@ -48,7 +48,7 @@ TEST(InstalledCatalog, EachPackageSpeaksKoreanFromItsInstalledCatalog) {
     auto installed = test::run_capture({CAIRN_CMAKE_COMMAND, "--install", CAIRN_BINARY_DIR, "--prefix", prefix.string(),
                                         "--component", p.component});
     ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
-    const auto catalog = prefix / "share" / "locale" / "ko" / "LC_MESSAGES" / (std::string(p.domain) + ".mo");
+    const auto catalog = prefix / "share" / "locale" / "ko" / "LC_MESSAGES" / (std::string(domain_name(p.domain)) + ".mo");
     ASSERT_TRUE(fs::is_regular_file(catalog)) << catalog;
     // Moved elsewhere (a relocated prefix): the program finds ../share/locale
     // next to itself; no build tree is next to it.
@@ -69,7 +69,7 @@ TEST(InstalledCatalog, EachPackageSpeaksKoreanFromItsInstalledCatalog) {
     }
     // Without the installed catalog the same program says it is missing and
     // speaks English: what it printed in Korean came from that file.
-    fs::remove(moved / "share" / "locale" / "ko" / "LC_MESSAGES" / (std::string(p.domain) + ".mo"));
+    fs::remove(moved / "share" / "locale" / "ko" / "LC_MESSAGES" / (std::string(domain_name(p.domain)) + ".mo"));
     auto english = run_in_korean(program, p.usage_error);
     EXPECT_EQ(english.exit_code, 2);
     EXPECT_NE(english.err.find("cairn: error: " + std::string(p.error)), std::string::npos) << english.err;

@@ -35,7 +35,7 @@ inline std::vector<std::string> in_environment(const LanguageSetting& s, const s
 // cairn-analyst) while this lives, and English afterwards.
 class InLanguage {
  public:
-  explicit InLanguage(i18n::Language l, std::string_view domain = i18n::kClientDomain) {
+  explicit InLanguage(i18n::Language l, i18n::Domain domain = i18n::kClientDomain) {
     auto loaded = i18n::use_language(l, {std::string(CAIRN_BINARY_DIR) + "/locale"}, domain);
     EXPECT_TRUE(loaded.ok());
   }
