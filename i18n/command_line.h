@@ -41,7 +41,7 @@ struct UsageHints {
 // CLI11's parse error, in the reader's language, through cli::usage: exit status 2.
 [[nodiscard]] int usage_error(const CLI::ParseError& e, CLI::App& app, const UsageHints& hints);
 
-// Edits (insert, delete, replace) between two short words.
+// Edits (insert, delete, replace, swap two neighbours) between two short words.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
 }  // namespace cairn::i18n
