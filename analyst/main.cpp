@@ -122,6 +122,8 @@ int main(int argc, char** argv) {
   reply->add_option("--out", out, tr("the reply batch file to create"))->required();
   reply->add_option("--days", reply_days, tr("days the reply stays on the board"))->capture_default_str()->check(CLI::Range(1, 60));
 
+  i18n::translate_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

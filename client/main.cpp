@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   auto* guide = app.add_subcommand("guide", tr("ask step by step, in your language (what cairn does when started "
                                                "with nothing else in a terminal window)"));
   add_route_options(guide, guide_route);
-  for (auto* command : {submit, check, guide}) command->group(tr("Commands"));
+  i18n::translate_commands(app);
 
   const bool alone_in_a_terminal = argc == 1 && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
   if (!alone_in_a_terminal) {

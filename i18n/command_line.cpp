@@ -91,10 +91,18 @@ void translate_help(CLI::App& app, std::string& lang, const std::string& lang_he
   app.option_defaults()->group(tr("Options"));
   app.set_help_flag("-h,--help", tr("show this help and stop"));
   for (const char* label : {N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("REQUIRED"), N_("Needs"),
-                            N_("Excludes")})
+                            N_("Excludes"), N_("Positionals")})
     app.get_formatter()->label(label, tr(label));
   lang = std::string(language_code(current_language()));
   app.add_option("--lang", lang, lang_help);
+}
+
+void translate_commands(CLI::App& app) {
+  for (auto* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    command->group(tr("Commands"));
+    if (auto* help = command->get_help_ptr()) help->group(tr("Options"));
+    translate_commands(*command);
+  }
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -27,6 +27,10 @@ namespace cairn::i18n {
 // option (its value lands in `lang`, already acted on by start_language).
 void translate_help(CLI::App& app, std::string& lang, const std::string& lang_help);
 
+// Once every command is added: their group heading and their own -h/--help
+// in the reader's language, at every depth.
+void translate_commands(CLI::App& app);
+
 // What a usage error says when no command is given at the top, and when a
 // required option is missing that deserves more than "%s must be given".
 struct UsageHints {
