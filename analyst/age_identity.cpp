@@ -6,6 +6,7 @@
 
 #include "analyst/keys.h"
 #include "crypto/age_x25519.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
 
@@ -27,9 +28,8 @@ Result<crypto::Secret> age_identity_file(Vault& vault, std::optional<std::int64_
   }
   if (lines.empty()) {
     if (key_id)
-      return make_error(Errc::not_found, "there is no messaging key " + std::to_string(*key_id) +
-                                             " (cairn-analyst keys list shows them)");
-    return make_error(Errc::not_found, "the vault holds no messaging secret");
+      return make_error(Errc::not_found, i18n::trf(kNoSuchMessagingKey, *key_id));
+    return make_error(Errc::not_found, i18n::tr("the vault holds no messaging secret"));
   }
   std::size_t size = 0;
   for (const auto& l : lines) size += l.comment.size() + l.identity.size() + 1;

@@ -3,7 +3,9 @@
 // keys_command.cpp, ...), prints its result on standard output (testimony
 // alone on standard output, what is said about it on standard error) and its
 // failure as "cairn: error: ..." (common/cli.h), and returns the process exit
-// code. Every command that needs the vault opens it with open_or_report.
+// code. What a person reads is in their language (i18n/catalog.h); data
+// (testimony, names, keys, file names) is shown as it is. Every command that
+// needs the vault runs inside with_vault.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include "analyst/vault.h"
 #include "common/day.h"
 #include "common/result.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
 
@@ -39,14 +42,25 @@ struct CommandContext {
   }
 };
 
-inline constexpr std::string_view kInsecureKdfWarning =
-    "this vault uses a fast, insecure passphrase key derivation (made with --insecure-fast-kdf, for tests only)";
+// Said (translated) whenever a test vault is opened or made.
+inline constexpr const char* kInsecureKdfWarning = i18n::N_(
+    "this vault uses a fast, insecure passphrase key derivation (made with --insecure-fast-kdf, for tests only)");
 
 // A passphrase that could not be read, with the hint that fits.
 [[nodiscard]] int fail_passphrase(const Error& e);
 // Opens the vault or prints why not; null on failure (after printing, with
 // exit_code set).
 [[nodiscard]] std::unique_ptr<Vault> open_or_report(const CommandContext& g, int& exit_code);
+
+// Opens the vault and returns body(vault), or the exit status after saying
+// why the vault did not open.
+template <class Body>
+[[nodiscard]] int with_vault(const CommandContext& g, Body&& body) {
+  int exit_code = 0;
+  auto vault = open_or_report(g, exit_code);
+  if (!vault) return exit_code;
+  return body(*vault);
+}
 
 // init: the vault, the organisation key and the first analyst.
 [[nodiscard]] int init_command(const CommandContext& g, const std::string& name, bool insecure);

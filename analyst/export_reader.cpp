@@ -5,9 +5,15 @@
 #include <cstring>
 
 #include "crypto/hash.h"
+#include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::analyst {
 namespace {
+
+using i18n::N_;
+using i18n::tr;
+using i18n::trf;
 
 namespace fs = std::filesystem;
 
@@ -66,25 +72,26 @@ Result<std::vector<fs::path>> bundle_parts(const fs::path& path) {
     parts.push_back(std::move(part));
   }
   if (parts.empty())
-    return make_error(Errc::not_found, "cannot read the export bundle " + path.string() + ": there is no such file (nor " +
-                                           wire::export_part_name(path.string(), 1) + ", the first part of a split one)");
+    return make_error(Errc::not_found,
+                      trf("cannot read the export bundle %s: there is no such file (nor %s, the first part of a split one)",
+                          path.string(), wire::export_part_name(path.string(), 1)));
   return parts;
 }
 
 Result<std::unique_ptr<ExportReader>> ExportReader::open(std::vector<fs::path> parts) {
-  if (parts.empty()) return make_error(Errc::invalid_argument, "no export bundle file was given");
+  if (parts.empty()) return make_error(Errc::invalid_argument, tr("no export bundle file was given"));
   for (const auto& p : parts) {
     std::error_code ec;
     auto st = fs::status(p, ec);
     if (ec) return make_error(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::io,
-                              "cannot read the export bundle " + p.string() + ": " + ec.message());
-    if (!fs::is_regular_file(st)) return make_error(Errc::io, "the export bundle " + p.string() + " is not a regular file");
+                              trf("cannot read the export bundle %s: %s", p.string(), i18n::system_error(ec.value())));
+    if (!fs::is_regular_file(st)) return make_error(Errc::io, trf("the export bundle %s is not a regular file", p.string()));
   }
   std::unique_ptr<ExportReader> reader(new ExportReader(std::move(parts)));
   reader->file_ = std::fopen(reader->parts_[0].c_str(), "rbe");
   if (reader->file_ == nullptr)
     return make_error(errno == ENOENT ? Errc::not_found : Errc::io,
-                      "cannot read the export bundle " + reader->parts_[0].string() + ": " + std::strerror(errno));
+                      trf("cannot read the export bundle %s: %s", reader->parts_[0].string(), i18n::system_error(errno)));
   return reader;
 }
 
@@ -96,13 +103,13 @@ Result<std::size_t> ExportReader::read_some(MutableByteView out) {
   while (file_ != nullptr) {
     std::size_t n = std::fread(out.data(), 1, out.size(), file_);
     if (n > 0) return n;
-    if (std::ferror(file_)) return make_error(Errc::io, "cannot read the export bundle " + parts_[part_].string());
+    if (std::ferror(file_)) return make_error(Errc::io, trf("cannot read the export bundle %s", parts_[part_].string()));
     std::fclose(file_);
     file_ = nullptr;
     if (++part_ == parts_.size()) break;
     file_ = std::fopen(parts_[part_].c_str(), "rbe");
     if (file_ == nullptr)
-      return make_error(Errc::io, "cannot read the export bundle " + parts_[part_].string() + ": " + std::strerror(errno));
+      return make_error(Errc::io, trf("cannot read the export bundle %s: %s", parts_[part_].string(), i18n::system_error(errno)));
   }
   return std::size_t{0};
 }
@@ -112,8 +119,8 @@ Status ExportReader::read_exact(MutableByteView out, const std::string& what) {
   while (done < out.size()) {
     CAIRN_TRY(auto n, read_some(out.subspan(done)));
     if (n == 0)
-      return make_error(Errc::malformed, "the export bundle ends in the middle of " + what +
-                                             ": it was truncated (or a part of it is missing)");
+      return make_error(Errc::malformed,
+                        trf("the export bundle ends in the middle of %s: it was truncated (or a part of it is missing)", what));
     done += n;
   }
   return ok_status();
@@ -127,54 +134,55 @@ Result<std::optional<std::uint64_t>> ExportReader::read_header(std::string_view 
   // The file ending exactly here is an archive cut short between entries.
   CAIRN_TRY(auto got, read_some(b));
   if (got == 0) return std::optional<std::uint64_t>{};
-  CAIRN_CHECK(read_exact(MutableByteView(b).subspan(got), "the header of " + label));
-  auto refuse = [&](const std::string& why) {
-    return make_error(Errc::malformed, "the export bundle's header for " + label + " " + why +
-                                           ": this is not a bundle as cairn-relay export writes it");
+  CAIRN_CHECK(read_exact(MutableByteView(b).subspan(got), trf("the header of %s", label)));
+  // TRANSLATORS: why a header is refused: "%1$s" names the entry, "%2$s" says what is wrong with its header.
+  auto refuse = [&](const char* why) {
+    return make_error(Errc::malformed, trf("the export bundle's header for %s %s: this is not a bundle as cairn-relay "
+                                           "export writes it",
+                                           label, tr(why)));
   };
   if (all_zero(b)) return std::optional<std::uint64_t>{};
   if (as_chars(field(b, kMagic)) != kUstarMagic || as_chars(field(b, kVersion)) != kUstarVersion)
-    return refuse("is not a POSIX ustar header");
+    return refuse(N_("is not a POSIX ustar header"));
   auto sum = octal(field(b, kChecksum));
-  if (!sum || *sum != checksum(b)) return refuse("has a wrong checksum");
-  if (b[kTypeflag.offset] != kRegularFile) return refuse("is not a regular file (link, directory, pax or GNU extension)");
+  if (!sum || *sum != checksum(b)) return refuse(N_("has a wrong checksum"));
+  if (b[kTypeflag.offset] != kRegularFile) return refuse(N_("is not a regular file (link, directory, pax or GNU extension)"));
   auto name = field(b, kName);
   if (expected_name.size() >= name.size() || as_chars(name.first(expected_name.size())) != expected_name ||
       !all_zero(name.subspan(expected_name.size())))
-    return refuse("names another entry than the manifest lists next");
+    return refuse(N_("names another entry than the manifest lists next"));
   if (!all_zero(field(b, kPrefix)) || !all_zero(field(b, kLinkname)) || !all_zero(field(b, kUname)) ||
       !all_zero(field(b, kGname)) || !all_zero(field(b, kPad)))
-    return refuse("carries a name prefix, link, owner name or other extra");
+    return refuse(N_("carries a name prefix, link, owner name or other extra"));
   auto mode = octal(field(b, kMode)), uid = octal(field(b, kUid)), gid = octal(field(b, kGid)),
        mtime = octal(field(b, kMtime));
   if (!mode || *mode != wire::kExportEntryMode || !uid || *uid != 0 || !gid || *gid != 0 || !mtime || *mtime != 0)
-    return refuse("has another mode, owner or time than 0600, 0, 0 and 0");
+    return refuse(N_("has another mode, owner or time than 0600, 0, 0 and 0"));
   for (Field f : {kDevmajor, kDevminor}) {
     auto v = field(b, f);
-    if (!all_zero(v) && octal(v) != std::uint64_t{0}) return refuse("has device numbers");
+    if (!all_zero(v) && octal(v) != std::uint64_t{0}) return refuse(N_("has device numbers"));
   }
   auto size = octal(field(b, kSize));
-  if (!size) return refuse("has a damaged size");
+  if (!size) return refuse(N_("has a damaged size"));
   return std::optional<std::uint64_t>(*size);
 }
 
 Status ExportReader::read_padding(std::uint64_t size, const std::string& label) {
   std::size_t pad = static_cast<std::size_t>((kBlock - size % kBlock) % kBlock);
   Block b{};
-  CAIRN_CHECK(read_exact(MutableByteView(b).first(pad), "the padding after " + label));
+  CAIRN_CHECK(read_exact(MutableByteView(b).first(pad), trf("the padding after %s", label)));
   if (!all_zero(ByteView(b).first(pad)))
-    return make_error(Errc::malformed, "the export bundle has bytes hidden in the padding after " + label);
+    return make_error(Errc::malformed, trf("the export bundle has bytes hidden in the padding after %s", label));
   return ok_status();
 }
 
 Result<Bytes> ExportReader::read_manifest() {
-  const std::string label = "the manifest";
+  const std::string label = tr("the manifest");
   CAIRN_TRY(auto header, read_header(wire::kManifestEntryName, label));
-  if (!header) return make_error(Errc::malformed, "the export bundle is empty: it has no manifest");
+  if (!header) return make_error(Errc::malformed, tr("the export bundle is empty: it has no manifest"));
   auto size = *header;
   if (size > wire::kMaxManifestBytes)
-    return make_error(Errc::too_large, "the export bundle's manifest is larger than " +
-                                           std::to_string(wire::kMaxManifestBytes) + " bytes");
+    return make_error(Errc::too_large, trf("the export bundle's manifest is larger than %s bytes", wire::kMaxManifestBytes));
   Bytes out(static_cast<std::size_t>(size));
   CAIRN_CHECK(read_exact(out, label));
   CAIRN_CHECK(read_padding(size, label));
@@ -183,31 +191,33 @@ Result<Bytes> ExportReader::read_manifest() {
 
 Result<BundleDrop> ExportReader::read_drop(const wire::DropId& expected, std::size_t position, std::size_t total,
                                            const std::set<std::uint32_t>& drop_sizes) {
-  const std::string label = "drop " + to_hex(ByteView(expected).first(8)) + "…";
+  const std::string label = trf("drop %s…", to_hex(ByteView(expected).first(8)));
   CAIRN_TRY(auto header, read_header(wire::drop_entry_name(expected), label));
   if (!header)
-    return make_error(Errc::malformed, "the export bundle is missing " + std::to_string(total - position) + " of the " +
-                                           std::to_string(total) + " drops its manifest lists: it was truncated or altered");
+    return make_error(Errc::malformed, trf("the export bundle is missing %s of the %s drops its manifest lists: it was "
+                                           "truncated or altered",
+                                           total - position, total));
   auto size = *header;
   if (size > UINT32_MAX || drop_sizes.count(static_cast<std::uint32_t>(size)) == 0)
-    return make_error(Errc::malformed, "the export bundle's " + label + " is " + std::to_string(size) +
-                                           " bytes, which is not a drop size this vault's key bundles announced");
+    return make_error(Errc::malformed, trf("the export bundle's %s is %s bytes, which is not a drop size this vault's key "
+                                           "bundles announced",
+                                           label, size));
   BundleDrop drop{expected, Bytes(static_cast<std::size_t>(size))};
   CAIRN_CHECK(read_exact(drop.bytes, label));
   CAIRN_CHECK(read_padding(size, label));
   if (!crypto::equal_constant_time(crypto::blake2b_256(drop.bytes), expected))
-    return make_error(Errc::malformed, "the export bundle's " + label +
-                                           " does not match its id: the bundle was altered or damaged");
+    return make_error(Errc::malformed,
+                      trf("the export bundle's %s does not match its id: the bundle was altered or damaged", label));
   return drop;
 }
 
 Status ExportReader::read_end() {
   Block b{};
   auto refuse = [] {
-    return make_error(Errc::malformed, "the export bundle holds more than its manifest lists: it was altered");
+    return make_error(Errc::malformed, tr("the export bundle holds more than its manifest lists: it was altered"));
   };
   for (int i = 0; i < 2; ++i) {
-    CAIRN_CHECK(read_exact(b, "the end-of-archive marker"));
+    CAIRN_CHECK(read_exact(b, tr("the end-of-archive marker")));
     if (!all_zero(b)) return refuse();
   }
   std::size_t trailing = 0;

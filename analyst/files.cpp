@@ -1,4 +1,6 @@
 #include "analyst/files.h"
+#include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,18 +18,18 @@ Status write_all(int fd, ByteView data, const std::string& name) {
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return make_error(Errc::io, "cannot write " + name + ": " + std::strerror(errno));
+    if (n <= 0) return make_error(Errc::io, i18n::trf("cannot write %s: %s", name, i18n::system_error(errno)));
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) return make_error(Errc::io, "cannot sync " + name + ": " + std::strerror(errno));
+  if (::fsync(fd) != 0) return make_error(Errc::io, i18n::trf("cannot write %s to the disk: %s", name, i18n::system_error(errno)));
   return ok_status();
 }
 
 Error open_error(const std::string& name) {
   int err = errno;
-  if (err == EEXIST) return make_error(Errc::already_exists, "refusing to overwrite " + name + ": it already exists");
-  if (err == ELOOP) return make_error(Errc::unsafe, "refusing to write through the symbolic link " + name);
-  return make_error(Errc::io, "cannot create " + name + ": " + std::strerror(err));
+  if (err == EEXIST) return make_error(Errc::already_exists, i18n::trf("refusing to overwrite %s: it already exists", name));
+  if (err == ELOOP) return make_error(Errc::unsafe, i18n::trf("refusing to write through the symbolic link %s", name));
+  return make_error(Errc::io, i18n::trf("cannot create %s: %s", name, i18n::system_error(err)));
 }
 
 }  // namespace

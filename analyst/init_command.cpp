@@ -5,10 +5,13 @@
 #include "analyst/keys.h"
 #include "common/cli.h"
 #include "crypto/key_text.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
 
 namespace fs = std::filesystem;
+using i18n::tr;
+using i18n::trf;
 
 namespace {
 
@@ -23,11 +26,11 @@ void remove_new_vault(const fs::path& dir) {
 }  // namespace
 
 int init_command(const CommandContext& g, const std::string& name, bool insecure) {
-  auto passphrase = read_passphrase(g.source(), "New vault passphrase: ", Confirm::yes);
+  auto passphrase = read_passphrase(g.source(), tr("New vault passphrase: "), Confirm::yes);
   if (!passphrase.ok()) return fail_passphrase(passphrase.error());
   if (passphrase->size() < kRecommendedPassphraseBytes)
-    cli::warn("the passphrase is short; a long one (several words) protects the vault if the station is seized");
-  if (insecure) cli::warn(kInsecureKdfWarning);
+    cli::warn(tr("the passphrase is short; a long one (several words) protects the vault if the station is seized"));
+  if (insecure) cli::warn(tr(kInsecureKdfWarning));
   auto vault = Vault::create(g.vault, *passphrase, insecure);
   if (!vault.ok()) return cli::fail(vault.error());
   auto st = (*vault)->transaction([&]() -> Status {
@@ -43,9 +46,9 @@ int init_command(const CommandContext& g, const std::string& name, bool insecure
   auto org = organisation_public_key(**vault);
   if (!org.ok()) return cli::fail(org.error());
   std::cout << crypto::encode_organisation_key(*org) << "\n";
-  cli::info("vault created in " + g.vault.string() + " with analyst '" + name + "'");
-  cli::info("the line above is the organisation key: give it to the relay operator for "
-            "cairn-relay init --organisation-key");
+  cli::info(trf("vault created in %s with analyst '%s'", g.vault.string(), name));
+  cli::info(tr("the line above is the organisation key: give it to the relay operator for "
+               "cairn-relay init --organisation-key"));
   return 0;
 }
 

@@ -9,10 +9,14 @@
 #include "common/files.h"
 #include "common/lines.h"
 #include "crypto/drop_address.h"
+#include "i18n/catalog.h"
 #include "wire/file_kind.h"
 
 namespace cairn::analyst {
 namespace {
+
+using i18n::tr;
+using i18n::trf;
 
 // Implementation constant: a bridges file is small.
 constexpr std::size_t kBridgesFileMaxBytes = 64 * 1024;
@@ -23,12 +27,11 @@ Result<RelayRecord> choose_relay(Vault& vault, std::string_view name) {
   CAIRN_TRY(auto all, relays(vault));
   if (all.size() == 1) return all.front();
   if (all.empty())
-    return make_error(Errc::not_found, "this organisation has certified no relay yet (cairn-analyst relay add NAME "
-                                       "cairn-relay1…)");
+    return make_error(Errc::not_found,
+                      trf("this organisation has certified no relay yet (%s)", "cairn-analyst relay add NAME cairn-relay1…"));
   std::string names;
   for (const auto& r : all) names += (names.empty() ? "'" : ", '") + r.name + "'";
-  return make_error(Errc::invalid_argument, "this organisation has several relays (" + names +
-                                                "); say which one with --relay");
+  return make_error(Errc::invalid_argument, trf("this organisation has several relays (%s); say which one with --relay", names));
 }
 
 }  // namespace
@@ -38,10 +41,10 @@ Result<std::vector<std::string>> read_bridge_lines(const std::filesystem::path& 
   std::vector<std::string> out;
   CAIRN_CHECK(for_each_content_line(as_chars(bytes), [&](std::string_view line, std::size_t number) -> Status {
     if (auto problem = crypto::bridge_line_problem(line); !problem.empty())
-      return make_error(Errc::malformed, path.string() + ", line " + std::to_string(number) + ": " + problem);
+      return make_error(Errc::malformed, trf("%s, line %s: %s", path.string(), number, problem));
     if (out.size() == crypto::kKeyBundleMaxBridgeLines)
-      return make_error(Errc::too_large, path.string() + " has more than " +
-                                             std::to_string(crypto::kKeyBundleMaxBridgeLines) + " bridge lines");
+      return make_error(Errc::too_large,
+                        trf("%s has more than %s bridge lines", path.string(), crypto::kKeyBundleMaxBridgeLines));
     out.emplace_back(line);
     return ok_status();
   }));
@@ -74,7 +77,7 @@ Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options
     if (newest_expiry) expires = std::min({expires, *newest_expiry, a.not_after_day});
   }
   if (usable == 0)
-    return make_error(Errc::expired, "no analyst has a messaging key valid today; run cairn-analyst keys rotate first");
+    return make_error(Errc::expired, tr("no analyst has a messaging key valid today; run cairn-analyst keys rotate first"));
   params.expires_day = std::max(expires, today);
   params.certificates.push_back(relay.noise_certificate);
   params.certificates.push_back(relay.signing_certificate);
@@ -98,11 +101,11 @@ Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options
 
 Result<std::string> make_drop_address(Vault& vault, const std::vector<std::string>& relay_names,
                                       const std::optional<Endpoint>& at) {
-  if (relay_names.empty()) return make_error(Errc::invalid_argument, "name at least one relay with --relay");
+  if (relay_names.empty()) return make_error(Errc::invalid_argument, tr("name at least one relay with --relay"));
   if (at && relay_names.size() > 1)
-    return make_error(Errc::invalid_argument, "--host and --port name the place of one relay; for several relays, "
-                                              "record where each listens with cairn-analyst relay address NAME "
-                                              "HOST:PORT and leave them out");
+    return make_error(Errc::invalid_argument, tr("--host and --port name the place of one relay; for several relays, "
+                                                 "record where each listens with cairn-analyst relay address NAME "
+                                                 "HOST:PORT and leave them out"));
   crypto::DropAddress address;
   CAIRN_TRY(address.organisation_key, organisation_public_key(vault));
   for (const auto& name : relay_names) {
@@ -113,9 +116,9 @@ Result<std::string> make_drop_address(Vault& vault, const std::vector<std::strin
     } else {
       CAIRN_TRY(endpoints, relay_endpoints(vault, relay.name));
       if (endpoints.empty())
-        return make_error(Errc::not_found, "the station does not know where relay '" + relay.name +
-                                               "' listens: record it with cairn-analyst relay address " + relay.name +
-                                               " HOST:PORT, or give --host and --port");
+        return make_error(Errc::not_found, trf("the station does not know where relay '%s' listens: record it with "
+                                               "%s, or give --host and --port",
+                                               relay.name, "cairn-analyst relay address " + relay.name + " HOST:PORT"));
     }
     for (auto& [host, port] : endpoints) address.relays.push_back({relay.keys.noise, std::move(host), port});
   }

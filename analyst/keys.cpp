@@ -4,6 +4,7 @@
 
 #include "crypto/certificate.h"
 #include "crypto/random.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
 namespace {
@@ -12,8 +13,8 @@ constexpr std::string_view kOrganisationSeed = "organisation.seed";
 constexpr std::string_view kOrganisationPublic = "organisation.public";
 
 template <std::size_t N>
-Result<ByteArray<N>> fixed(const Bytes& b, std::string_view what) {
-  if (b.size() != N) return make_error(Errc::storage, "the vault holds a " + std::string(what) + " of the wrong length");
+Result<ByteArray<N>> fixed(const Bytes& b, const char* what) {
+  if (b.size() != N) return make_error(Errc::storage, i18n::trf("the vault holds a %s of the wrong length", i18n::tr(what)));
   ByteArray<N> out{};
   std::copy(b.begin(), b.end(), out.begin());
   return out;
@@ -56,7 +57,7 @@ Result<MessagingKeyRecord> key_row(const db::Statement& s) {
   k.id = s.column_int(0);
   k.analyst_id = s.column_int(1);
   k.analyst = s.column_text(2);
-  CAIRN_TRY(k.public_key, fixed<32>(s.column_blob(3), "messaging key"));
+  CAIRN_TRY(k.public_key, fixed<32>(s.column_blob(3), i18n::N_("messaging key")));
   k.certificate = s.column_blob(4);
   k.created_day = static_cast<DayNumber>(s.column_int(5));
   k.not_after_day = static_cast<DayNumber>(s.column_int(6));
@@ -70,8 +71,8 @@ constexpr std::string_view kSelectRelays =
 Result<RelayRecord> relay_row(const db::Statement& s) {
   RelayRecord r;
   r.name = s.column_text(0);
-  CAIRN_TRY(r.keys.noise, fixed<32>(s.column_blob(1), "relay Noise key"));
-  CAIRN_TRY(r.keys.signing, fixed<32>(s.column_blob(2), "relay signing key"));
+  CAIRN_TRY(r.keys.noise, fixed<32>(s.column_blob(1), i18n::N_("relay Noise key")));
+  CAIRN_TRY(r.keys.signing, fixed<32>(s.column_blob(2), i18n::N_("relay signing key")));
   r.noise_certificate = s.column_blob(3);
   r.signing_certificate = s.column_blob(4);
   r.not_after_day = static_cast<DayNumber>(s.column_int(5));
@@ -82,7 +83,7 @@ Result<RelayRecord> relay_row(const db::Statement& s) {
 
 Status create_organisation(Vault& vault) {
   CAIRN_TRY(auto existing, vault.get_meta(kOrganisationSeed));
-  if (existing) return make_error(Errc::already_exists, "this vault already has an organisation key");
+  if (existing) return make_error(Errc::already_exists, i18n::tr("this vault already has an organisation key"));
   auto org = crypto::ed25519_generate();
   auto seed = crypto::ed25519_seed(org);
   CAIRN_CHECK(vault.put_meta(kOrganisationSeed, seed.view()));
@@ -96,8 +97,8 @@ Result<crypto::Ed25519KeyPair> organisation_key(Vault& vault) {
 
 Result<crypto::Ed25519Public> organisation_public_key(Vault& vault) {
   CAIRN_TRY(auto v, vault.get_meta(kOrganisationPublic));
-  if (!v) return make_error(Errc::not_found, "the vault has no organisation key (run cairn-analyst init)");
-  return fixed<32>(*v, "organisation key");
+  if (!v) return make_error(Errc::not_found, i18n::tr("the vault has no organisation key (run cairn-analyst init)"));
+  return fixed<32>(*v, i18n::N_("organisation key"));
 }
 
 Result<AnalystRecord> add_analyst(Vault& vault, std::string_view name, DayNumber today) {
@@ -105,7 +106,7 @@ Result<AnalystRecord> add_analyst(Vault& vault, std::string_view name, DayNumber
     CAIRN_TRY(auto q, vault.db().prepare("SELECT 1 FROM analysts WHERE name = ?1;"));
     q.bind(1, name);
     CAIRN_TRY(bool row, q.step());
-    if (row) return make_error(Errc::already_exists, "there is already an analyst named '" + std::string(name) + "'");
+    if (row) return make_error(Errc::already_exists, i18n::trf("there is already an analyst named '%s'", name));
   }
   CAIRN_TRY(auto org, organisation_key(vault));
   auto identity = crypto::ed25519_generate();
@@ -130,7 +131,7 @@ Result<std::vector<AnalystRecord>> analysts(Vault& vault) {
     AnalystRecord a;
     a.id = q.column_int(0);
     a.name = q.column_text(1);
-    CAIRN_TRY(a.identity_key, fixed<32>(q.column_blob(2), "identity key"));
+    CAIRN_TRY(a.identity_key, fixed<32>(q.column_blob(2), i18n::N_("identity key")));
     a.identity_certificate = q.column_blob(3);
     CAIRN_TRY(auto cert, crypto::parse_certificate(a.identity_certificate));
     a.not_after_day = cert.not_after_day;
@@ -146,8 +147,8 @@ Result<AnalystRecord> find_analyst(Vault& vault, std::string_view name) {
     if (a.name == name) return std::move(a);
     names.push_back(a.name);
   }
-  return make_error(Errc::not_found, "there is no analyst named '" + std::string(name) + "' in this vault (analysts: " +
-                                         names_of(names) + ")");
+  return make_error(Errc::not_found,
+                    i18n::trf("there is no analyst named '%s' in this vault (analysts: %s)", name, names_of(names)));
 }
 
 Result<crypto::Ed25519KeyPair> analyst_identity(Vault& vault, std::string_view name) {
@@ -159,7 +160,7 @@ Result<crypto::Ed25519KeyPair> analyst_identity(Vault& vault, std::string_view n
   auto seed = secret_column(q, 0);
   CAIRN_TRY(auto pair, crypto::ed25519_from_seed(seed));
   if (pair.public_key != record.identity_key)
-    return make_error(Errc::storage, "the vault's identity key of '" + record.name + "' does not match its public key");
+    return make_error(Errc::storage, i18n::trf("the vault's identity key of '%s' does not match its public key", record.name));
   return pair;
 }
 
@@ -210,9 +211,9 @@ Result<std::vector<crypto::age::Identity>> messaging_identities(Vault& vault) {
     CAIRN_TRY(bool row, q.step());
     if (!row) break;
     CAIRN_TRY(auto pair, crypto::x25519_from_secret(secret_column(q, 0)));
-    CAIRN_TRY(auto stored_public, fixed<32>(q.column_blob(1), "messaging key"));
+    CAIRN_TRY(auto stored_public, fixed<32>(q.column_blob(1), i18n::N_("messaging key")));
     if (pair.public_key != stored_public)
-      return make_error(Errc::storage, "a messaging secret in the vault does not match its public key");
+      return make_error(Errc::storage, i18n::tr("a messaging secret in the vault does not match its public key"));
     out.push_back(std::move(pair));
   }
   return out;
@@ -222,11 +223,10 @@ Result<crypto::age::Identity> messaging_identity(Vault& vault, std::int64_t key_
   CAIRN_TRY(auto q, vault.db().prepare("SELECT secret_key, destroyed_day FROM messaging_keys WHERE id = ?1;"));
   q.bind(1, key_id);
   CAIRN_TRY(bool row, q.step());
-  if (!row) return make_error(Errc::not_found, "there is no messaging key " + std::to_string(key_id) +
-                                                   " (cairn-analyst keys list shows them)");
+  if (!row) return make_error(Errc::not_found, i18n::trf(kNoSuchMessagingKey, key_id));
   if (q.column_is_null(0))
-    return make_error(Errc::expired, "the secret of messaging key " + std::to_string(key_id) + " was destroyed on " +
-                                         describe_day(static_cast<DayNumber>(q.column_int(1))));
+    return make_error(Errc::expired, i18n::trf("the secret of messaging key %s was destroyed on %s", key_id,
+                                               describe_day(static_cast<DayNumber>(q.column_int(1)))));
   return crypto::x25519_from_secret(secret_column(q, 0));
 }
 
@@ -244,9 +244,9 @@ Result<RelayRecord> add_relay(Vault& vault, std::string_view name, const crypto:
   for (const auto& r : known) {
     bool same_keys = r.keys.noise == keys.noise && r.keys.signing == keys.signing;
     if (r.name == name && !same_keys)
-      return make_error(Errc::already_exists, "relay '" + r.name + "' is already certified with other keys");
+      return make_error(Errc::already_exists, i18n::trf("relay '%s' is already certified with other keys", r.name));
     if (r.name != name && (r.keys.noise == keys.noise || r.keys.signing == keys.signing))
-      return make_error(Errc::already_exists, "these relay keys are already certified as relay '" + r.name + "'");
+      return make_error(Errc::already_exists, i18n::trf("these relay keys are already certified as relay '%s'", r.name));
   }
   CAIRN_TRY(auto org, organisation_key(vault));
   DayNumber not_before = days_before(today, kClockToleranceDays), not_after = today + kRelayCertificateValidDays;
@@ -284,8 +284,9 @@ Result<RelayRecord> find_relay(Vault& vault, std::string_view name) {
     if (r.name == name) return std::move(r);
     names.push_back(r.name);
   }
-  return make_error(Errc::not_found, "this organisation has certified no relay named '" + std::string(name) +
-                                         "' (relays: " + names_of(names) + "; add one with cairn-analyst relay add)");
+  return make_error(Errc::not_found, i18n::trf("this organisation has certified no relay named '%s' (relays: %s; add one "
+                                               "with cairn-analyst relay add)",
+                                               name, names_of(names)));
 }
 
 }  // namespace cairn::analyst

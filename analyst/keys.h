@@ -14,10 +14,15 @@
 #include "common/day.h"
 #include "crypto/age_x25519.h"
 #include "crypto/key_text.h"
+#include "i18n/catalog.h"
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
 
 namespace cairn::analyst {
+
+// The error for an ID that names no messaging key (a trf() format: the ID).
+inline constexpr const char* kNoSuchMessagingKey =
+    i18n::N_("there is no messaging key %s (cairn-analyst keys list shows them)");
 
 // ---- Specification constants: the key schedule ----
 // Everything the station certifies on day D is valid from D - 1, so a source

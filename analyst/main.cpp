@@ -12,21 +12,30 @@
 #include "common/cli.h"
 #include "common/day.h"
 #include "common/hardening.h"
+#include "i18n/catalog.h"
+#include "i18n/command_line.h"
 
 using namespace cairn;
 using namespace cairn::analyst;
+using i18n::tr;
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   harden_process();  // its memory holds testimony and vault keys
-  CLI::App app{"cairn-analyst: the air-gapped analyst station (never uses the network)"};
+  auto language = i18n::start_language(argc, argv, i18n::kAnalystDomain);
+  if (!language) return cli::kExitUsage;
+  CLI::App app{tr("cairn-analyst: the air-gapped analyst station (never uses the network)"), "cairn-analyst"};
   app.require_subcommand(1);
+  app.fallthrough();  // --lang, --vault and --passphrase-fd may come after the command too
+  std::string ui_lang;
+  i18n::translate_help(app, ui_lang,
+                       tr("the language of cairn-analyst's messages: ko (Korean), ru (Russian) or en (English)"));
   CommandContext g;
   std::int64_t today_override = -1;
-  app.add_option("--vault", g.vault, "the vault directory")->capture_default_str();
+  app.add_option("--vault", g.vault, tr("the vault directory"))->capture_default_str();
   app.add_option("--passphrase-fd", g.passphrase_fd,
-                 "read the passphrase as one line from this open file descriptor (scripts); "
-                 "otherwise it is asked on the terminal")
+                 tr("read the passphrase as one line from this open file descriptor (scripts); "
+                    "otherwise it is asked on the terminal"))
       ->check(CLI::NonNegativeNumber);
 #ifdef CAIRN_TESTING_SWITCHES
   // Test build only (cairn-analyst-testing, never packaged): simulated days.
@@ -46,85 +55,90 @@ int main(int argc, char** argv) {
   fs::path bridges_file;
   ImportOptions import_options;
 
-  auto* init = app.add_subcommand("init", "create the vault, the organisation key and the first analyst");
-  init->add_option("--name", name, "the first analyst's name")->required();
+  auto* init = app.add_subcommand("init", tr("create the vault, the organisation key and the first analyst"));
+  init->add_option("--name", name, tr("the first analyst's name"))->required();
 #ifdef CAIRN_TESTING_SWITCHES
   init->add_flag("--insecure-fast-kdf", insecure,
                  "TESTS ONLY: derive the vault key with Argon2id's minimum cost (recorded in the vault, "
                  "warned about on every use)");
 #endif
 
-  auto* analyst = app.add_subcommand("analyst", "analysts of this organisation");
+  auto* analyst = app.add_subcommand("analyst", tr("analysts of this organisation"));
   analyst->require_subcommand(1);
-  auto* analyst_add = analyst->add_subcommand("add", "add an analyst (identity and messaging keys)");
+  auto* analyst_add = analyst->add_subcommand("add", tr("add an analyst (identity and messaging keys)"));
   analyst_add->add_option("NAME", name)->required();
-  auto* analyst_list = analyst->add_subcommand("list", "list the analysts");
+  auto* analyst_list = analyst->add_subcommand("list", tr("list the analysts"));
 
-  auto* relay = app.add_subcommand("relay", "relays this organisation certifies");
+  auto* relay = app.add_subcommand("relay", tr("relays this organisation certifies"));
   relay->require_subcommand(1);
-  auto* relay_add = relay->add_subcommand("add", "certify a relay's keys (the cairn-relay1… line from cairn-relay init)");
+  auto* relay_add = relay->add_subcommand("add", tr("certify a relay's keys (the cairn-relay1… line from cairn-relay init)"));
   relay_add->add_option("NAME", name)->required();
   relay_add->add_option("RELAYKEYS", keys_text)->required();
-  auto* relay_list = relay->add_subcommand("list", "list certified relays");
+  auto* relay_list = relay->add_subcommand("list", tr("list certified relays"));
   std::vector<std::string> endpoints, relay_names;
-  auto* relay_address = relay->add_subcommand("address", "record where a certified relay listens (for key bundles "
-                                                         "and drop addresses)");
+  auto* relay_address = relay->add_subcommand("address", tr("record where a certified relay listens (for key bundles "
+                                                             "and drop addresses)"));
   relay_address->add_option("NAME", name)->required();
-  relay_address->add_option("HOSTPORT", endpoints, "HOST:PORT, up to 4 (a DNS name, IPv4 address or .onion name)")
+  relay_address->add_option("HOSTPORT", endpoints, tr("HOST:PORT, up to 4 (a DNS name, IPv4 address or .onion name)"))
       ->required();
 
-  auto* keys = app.add_subcommand("keys", "messaging keys, key bundles, drop addresses");
+  auto* keys = app.add_subcommand("keys", tr("messaging keys, key bundles, drop addresses"));
   keys->require_subcommand(1);
-  auto* keys_list = keys->add_subcommand("list", "list messaging keys and their state");
-  auto* keys_rotate = keys->add_subcommand("rotate", "make new messaging keys when due; destroy expired secrets");
-  keys_rotate->add_option("--destroy-after-days", grace, "destroy a secret this many days after its key expired")
+  auto* keys_list = keys->add_subcommand("list", tr("list messaging keys and their state"));
+  auto* keys_rotate = keys->add_subcommand("rotate", tr("make new messaging keys when due; destroy expired secrets"));
+  keys_rotate->add_option("--destroy-after-days", grace, tr("destroy a secret this many days after its key expired"))
       ->capture_default_str();
-  auto* keys_bundle = keys->add_subcommand("bundle", "write the signed key bundle for a relay");
-  keys_bundle->add_option("--out", out, "the file to create")->required();
-  keys_bundle->add_option("--relay", bundle_options.relay, "the relay (needed if there are several)");
-  keys_bundle->add_option("--drop-size", bundle_options.drop_size, "bytes per drop")->capture_default_str();
-  keys_bundle->add_option("--pow-bits", bundle_options.pow_bits, "proof-of-work difficulty")->capture_default_str();
-  keys_bundle->add_option("--bridges", bridges_file, "Tor bridge lines for sources, one a line (signed with the bundle)");
-  auto* keys_address = keys->add_subcommand("address", "print the drop address of one or more relays (and a QR code)");
-  keys_address->add_option("--relay", relay_names, "a relay (repeat it to name several, at most 8 places in all)")
+  auto* keys_bundle = keys->add_subcommand("bundle", tr("write the signed key bundle for a relay"));
+  keys_bundle->add_option("--out", out, tr("the file to create"))->required();
+  keys_bundle->add_option("--relay", bundle_options.relay, tr("the relay (needed if there are several)"));
+  keys_bundle->add_option("--drop-size", bundle_options.drop_size, tr("bytes per drop"))->capture_default_str();
+  keys_bundle->add_option("--pow-bits", bundle_options.pow_bits, tr("proof-of-work difficulty"))->capture_default_str();
+  keys_bundle->add_option("--bridges", bridges_file, tr("Tor bridge lines for sources, one a line (signed with the bundle)"));
+  auto* keys_address = keys->add_subcommand("address", tr("print the drop address of one or more relays (and a QR code)"));
+  keys_address->add_option("--relay", relay_names, tr("a relay (repeat it to name several, at most 8 places in all)"))
       ->required();
-  keys_address->add_option("--host", host, "the one relay's host name, IPv4 address or .onion name (default: the "
-                                           "places recorded with relay address)");
-  keys_address->add_option("--port", port, "the one relay's port")->check(CLI::Range(1, 65535));
-  keys_address->add_option("--qr", qr, "also write the address as a QR code PNG to this new file");
+  keys_address->add_option("--host", host, tr("the one relay's host name, IPv4 address or .onion name (default: the "
+                                              "places recorded with relay address)"));
+  keys_address->add_option("--port", port, tr("the one relay's port"))->check(CLI::Range(1, 65535));
+  keys_address->add_option("--qr", qr, tr("also write the address as a QR code PNG to this new file"));
   auto* keys_age = keys->add_subcommand("export-age-identity",
-                                        "EMERGENCY: write messaging secrets as an age identity file for `age -d -i`");
-  keys_age->add_option("--key", key_id, "only this messaging key (an ID from keys list); default: every key held");
-  keys_age->add_option("--out", out_text, "the file to create (mode 0600); '-' for standard output, never a terminal");
+                                        tr("EMERGENCY: write messaging secrets as an age identity file for `age -d -i`"));
+  keys_age->add_option("--key", key_id, tr("only this messaging key (an ID from keys list); default: every key held"));
+  keys_age->add_option("--out", out_text, tr("the file to create (mode 0600); '-' for standard output, never a terminal"));
 
-  auto* import = app.add_subcommand("import", "import an export bundle from the relay");
+  auto* import = app.add_subcommand("import", tr("import an export bundle from the relay"));
   import->add_option("BUNDLE", bundle_path)->required();
-  import->add_option("--receipt", receipt, "write the signed import receipt (for cairn-relay purge) to this new file");
-  import->add_option("--analyst", import_options.analyst, "the analyst who signs the receipt (default: the first)");
+  import->add_option("--receipt", receipt, tr("write the signed import receipt (for cairn-relay purge) to this new file"));
+  import->add_option("--analyst", import_options.analyst, tr("the analyst who signs the receipt (default: the first)"));
   import->add_flag("--purge-undecryptable", import_options.purge_undecryptable,
-                   "let the relay delete drops no key of this vault opens now, not after the grace period");
+                   tr("let the relay delete drops no key of this vault opens now, not after the grace period"));
 
-  auto* list = app.add_subcommand("list", "list testimony in the vault");
-  auto* show = app.add_subcommand("show", "show a testimony's text");
+  auto* list = app.add_subcommand("list", tr("list testimony in the vault"));
+  auto* show = app.add_subcommand("show", tr("show a testimony's text"));
   show->add_option("ID", id)->required();
-  show->add_flag("--raw", raw, "write the text exactly, control characters included (never to a terminal)");
-  auto* extract = app.add_subcommand("extract", "write a testimony's attachments to files");
+  show->add_flag("--raw", raw, tr("write the text exactly, control characters included (never to a terminal)"));
+  auto* extract = app.add_subcommand("extract", tr("write a testimony's attachments to files"));
   extract->add_option("ID", id)->required();
-  extract->add_option("--out", out, "the directory to write into (created if missing)")->required();
+  extract->add_option("--out", out, tr("the directory to write into (created if missing)"))->required();
 
   // Replies (two-way contact).
   std::string reply_text;
   DayNumber reply_days = 14;
-  auto* reply = app.add_subcommand("reply", "answer a source: writes a signed reply batch for cairn-relay publish");
+  auto* reply = app.add_subcommand("reply", tr("answer a source: writes a signed reply batch for cairn-relay publish"));
   reply->add_option("ID", id)->required();
-  reply->add_option("--text", reply_text, "a UTF-8 file with the reply (default: type it in)");
-  reply->add_option("--out", out, "the reply batch file to create")->required();
-  reply->add_option("--days", reply_days, "days the reply stays on the board")->capture_default_str()->check(CLI::Range(1, 60));
+  reply->add_option("--text", reply_text, tr("a UTF-8 file with the reply (default: type it in)"));
+  reply->add_option("--out", out, tr("the reply batch file to create"))->required();
+  reply->add_option("--days", reply_days, tr("days the reply stays on the board"))->capture_default_str()->check(CLI::Range(1, 60));
+
+  i18n::translate_commands(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : cli::kExitUsage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    return i18n::usage_error(e, app, {.no_command = tr("say what to do: cairn-analyst --help lists the commands"),
+                                      .no_command_hint = tr("cairn-analyst list shows the testimony in the vault; "
+                                                            "cairn-analyst import BUNDLE reads an export from the relay")});
   }
   g.today = today_override >= 0 ? static_cast<DayNumber>(today_override) : today_utc();
 #ifdef CAIRN_TESTING_SWITCHES

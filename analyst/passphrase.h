@@ -9,6 +9,7 @@
 
 #include "common/result.h"
 #include "crypto/secret.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
 
@@ -22,6 +23,10 @@ struct PassphraseSource {
 };
 
 enum class Confirm { no, yes };
+
+// The error (translated) when there is neither a descriptor nor a terminal to ask on.
+inline constexpr const char* kNoTerminalForPassphrase =
+    i18n::N_("cannot ask for the passphrase: standard input is not a terminal");
 
 // Errors: Errc::invalid_argument (empty; the two entries differ; no terminal
 // and no descriptor), Errc::too_large, Errc::io. With a descriptor, reads up

@@ -1,4 +1,5 @@
 #include "analyst/qr_png.h"
+#include "i18n/catalog.h"
 
 #include <qrencode.h>
 #include <zlib.h>
@@ -40,7 +41,7 @@ Result<Bytes> qr_code_png(std::string_view text) {
   std::string upper(text);
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   std::unique_ptr<QRcode, QrDeleter> qr(QRcode_encodeString(upper.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
-  if (!qr) return make_error(Errc::invalid_argument, "the text does not fit in a QR code");
+  if (!qr) return make_error(Errc::invalid_argument, i18n::tr("the text does not fit in a QR code"));
 
   const std::size_t modules = static_cast<std::size_t>(qr->width);
   const std::size_t side = (modules + 2 * kQrQuietZoneModules) * kQrPixelsPerModule;

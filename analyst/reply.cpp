@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "analyst/keys.h"
+#include "analyst/testimony.h"
 #include "common/utf8.h"
 #include "crypto/reply.h"
 #include "crypto/reply_batch.h"
+#include "i18n/catalog.h"
 #include "wire/file_kind.h"
 
 namespace cairn::analyst {
@@ -25,13 +27,13 @@ Result<ReplyTarget> reply_target(Vault& vault, std::int64_t id) {
   CAIRN_TRY(auto q, vault.db().prepare("SELECT reply_public_key, written_day FROM testimonies WHERE id = ?1;"));
   q.bind(1, id);
   CAIRN_TRY(bool row, q.step());
-  if (!row) return make_error(Errc::not_found, "there is no testimony " + std::to_string(id));
+  if (!row) return make_error(Errc::not_found, i18n::trf(kNoSuchTestimony, id));
   auto key = q.column_blob(0);
   if (key.empty())
     return make_error(Errc::invalid_argument,
-                      "the source of testimony " + std::to_string(id) + " asked for no replies (no codename)");
+                      i18n::trf("the source of testimony %s asked for no replies (no codename)", id));
   if (key.size() != crypto::kX25519Bytes)
-    return make_error(Errc::malformed, "the stored reply key of testimony " + std::to_string(id) + " is damaged");
+    return make_error(Errc::malformed, i18n::trf("the stored reply key of testimony %s is damaged", id));
   ReplyTarget t;
   std::copy(key.begin(), key.end(), t.key.begin());
   t.written_day = static_cast<DayNumber>(q.column_int(1));
@@ -42,12 +44,12 @@ Result<ReplyTarget> reply_target(Vault& vault, std::int64_t id) {
 
 Result<WrittenReply> write_reply(Vault& vault, std::int64_t testimony_id, const std::string& text, DayNumber today,
                                  DayNumber keep_days) {
-  if (!is_valid_utf8(text)) return make_error(Errc::malformed, "the reply is not valid UTF-8");
-  if (text.empty()) return make_error(Errc::invalid_argument, "the reply is empty");
+  if (!is_valid_utf8(text)) return make_error(Errc::malformed, i18n::tr("the reply is not valid UTF-8"));
+  if (text.empty()) return make_error(Errc::invalid_argument, i18n::tr("the reply is empty"));
   if (text.size() > crypto::reply_text_capacity())
-    return make_error(Errc::too_large, "the reply is " + std::to_string(text.size()) + " bytes; a reply holds at most " +
-                                           std::to_string(crypto::reply_text_capacity()) +
-                                           " bytes of UTF-8 (split it into several replies)");
+    return make_error(Errc::too_large, i18n::trf("the reply is %s bytes; a reply holds at most %s bytes of UTF-8 (split it "
+                                                 "into several replies)",
+                                                 text.size(), crypto::reply_text_capacity()));
   CAIRN_TRY(auto target, reply_target(vault, testimony_id));
   CAIRN_TRY(auto sealed, crypto::seal_reply({text, today, target.written_day}, target.key));
   CAIRN_TRY(auto org, organisation_key(vault));

@@ -9,6 +9,8 @@
 
 #include "analyst/display.h"
 #include "analyst/files.h"
+#include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::analyst {
 namespace {
@@ -108,8 +110,7 @@ Result<Testimony> load_testimony(Vault& vault, std::int64_t id) {
   q.bind(1, id);
   CAIRN_TRY(bool row, q.step());
   if (!row)
-    return make_error(Errc::not_found, "there is no testimony " + std::to_string(id) +
-                                           " in this vault (cairn-analyst list shows them)");
+    return make_error(Errc::not_found, i18n::trf(kNoSuchTestimony, id));
   Testimony t;
   t.summary = summary_row(q);
   t.has_reply_key = q.column_int(9) != 0;
@@ -132,40 +133,41 @@ Result<Testimony> load_testimony(Vault& vault, std::int64_t id) {
   return t;
 }
 
+// English: the caller translates (i18n::tr).
 std::string_view describe(FileMetadata m) {
   switch (m) {
-    case FileMetadata::cleaned: return "metadata removed by the source's client";
-    case FileMetadata::none: return "plain text, nothing hidden to remove";
-    case FileMetadata::kept: return "sent as it was, with its metadata: the source chose to";
+    case FileMetadata::cleaned: return i18n::N_("metadata removed by the source's client");
+    case FileMetadata::none: return i18n::N_("plain text, nothing hidden to remove");
+    case FileMetadata::kept: return i18n::N_("sent as it was, with its metadata: the source chose to");
     case FileMetadata::unspecified: break;
   }
-  return "metadata not removed: sent by an older client";
+  return i18n::N_("metadata not removed: sent by an older client");
 }
 
 Result<std::vector<ExtractedFile>> extract_attachments(Vault& vault, std::int64_t id, const fs::path& dir) {
   CAIRN_TRY(auto t, load_testimony(vault, id));
   if (t.summary.state == TestimonyState::incomplete)
-    return make_error(Errc::not_found, "testimony " + std::to_string(id) +
-                                           " is not complete yet; its attachments arrive with later imports");
+    return make_error(Errc::not_found,
+                      i18n::trf("testimony %s is not complete yet; its attachments arrive with later imports", id));
   if (t.summary.state == TestimonyState::damaged)
-    return make_error(Errc::malformed, "testimony " + std::to_string(id) +
-                                           " is damaged: its parts do not fit together, so it has no attachments");
+    return make_error(Errc::malformed,
+                      i18n::trf("testimony %s is damaged: its parts do not fit together, so it has no attachments", id));
   if (t.summary.state == TestimonyState::refused)
-    return make_error(Errc::malformed, "testimony " + std::to_string(id) + " was refused (" + t.summary.problem +
-                                           "), so it has no attachments");
+    return make_error(Errc::malformed,
+                      i18n::trf("testimony %s was refused (%s), so it has no attachments", id, t.summary.problem));
   if (t.attachments.empty())
-    return make_error(Errc::not_found, "testimony " + std::to_string(id) + " has no attachments");
+    return make_error(Errc::not_found, i18n::trf("testimony %s has no attachments", id));
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return make_error(Errc::io, "cannot create " + dir.string() + ": " + std::strerror(errno));
+    return make_error(Errc::io, i18n::trf("cannot create %s: %s", dir.string(), i18n::system_error(errno)));
   Dir d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.fd() < 0) return make_error(Errc::io, "cannot open the directory " + dir.string() + ": " + std::strerror(errno));
+  if (d.fd() < 0) return make_error(Errc::io, i18n::trf("cannot open the folder %s: %s", dir.string(), i18n::system_error(errno)));
 
   CAIRN_TRY(auto q, vault.db().prepare("SELECT content FROM attachments WHERE testimony = ?1 AND position = ?2;"));
   std::vector<ExtractedFile> out;
   for (const auto& a : t.attachments) {
     q.bind(1, id).bind(2, static_cast<std::int64_t>(a.position));
     CAIRN_TRY(bool row, q.step());
-    if (!row) return make_error(Errc::storage, "an attachment disappeared from the vault");
+    if (!row) return make_error(Errc::storage, i18n::tr("an attachment disappeared from the vault"));
     auto content = q.column_blob(0);
     q.reset();
     std::string base = safe_file_name(a.name, a.position), name = base;

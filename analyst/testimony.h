@@ -13,8 +13,13 @@
 #include "analyst/vault.h"
 #include "common/day.h"
 #include "crypto/plaintext.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
+
+// The error for an ID that names no testimony (a trf() format: the ID).
+inline constexpr const char* kNoSuchTestimony =
+    i18n::N_("there is no testimony %s in this vault (cairn-analyst list shows them)");
 
 inline constexpr std::size_t kBodyHashBytes = 32;
 

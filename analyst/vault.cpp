@@ -5,6 +5,8 @@
 #include "analyst/files.h"
 #include "common/files.h"
 #include "crypto/argon2.h"
+#include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::analyst {
 namespace {
@@ -159,8 +161,8 @@ Result<VaultParams> Vault::read_params(const fs::path& dir) {
   auto path = dir / kVaultParamsFile;
   std::error_code ec;
   if (!fs::exists(path, ec))
-    return make_error(Errc::not_found, "there is no vault in " + dir.string());
-  CAIRN_TRY(auto bytes, read_file_capped(path, kVaultParamsMaxBytes, "the vault parameters file", Symlinks::refuse));
+    return make_error(Errc::not_found, i18n::trf("there is no vault in %s", dir.string()));
+  CAIRN_TRY(auto bytes, read_file_capped(path, kVaultParamsMaxBytes, i18n::tr("the vault parameters file"), Symlinks::refuse));
   return parse_vault_params(as_chars(bytes));
 }
 
@@ -169,10 +171,10 @@ Result<std::unique_ptr<Vault>> Vault::create(const fs::path& dir, const crypto::
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec))
-      return make_error(Errc::already_exists, "refusing to create a vault in " + dir.string() +
-                                                  ": it exists and is not an empty directory");
+      return make_error(Errc::already_exists,
+                        i18n::trf("refusing to create a vault in %s: it exists and is not an empty folder", dir.string()));
   } else if (::mkdir(dir.c_str(), 0700) != 0) {
-    return make_error(Errc::io, "cannot create the vault directory " + dir.string());
+    return make_error(Errc::io, i18n::trf("cannot create the vault folder %s: %s", dir.string(), i18n::system_error(errno)));
   }
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
 
@@ -207,12 +209,12 @@ Result<std::unique_ptr<Vault>> Vault::open(const fs::path& dir, const crypto::Se
   auto db_path = dir / kVaultDatabaseFile;
   std::error_code ec;
   if (!fs::exists(db_path, ec))
-    return make_error(Errc::not_found, "the vault in " + dir.string() + " has no database (" +
-                                           std::string(kVaultDatabaseFile) + ")");
+    return make_error(Errc::not_found,
+                      i18n::trf("the vault in %s has no database (%s)", dir.string(), std::string(kVaultDatabaseFile)));
   CAIRN_TRY(auto key, derive_key(passphrase, params));
   auto db = db::Database::open(db_path, key, db::Database::Mode::open_existing);
   if (!db.ok()) {
-    if (db.code() == Errc::decrypt_failed) return make_error(Errc::decrypt_failed, "the passphrase is wrong");
+    if (db.code() == Errc::decrypt_failed) return make_error(Errc::decrypt_failed, i18n::tr("the passphrase is wrong"));
     return db.error();
   }
   CAIRN_TRY(auto version, (*db)->user_version());
@@ -221,7 +223,7 @@ Result<std::unique_ptr<Vault>> Vault::open(const fs::path& dir, const crypto::Se
     CAIRN_CHECK(vault->transaction([&]() -> Status { return vault->db_->exec(kMigrate2To3); }));
     version = kSchemaVersion;
   }
-  if (version != kSchemaVersion) return make_error(Errc::unsupported, "the vault has an unknown schema version");
+  if (version != kSchemaVersion) return make_error(Errc::unsupported, i18n::tr("the vault has an unknown schema version"));
   return vault;
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "crypto/random.h"
+#include "i18n/catalog.h"
 
 namespace cairn::analyst {
 namespace {
@@ -24,8 +25,8 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 
 Result<std::string_view> field(std::string_view line, std::string_view name) {
   if (!line.starts_with(name) || line.size() <= name.size() || line[name.size()] != ' ')
-    return make_error(Errc::malformed, "the vault parameters file is damaged: expected '" + std::string(name) +
-                                           " …', found '" + std::string(line.substr(0, 40)) + "'");
+    return make_error(Errc::malformed, i18n::trf("the vault parameters file is damaged: expected '%s …', found '%s'", name,
+                                                 line.substr(0, 40)));
   return line.substr(name.size() + 1);
 }
 
@@ -34,8 +35,7 @@ Result<std::uint64_t> number(std::string_view line, std::string_view name) {
   std::uint64_t n = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
   if (ec != std::errc() || end != value.data() + value.size() || value.empty() || (value.size() > 1 && value[0] == '0'))
-    return make_error(Errc::malformed, "the vault parameters file is damaged: '" + std::string(name) +
-                                           "' is not a number");
+    return make_error(Errc::malformed, i18n::trf("the vault parameters file is damaged: '%s' is not a number", name));
   return n;
 }
 
@@ -57,47 +57,45 @@ std::string encode_vault_params(const VaultParams& p) {
 
 Result<VaultParams> parse_vault_params(std::string_view text) {
   if (text.size() > kVaultParamsMaxBytes)
-    return make_error(Errc::too_large, "the vault parameters file is larger than " +
-                                           std::to_string(kVaultParamsMaxBytes) + " bytes");
+    return make_error(Errc::too_large, i18n::trf("the vault parameters file is larger than %s bytes", kVaultParamsMaxBytes));
   auto lines = split_lines(text);
   if (lines.empty() || lines[0] != kVaultParamsMagic) {
     if (!lines.empty() && lines[0].starts_with("cairn vault v"))
-      return make_error(Errc::unsupported, "this vault was made by another version of Cairn (" +
-                                               std::string(lines[0].substr(0, 40)) + ")");
-    return make_error(Errc::malformed, "this is not a Cairn vault parameters file");
+      return make_error(Errc::unsupported,
+                        i18n::trf("this vault was made by another version of Cairn (%s)", lines[0].substr(0, 40)));
+    return make_error(Errc::malformed, i18n::tr("this is not a Cairn vault parameters file"));
   }
   if (lines.size() != 6)
-    return make_error(Errc::malformed, "the vault parameters file is damaged: it has " + std::to_string(lines.size()) +
-                                           " lines, not 6");
+    return make_error(Errc::malformed, i18n::trf("the vault parameters file is damaged: it has %s lines, not 6", lines.size()));
   CAIRN_TRY(auto kdf, field(lines[1], "kdf"));
   if (kdf != "argon2id")
-    return make_error(Errc::unsupported, "the vault uses the key derivation '" + std::string(kdf.substr(0, 20)) +
-                                             "'; this Cairn knows only argon2id");
+    return make_error(Errc::unsupported, i18n::trf("the vault uses the key derivation '%s'; this Cairn knows only argon2id",
+                                                   kdf.substr(0, 20)));
   VaultParams p;
   CAIRN_TRY(auto salt_hex, field(lines[2], "salt"));
   auto salt = from_hex(salt_hex);
   if (!salt || salt->size() != p.salt.size())
-    return make_error(Errc::malformed, "the vault parameters file is damaged: the salt is not 32 hex digits");
+    return make_error(Errc::malformed, i18n::tr("the vault parameters file is damaged: the salt is not 32 hex digits"));
   std::copy(salt->begin(), salt->end(), p.salt.begin());
   CAIRN_TRY(p.cost.ops, number(lines[3], "ops"));
   CAIRN_TRY(auto kib, number(lines[4], "memory-kib"));
   CAIRN_TRY(auto insecure, field(lines[5], "insecure-fast-kdf"));
   if (insecure != "yes" && insecure != "no")
-    return make_error(Errc::malformed, "the vault parameters file is damaged: insecure-fast-kdf is not yes or no");
+    return make_error(Errc::malformed, i18n::tr("the vault parameters file is damaged: insecure-fast-kdf is not yes or no"));
   p.insecure_fast_kdf = insecure == "yes";
 
   auto minimum = crypto::Argon2Cost::test_only_minimum();
   if (kib > kMaxKdfMemoryBytes / 1024 || p.cost.ops > kMaxKdfOps)
-    return make_error(Errc::malformed, "the vault parameters ask for more than " + std::to_string(kMaxKdfOps) +
-                                           " passes or " + std::to_string(kMaxKdfMemoryBytes >> 20) + " MiB");
+    return make_error(Errc::malformed, i18n::trf("the vault parameters ask for more than %s passes or %s MiB", kMaxKdfOps,
+                                                 kMaxKdfMemoryBytes >> 20));
   p.cost.memory_bytes = kib * 1024;
   if (p.cost.ops < minimum.ops || p.cost.memory_bytes < minimum.memory_bytes)
-    return make_error(Errc::malformed, "the vault parameters ask for less than Argon2id's minimum cost");
+    return make_error(Errc::malformed, i18n::tr("the vault parameters ask for less than Argon2id's minimum cost"));
   auto sensitive = crypto::Argon2Cost::sensitive();
   if (!p.insecure_fast_kdf && (p.cost.ops < sensitive.ops || p.cost.memory_bytes < sensitive.memory_bytes))
     return make_error(Errc::malformed,
-                      "the vault parameters ask for a weaker key derivation than Cairn's minimum "
-                      "without being marked as a test vault");
+                      i18n::tr("the vault parameters ask for a weaker key derivation than Cairn's minimum "
+                               "without being marked as a test vault"));
   return p;
 }
 

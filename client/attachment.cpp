@@ -9,6 +9,7 @@
 #include "crypto/secret.h"
 
 #include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::client {
 namespace {
@@ -37,7 +38,7 @@ Result<Bytes> read_whole(const fs::path& path) {
   if (content.code() == Errc::too_large)
     return make_error(Errc::too_large, i18n::trf("the attachment %s is larger than 256 MiB", path.string()));
   return make_error(content.code(), i18n::trf("cannot read the attachment %s: %s", path.string(),
-                                              content.code() == Errc::not_found ? std::strerror(ENOENT)
+                                              content.code() == Errc::not_found ? i18n::system_error(ENOENT)
                                                                                 : content.error().message));
 }
 
@@ -57,11 +58,11 @@ Result<std::uint64_t> readable_size(const fs::path& path) {
   std::error_code ec;
   auto size = fs::file_size(path, ec);
   if (ec)
-    return make_error(Errc::not_found, i18n::trf("cannot read the attachment %s: %s", path.string(), ec.message()));
+    return make_error(Errc::not_found, i18n::trf("cannot read the attachment %s: %s", path.string(), i18n::system_error(ec.value())));
   if (size > kMaxAttachmentBytes)
     return make_error(Errc::too_large, i18n::trf("the attachment %s is larger than 256 MiB", path.string()));
   if (!std::ifstream(path, std::ios::binary))
-    return make_error(Errc::io, i18n::trf("cannot read the attachment %s: %s", path.string(), std::strerror(errno)));
+    return make_error(Errc::io, i18n::trf("cannot read the attachment %s: %s", path.string(), i18n::system_error(errno)));
   return static_cast<std::uint64_t>(size);
 }
 

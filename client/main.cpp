@@ -17,143 +17,22 @@
 #include "common/cli.h"
 #include "common/hardening.h"
 #include "i18n/catalog.h"
-
-namespace {
+#include "i18n/command_line.h"
 
 using namespace cairn;
-using i18n::N_;
 using i18n::tr;
 using i18n::trf;
 
-// ---- Language and usage errors (issue 11) ----
-
-// The language asked for with --lang (anywhere on the command line: help
-// texts are made before the command line is parsed), else the environment's.
-// nullopt (after printing why) for a --lang that names no known language.
-std::optional<i18n::Language> chosen_language(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    std::optional<std::string_view> value;
-    if (a == "--lang" && i + 1 < argc) value = argv[i + 1];
-    else if (a.starts_with("--lang=")) value = a.substr(7);
-    if (!value) continue;
-    if (auto l = i18n::parse_language(*value)) return l;
-    (void)i18n::use_language(i18n::language_from_environment());
-    cli::set_labels(tr("error: "), tr("hint: "), tr("warning: "));
-    cli::fail(trf("there is no language '%s' in cairn", *value), tr("use --lang ko (Korean), --lang ru (Russian) or --lang en (English)"));
-    return std::nullopt;
-  }
-  return i18n::language_from_environment();
-}
-
-// Edits (insert, delete, replace) between two short words.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-constexpr std::string_view kCommands[] = {"submit", "check", "guide"};
-
-// `cairn sumbit`: the word is named, with the command it was probably meant to be.
-std::optional<int> unknown_command(int argc, char** argv) {
-  int i = 1;  // the command comes first, after --lang if given
-  while (i < argc && (std::string_view(argv[i]) == "--lang" || std::string_view(argv[i]).starts_with("--lang=")))
-    i += std::string_view(argv[i]) == "--lang" ? 2 : 1;
-  if (i >= argc) return std::nullopt;
-  std::string_view word = argv[i];
-  if (word.empty() || word.starts_with("-")) return std::nullopt;
-  for (auto c : kCommands)
-    if (word == c) return std::nullopt;
-  std::string_view best;
-  std::size_t best_distance = 3;  // more than two edits away is not a typo
-  for (auto c : kCommands)
-    if (auto d = edit_distance(word.substr(0, 32), c); d < best_distance) best = c, best_distance = d;
-  std::string shown(word.substr(0, 32));
-  for (auto& ch : shown)
-    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';  // never echo terminal controls
-  if (!best.empty()) {
-    cli::fail(trf("there is no command '%s'", shown), trf("did you mean: cairn %s", best));
-  } else {
-    cli::fail(trf("there is no command '%s'", shown),
-              tr("cairn submit sends a testimony; cairn check reads replies; cairn --help tells more"));
-  }
-  return cli::kExitUsage;
-}
-
-// The text after "prefix" in a CLI11 message, or empty.
-std::string after(std::string_view what, std::string_view prefix) {
-  auto at = what.find(prefix);
-  return at == std::string_view::npos ? std::string() : std::string(what.substr(at + prefix.size()));
-}
-
-// CLI11's parse errors, in the source's language, through the one printer.
-int usage_error(const CLI::ParseError& e, const CLI::App& app) {
-  const std::string what = e.what();
-  std::string command = "cairn";
-  for (const auto* sub : app.get_subcommands()) command += " " + sub->get_name();
-  const std::string hint = trf("%s --help shows what can be given", command);
-  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
-    if (what.starts_with("A subcommand"))
-      return cli::usage(tr("say what to do: cairn submit to send a testimony, cairn check to read replies"),
-                       tr("cairn submit --help shows how to send"));
-    auto option = what.substr(0, what.find(' '));
-    if (option == "--to")
-      return cli::usage(tr("the drop address is missing: give it with --to cairn1…"),
-                       tr("the drop address is the text starting with cairn1 that the organisation published"));
-    return cli::usage(trf("%s must be given", option), hint);
-  }
-  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) return cli::usage(trf("this was not expected here: %s", after(what, "expected: ")), hint);
-  if (dynamic_cast<const CLI::ExcludesError*>(&e) != nullptr) {
-    auto a = what.substr(0, what.find(' '));
-    return cli::usage(trf("%s excludes %s: give only one of them", a, after(what, " excludes ")), hint);
-  }
-  if (dynamic_cast<const CLI::RequiresError*>(&e) != nullptr) {
-    auto a = what.substr(0, what.find(' '));
-    return cli::usage(trf("%s works only together with %s", a, after(what, " requires ")), hint);
-  }
-  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
-    auto a = what.substr(0, what.find_first_of(": "));
-    if (what.starts_with("Expected")) a = after(what, " arguments to "), a = a.substr(0, a.find(','));
-    return cli::usage(trf("%s needs a value", a), hint);
-  }
-  if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr ||
-      dynamic_cast<const CLI::ConversionError*>(&e) != nullptr) {
-    auto a = what.starts_with("Could not convert: ") ? after(what, "convert: ") : what;
-    if (what.starts_with("The value ")) a = after(what, " allowed value for ");
-    return cli::usage(trf("the value given to %s is not allowed", a.substr(0, a.find_first_of(" :="))), hint);
-  }
-  return cli::usage(tr("the command line is not right"), hint);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   harden_process();
-  auto language = chosen_language(argc, argv);
+  auto language = i18n::start_language(argc, argv, i18n::kClientDomain);
   if (!language) return cli::kExitUsage;
-  if (auto loaded = i18n::use_language(*language); !loaded.ok()) cli::warn(loaded.error().message);
-  cli::set_labels(tr("error: "), tr("hint: "), tr("warning: "));
-  if (auto rc = unknown_command(argc, argv)) return *rc;
 
-  CLI::App app{tr("cairn: send testimony safely to the organisation's analysts")};
+  CLI::App app{tr("cairn: send testimony safely to the organisation's analysts"), "cairn"};
   app.require_subcommand(1);
   app.fallthrough();  // --lang may come after the command too
-  app.option_defaults()->group(tr("Options"));
-  app.set_help_flag("-h,--help", tr("show this help and stop"));
-  for (const char* label : {N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("REQUIRED"), N_("Needs"), N_("Excludes")})
-    app.get_formatter()->label(label, tr(label));
-  std::string ui_lang(i18n::language_code(*language));
-  app.add_option("--lang", ui_lang, tr("the language of cairn's messages: ko (Korean), ru (Russian) or en (English)"));
+  std::string ui_lang;
+  i18n::translate_help(app, ui_lang, tr("the language of cairn's messages: ko (Korean), ru (Russian) or en (English)"));
 
   // Both commands reach the relay the same way: Tor unless --direct.
   struct RouteFlags {
@@ -218,7 +97,7 @@ int main(int argc, char** argv) {
   auto* guide = app.add_subcommand("guide", tr("ask step by step, in your language (what cairn does when started "
                                                "with nothing else in a terminal window)"));
   add_route_options(guide, guide_route);
-  for (auto* command : {submit, check, guide}) command->group(tr("Commands"));
+  i18n::translate_commands(app);
 
   const bool alone_in_a_terminal = argc == 1 && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
   if (!alone_in_a_terminal) {
@@ -226,7 +105,15 @@ int main(int argc, char** argv) {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e);  // --help
-      return usage_error(e, app);
+      return i18n::usage_error(
+          e, app,
+          {.no_command = tr("say what to do: cairn submit to send a testimony, cairn check to read replies"),
+           .no_command_hint = tr("cairn submit --help shows how to send"),
+           .unknown_command_hint = tr("cairn submit sends a testimony; cairn check reads replies; cairn --help tells more"),
+           .missing_option = "--to",
+           .missing_option_error = tr("the drop address is missing: give it with --to cairn1…"),
+           .missing_option_hint =
+               tr("the drop address is the text starting with cairn1 that the organisation published")});
     }
   }
   // Bridge lines are checked before anything else happens.

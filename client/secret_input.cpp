@@ -9,12 +9,13 @@
 
 #include "common/terminal.h"
 #include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::client {
 namespace {
 
 Error io_error(std::string_view what) {
-  return make_error(Errc::io, std::string(what) + ": " + std::strerror(errno));
+  return make_error(Errc::io, std::string(what) + ": " + i18n::system_error(errno));
 }
 
 // Reads into a fixed secure buffer until EOF or (when stop_at_newline) the

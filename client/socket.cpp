@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::client {
 namespace {
@@ -25,7 +26,7 @@ Status wait_ready(int fd, short events, Clock::time_point deadline) {
     pollfd p{fd, events, 0};
     int r = ::poll(&p, 1, static_cast<int>(left));
     if (r > 0) return ok_status();
-    if (r < 0 && errno != EINTR) return make_error(Errc::io, i18n::trf("poll failed: %s", std::strerror(errno)));
+    if (r < 0 && errno != EINTR) return make_error(Errc::io, i18n::trf("poll failed: %s", i18n::system_error(errno)));
   }
 }
 
@@ -60,7 +61,7 @@ Status Socket::write_all(ByteView data, std::chrono::milliseconds timeout) {
     ssize_t n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-      return make_error(Errc::io, i18n::trf("the connection broke while sending: %s", std::strerror(errno)));
+      return make_error(Errc::io, i18n::trf("the connection broke while sending: %s", i18n::system_error(errno)));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -76,7 +77,7 @@ Status Socket::read_exact(MutableByteView out, std::chrono::milliseconds timeout
     if (n == 0) return make_error(Errc::io, i18n::tr("the connection was closed by the other side"));
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-      return make_error(Errc::io, i18n::trf("the connection broke while receiving: %s", std::strerror(errno)));
+      return make_error(Errc::io, i18n::trf("the connection broke while receiving: %s", i18n::system_error(errno)));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -88,10 +89,7 @@ namespace {
 std::string connect_failure(int err) {
   switch (err) {
     case ECONNREFUSED: return i18n::tr("nothing answers there (the relay may be down, or the address may be old)");
-    case ETIMEDOUT: return i18n::tr("no answer in time");
-    case ENETUNREACH:
-    case EHOSTUNREACH: return i18n::tr("this computer's network cannot reach it (is it connected?)");
-    default: return std::strerror(err);
+    default: return i18n::system_error(err);
   }
 }
 }  // namespace
@@ -104,7 +102,7 @@ Result<Socket> connect_tcp(const std::string& host, std::uint16_t port, std::chr
   auto service = std::to_string(port);
   int gai = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res);
   if (gai != 0)
-    return make_error(Errc::io, i18n::trf("cannot find the address of %s: %s", host, gai_strerror(gai)));
+    return make_error(Errc::io, i18n::trf("cannot find the address of %s: %s", host, i18n::resolver_error(gai)));
   auto deadline = Clock::now() + timeout;
   Error last = make_error(Errc::io, i18n::trf("cannot connect to %s port %s", host, service));
   for (auto* ai = res; ai != nullptr; ai = ai->ai_next) {

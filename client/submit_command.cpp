@@ -18,6 +18,7 @@
 #include "common/day.h"
 #include "common/files.h"
 #include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::client {
 
@@ -34,7 +35,7 @@ Result<crypto::Plaintext> read_text(const std::string& path) {
   if (!bytes.ok() && bytes.code() == Errc::too_large) return make_error(Errc::too_large, trf("%s is larger than 16 MiB", path));
   if (!bytes.ok())
     return make_error(bytes.code(), trf("cannot read %s: %s", path,
-                                        bytes.code() == Errc::not_found ? std::strerror(ENOENT) : bytes.error().message));
+                                        bytes.code() == Errc::not_found ? i18n::system_error(ENOENT) : bytes.error().message));
   return crypto::Plaintext(std::move(*bytes));
 }
 

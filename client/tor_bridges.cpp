@@ -9,6 +9,7 @@
 #include "common/lines.h"
 
 #include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::client {
 namespace {
@@ -115,7 +116,7 @@ Result<std::vector<BridgeLine>> read_bridges_file(const std::filesystem::path& p
     return make_error(Errc::too_large, i18n::trf("the bridges file %s is larger than 64 KiB", path.string()));
   if (!bytes.ok())
     return make_error(bytes.code(), i18n::trf("cannot read the bridges file %s: %s", path.string(),
-                                              bytes.code() == Errc::not_found ? std::strerror(ENOENT)
+                                              bytes.code() == Errc::not_found ? i18n::system_error(ENOENT)
                                                                               : bytes.error().message));
   auto parsed = parse_bridge_lines(as_chars(*bytes));
   if (!parsed.ok()) return make_error(parsed.code(), i18n::trf("%s, %s", path.string(), parsed.error().message));

@@ -10,6 +10,7 @@
 
 #include "crypto/secret.h"
 #include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::client {
 namespace {
@@ -42,9 +43,9 @@ Result<TorControl> TorControl::connect(const std::filesystem::path& socket_path,
     return make_error(Errc::invalid_argument, i18n::trf("tor's control socket path is too long: %s", p));
   std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
   Socket s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!s.is_open()) return make_error(Errc::io, i18n::trf("cannot make a socket: %s", std::strerror(errno)));
+  if (!s.is_open()) return make_error(Errc::io, i18n::trf("cannot make a socket: %s", i18n::system_error(errno)));
   if (::connect(s.fd(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-    return make_error(Errc::io, i18n::trf("cannot open tor's control socket: %s", std::strerror(errno)));
+    return make_error(Errc::io, i18n::trf("cannot open tor's control socket: %s", i18n::system_error(errno)));
   TorControl control(std::move(s), timeout);
 
   // The cookie: exactly 32 bytes, read into secure memory, sent as hex.

@@ -18,6 +18,7 @@
 extern char** environ;
 
 #include "i18n/catalog.h"
+#include "i18n/system_error.h"
 
 namespace cairn::client {
 namespace {
@@ -114,7 +115,7 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
   }
   std::string dir_template = (*ram / "cairn-tor-XXXXXX").string();
   if (::mkdtemp(dir_template.data()) == nullptr)
-    return make_error(Errc::io, i18n::trf("cannot make a directory for tor in %s: %s", ram->string(), std::strerror(errno)));
+    return make_error(Errc::io, i18n::trf("cannot make a directory for tor in %s: %s", ram->string(), i18n::system_error(errno)));
   std::unique_ptr<PrivateTor> tor(new PrivateTor());
   tor->directory_ = dir_template;
   settings.directory = tor->directory_;
@@ -146,7 +147,7 @@ Result<std::unique_ptr<PrivateTor>> PrivateTor::start(const PrivateTorOptions& o
   if (spawned != 0) {
     tor->pid_ = -1;
     ::close(in_pipe[1]);
-    return make_error(Errc::io, i18n::trf("cannot start %s: %s", program, std::strerror(spawned)));
+    return make_error(Errc::io, i18n::trf("cannot start %s: %s", program, i18n::system_error(spawned)));
   }
   ::fcntl(tor->output_fd_, F_SETFL, O_NONBLOCK);
   ::signal(SIGPIPE, SIG_IGN);  // a tor that dies while reading its configuration must not kill the client

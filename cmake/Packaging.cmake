@@ -1,7 +1,7 @@
 # Debian packages built by CPack from the install() rules below:
 #   cairn          the source's client (and its translations, if built)
 #   cairn-relay    the relay, its systemd service, docs/OPERATING.md
-#   cairn-analyst  the air-gapped station
+#   cairn-analyst  the air-gapped station (and its translations, cairn-analyst.mo)
 # The test-only programs (cairn-relay-testing, cairn-analyst-testing), the
 # benchmarks and the fuzz targets are never installed.
 #

@@ -12,7 +12,6 @@ namespace cairn::i18n {
 namespace {
 
 namespace gg = boost::locale::gnu_gettext;
-constexpr const char* kDomain = "cairn";
 
 struct State {
   Language language = Language::english;
@@ -62,9 +61,13 @@ std::vector<std::string> catalog_dirs() {
   return {(dir.parent_path() / "locale").string(), (dir.parent_path() / "share" / "locale").string()};
 }
 
-Status use_language(Language language) { return use_language(language, catalog_dirs()); }
+std::string_view domain_name(Domain domain) { return domain == Domain::analyst ? "cairn-analyst" : "cairn"; }
 
-Status use_language(Language language, const std::vector<std::string>& dirs) {
+Status use_language(Language language, Domain domain) {
+  return use_language(language, catalog_dirs(), domain);
+}
+
+Status use_language(Language language, const std::vector<std::string>& dirs, Domain domain) {
   auto& s = state();
   s.language = Language::english;
   s.locale.reset();
@@ -72,13 +75,13 @@ Status use_language(Language language, const std::vector<std::string>& dirs) {
   const std::string code(language_code(language));
   for (const auto& dir : dirs) {
     std::error_code ec;
-    const auto file = std::filesystem::path(dir) / code / "LC_MESSAGES" / (std::string(kDomain) + ".mo");
+    const auto file = std::filesystem::path(dir) / code / "LC_MESSAGES" / (std::string(domain_name(domain)) + ".mo");
     if (!std::filesystem::is_regular_file(file, ec)) continue;
     gg::messages_info info;
     info.language = code;
     info.encoding = "UTF-8";
     info.paths = {dir};
-    info.domains = {gg::messages_info::domain(kDomain)};
+    info.domains = {gg::messages_info::domain(std::string(domain_name(domain)))};
     try {
       s.locale.emplace(std::locale::classic(), gg::create_messages_facet<char>(info));
     } catch (const std::exception&) {

@@ -21,11 +21,19 @@ namespace cairn::i18n {
 // <exe_dir>/../locale (the build tree), then <exe_dir>/../share/locale.
 [[nodiscard]] std::vector<std::string> catalog_dirs();
 
+// The catalogs' domains: the same messages, one file per Debian package so
+// that each package ships its own (cairn.mo, cairn-analyst.mo).
+enum class Domain { client, analyst };
+inline constexpr Domain kClientDomain = Domain::client;
+inline constexpr Domain kAnalystDomain = Domain::analyst;
+[[nodiscard]] std::string_view domain_name(Domain domain);  // "cairn", "cairn-analyst"
+
 // Makes `language` the process's language, loading <dir>/<code>/LC_MESSAGES/
-// cairn.mo. Call once, before any thread starts. English needs no catalog.
+// <domain>.mo. Call once, before any thread starts. English needs no catalog.
 // Errc::not_found when the catalog is missing: messages then stay English.
-[[nodiscard]] Status use_language(Language language);
-[[nodiscard]] Status use_language(Language language, const std::vector<std::string>& dirs);
+[[nodiscard]] Status use_language(Language language, Domain domain = kClientDomain);
+[[nodiscard]] Status use_language(Language language, const std::vector<std::string>& dirs,
+                                  Domain domain = kClientDomain);
 [[nodiscard]] Language current_language();
 
 // The translation of msgid, or msgid itself when there is none.

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Every file that may call tr(), trf() or N_() (i18n/catalog.h).
-mapfile -t sources < <(find client common crypto clean i18n -name '*.cpp' -o -name '*.h' | LC_ALL=C sort)
+mapfile -t sources < <(find analyst client common crypto clean i18n wire -name '*.cpp' -o -name '*.h' | LC_ALL=C sort)
 
 make_pot() {
   xgettext --from-code=UTF-8 --language=C++ --keyword= --keyword=tr --keyword=trf --keyword=N_ \

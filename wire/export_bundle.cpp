@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "i18n/catalog.h"
 #include "proto/bundle.pb.h"
 
 namespace cairn::wire {
@@ -34,9 +35,9 @@ std::optional<DropId> parse_drop_entry_name(std::string_view name) {
 
 Result<Bytes> sign_export_manifest(const ExportManifest& manifest, const crypto::Ed25519KeyPair& relay_signing_key) {
   if (manifest.drop_ids.size() > kMaxExportDrops)
-    return make_error(Errc::invalid_argument, "an export holds at most " + std::to_string(kMaxExportDrops) + " drops");
+    return make_error(Errc::invalid_argument, i18n::trf("an export holds at most %s drops", kMaxExportDrops));
   if (!is_strictly_ascending(manifest.drop_ids))
-    return make_error(Errc::invalid_argument, "the drop ids of an export must be sorted and distinct");
+    return make_error(Errc::invalid_argument, i18n::tr("the drop ids of an export must be sorted and distinct"));
   v1::ExportManifest body;
   body.set_version(kExportManifestVersion);
   body.set_relay_signing_key(std::string(as_chars(relay_signing_key.public_key)));
@@ -54,29 +55,28 @@ Result<SignedEnvelope> open_export_manifest(ByteView signed_manifest) {
 Status verify_export_manifest(const SignedEnvelope& envelope, const crypto::Ed25519Public& relay_signing_key) {
   if (!crypto::verify(relay_signing_key, crypto::sign_context::kExportManifest, envelope.body, envelope.signature).ok())
     return make_error(Errc::bad_signature,
-                      "the export manifest's signature does not verify: the bundle was altered or damaged");
+                      i18n::tr("the export manifest's signature does not verify: the bundle was altered or damaged"));
   return ok_status();
 }
 
 Result<ExportManifest> parse_export_manifest_body(ByteView bytes) {
   v1::ExportManifest body;
   if (!body.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return make_error(Errc::malformed, "the export manifest's body does not parse");
+    return make_error(Errc::malformed, i18n::tr("the export manifest's body does not parse"));
   if (body.version() != kExportManifestVersion)
-    return make_error(Errc::unsupported, "export manifest version " + std::to_string(body.version()) +
-                                             " is not supported; this Cairn reads version " +
-                                             std::to_string(kExportManifestVersion));
+    return make_error(Errc::unsupported, i18n::trf("export manifest version %s is not supported; this Cairn reads version %s",
+                                                   body.version(), kExportManifestVersion));
   ExportManifest m;
   if (!copy_exact(body.relay_signing_key(), m.relay_signing_key))
-    return make_error(Errc::malformed, "the export manifest's relay signing key is not 32 bytes");
+    return make_error(Errc::malformed, i18n::tr("the export manifest's relay signing key is not 32 bytes"));
   if (!copy_exact(body.organisation_key(), m.organisation_key))
-    return make_error(Errc::malformed, "the export manifest's organisation key is not 32 bytes");
+    return make_error(Errc::malformed, i18n::tr("the export manifest's organisation key is not 32 bytes"));
   if (!copy_exact(body.export_id(), m.export_id))
-    return make_error(Errc::malformed, "the export manifest's export id is not 16 bytes");
+    return make_error(Errc::malformed, i18n::tr("the export manifest's export id is not 16 bytes"));
   m.export_day = body.export_day();
   CAIRN_TRY(m.drop_ids, read_fixed_ids<kDropIdBytes>(body.drop_ids(), kMaxExportDrops, "export manifest"));
   if (!is_strictly_ascending(m.drop_ids))
-    return make_error(Errc::malformed, "the export manifest's drop ids are not sorted and distinct");
+    return make_error(Errc::malformed, i18n::tr("the export manifest's drop ids are not sorted and distinct"));
   return m;
 }
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "i18n/catalog.h"
+
 namespace cairn::wire {
 namespace {
 
@@ -13,9 +15,9 @@ struct Magic {
 };
 
 constexpr std::array<Magic, 3> kMagics{{
-    {FileKind::key_bundle, "cairn key bundle v1\n", "a key bundle"},
-    {FileKind::reply_batch, "cairn reply batch v1\n", "a reply batch"},
-    {FileKind::import_receipt, "cairn import receipt v1\n", "an import receipt"},
+    {FileKind::key_bundle, "cairn key bundle v1\n", i18n::N_("a key bundle")},
+    {FileKind::reply_batch, "cairn reply batch v1\n", i18n::N_("a reply batch")},
+    {FileKind::import_receipt, "cairn import receipt v1\n", i18n::N_("an import receipt")},
 }};
 
 bool starts_with(ByteView file, std::string_view prefix) {
@@ -27,7 +29,7 @@ bool starts_with(ByteView file, std::string_view prefix) {
 std::string_view describe(FileKind kind) {
   for (const auto& m : kMagics)
     if (m.kind == kind) return m.name;
-  return "an unknown file";
+  return i18n::N_("an unknown file");
 }
 
 Bytes wrap_file(FileKind kind, ByteView body) {
@@ -41,19 +43,19 @@ Bytes wrap_file(FileKind kind, ByteView body) {
 }
 
 Result<FileKind> detect_file_kind(ByteView file) {
-  if (file.size() > kMaxCarriedFileBytes) return make_error(Errc::too_large, "the file is too large");
+  if (file.size() > kMaxCarriedFileBytes) return make_error(Errc::too_large, i18n::tr("the file is too large"));
   for (const auto& m : kMagics)
     if (starts_with(file, m.line)) return m.kind;
   if (file.size() >= 262 && as_chars(file.subspan(257, 5)) == "ustar")
-    return make_error(Errc::malformed, "this is an export bundle (a tar archive), not a file for this command");
-  return make_error(Errc::malformed, "this is not a Cairn file (no Cairn header)");
+    return make_error(Errc::malformed, i18n::tr("this is an export bundle (a tar archive), not a file for this command"));
+  return make_error(Errc::malformed, i18n::tr("this is not a Cairn file (no Cairn header)"));
 }
 
 Result<Bytes> unwrap_file(FileKind expected, ByteView file) {
   CAIRN_TRY(auto kind, detect_file_kind(file));
   if (kind != expected)
-    return make_error(Errc::malformed, "this is " + std::string(describe(kind)) + ", not " +
-                                           std::string(describe(expected)));
+    return make_error(Errc::malformed, i18n::trf("this is %s, not %s", i18n::tr(describe(kind).data()),
+                                                 i18n::tr(describe(expected).data())));
   for (const auto& m : kMagics)
     if (m.kind == kind) return Bytes(file.begin() + static_cast<std::ptrdiff_t>(m.line.size()), file.end());
   return make_error(Errc::internal, "unknown file kind");

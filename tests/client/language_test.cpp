@@ -8,6 +8,7 @@
 #include "clean/fixtures.h"  // tests/clean: photos with a phone's metadata
 #include "i18n/catalog.h"
 #include "support/deployment.h"
+#include "support/language.h"
 #include "support/loopback.h"
 #include "support/process.h"
 
@@ -15,13 +16,9 @@ namespace cairn {
 namespace {
 
 using i18n::Language;
-
-struct Setting {
-  const char* name;
-  Language language;
-  std::vector<std::string> env;   // given to env(1) before cairn
-  std::vector<std::string> flags;  // after the command
-};
+using Setting = test::LanguageSetting;
+using test::expect_translated;
+using test::InLanguage;
 
 const Setting kSettings[] = {
     {"LANG=ko_KR.UTF-8", Language::korean, {"LANG=ko_KR.UTF-8"}, {}},
@@ -31,36 +28,11 @@ const Setting kSettings[] = {
 };
 
 test::RunResult cairn_in(const Setting& s, std::vector<std::string> args, const std::string& input = {}) {
-  std::vector<std::string> argv{"/usr/bin/env", "-u", "LC_ALL", "-u", "LC_MESSAGES", "-u", "LANGUAGE"};
-  argv.insert(argv.end(), s.env.begin(), s.env.end());
-  argv.push_back(test::binary("client/cairn"));
+  auto argv = test::in_environment(s, test::binary("client/cairn"));
   argv.push_back("submit");
   argv.insert(argv.end(), s.flags.begin(), s.flags.end());
   argv.insert(argv.end(), args.begin(), args.end());
   return test::run_capture(argv, input);
-}
-
-// The message in `language`, from the same catalogs the binary reads;
-// the test process goes back to English afterwards.
-class InLanguage {
- public:
-  explicit InLanguage(Language l) {
-    auto loaded = i18n::use_language(l, {std::string(CAIRN_BINARY_DIR) + "/locale"});
-    EXPECT_TRUE(loaded.ok());
-  }
-  ~InLanguage() { (void)i18n::use_language(Language::english); }
-};
-
-// `line` is "cairn: <label><message>", translated: the message differs from
-// its English msgid, and no English label is printed.
-void expect_translated(const test::RunResult& run, const char* label, const std::string& message,
-                       const char* english) {
-  EXPECT_NE(message, english);
-  EXPECT_NE(run.err.find("cairn: " + i18n::tr(label) + message), std::string::npos)
-      << "expected: " << message << "\ngot:\n" << run.err;
-  EXPECT_EQ(run.err.find(english), std::string::npos) << run.err;
-  EXPECT_EQ(run.err.find("cairn: error: "), std::string::npos) << run.err;
-  EXPECT_EQ(run.err.find("cairn: hint: "), std::string::npos) << run.err;
 }
 
 std::string nothing_address(const test::TestDeployment& d, std::uint16_t port) {
@@ -147,8 +119,7 @@ TEST(CairnLanguage, TheCleaningReportSaysWhatWasKeptInTheSourcesLanguage) {
 // Command-line mistakes go through the same printer, translated, with exit status 2.
 TEST(CairnLanguage, UsageErrorsAreTranslatedAndAMisspeltCommandIsNamed) {
   const Setting& korean = kSettings[0];
-  std::vector<std::string> env{"/usr/bin/env", "-u", "LC_ALL", "-u", "LC_MESSAGES", "-u", "LANGUAGE",
-                               "LANG=ko_KR.UTF-8", test::binary("client/cairn")};
+  const auto env = test::in_environment(korean, test::binary("client/cairn"));
   auto with = [&](std::vector<std::string> args) {
     auto argv = env;
     argv.insert(argv.end(), args.begin(), args.end());
@@ -160,7 +131,7 @@ TEST(CairnLanguage, UsageErrorsAreTranslatedAndAMisspeltCommandIsNamed) {
   EXPECT_NE(typo.err.find("cairn: " + i18n::tr("error: ") + i18n::trf("there is no command '%s'", "sumbit")),
             std::string::npos)
       << typo.err;
-  EXPECT_NE(typo.err.find("cairn: " + i18n::tr("hint: ") + i18n::trf("did you mean: cairn %s", "submit")),
+  EXPECT_NE(typo.err.find("cairn: " + i18n::tr("hint: ") + i18n::trf("did you mean: %s", "cairn submit")),
             std::string::npos)
       << typo.err;
   auto after_lang = with({"--lang", "ru", "chek"});
