@@ -16,10 +16,15 @@
 #include "crypto/drop.h"
 #include "crypto/hash.h"
 #include "crypto/sign.h"
+#include "i18n/catalog.h"
 #include "proto/drop.pb.h"
 #include "wire/drop_body.h"
 
 namespace cairn::analyst {
+
+using i18n::tr;
+using i18n::trf;
+
 namespace {
 
 constexpr std::uint32_t kDropBodyVersion = 1;
@@ -39,8 +44,8 @@ Result<std::set<std::uint32_t>> known_drop_sizes(Vault& vault) {
     sizes.insert(static_cast<std::uint32_t>(q.column_int(0)));
   }
   if (sizes.empty())
-    return make_error(Errc::not_found, "this vault has never made a key bundle, so no drop can be sealed to its keys "
-                                       "(run cairn-analyst keys bundle first)");
+    return make_error(Errc::not_found, tr("this vault has never made a key bundle, so no drop can be sealed to its keys "
+                                          "(run cairn-analyst keys bundle first)"));
   return sizes;
 }
 
@@ -71,26 +76,26 @@ Result<std::pair<wire::ExportManifest, RelayRecord>> check_manifest(Vault& vault
         auto claimed = wire::parse_export_manifest_body(envelope.body);
         if (claimed.ok() && claimed->organisation_key != organisation)
           return make_error(Errc::untrusted,
-                            "this export bundle comes from a relay of another organisation (organisation key " +
-                                fingerprint(claimed->organisation_key) + "), not this one (" +
-                                fingerprint(organisation) + ")");
+                            trf("this export bundle comes from a relay of another organisation (organisation key "
+                                "%s), not this one (%s)",
+                                fingerprint(claimed->organisation_key), fingerprint(organisation)));
         if (claimed.ok() && std::none_of(known.begin(), known.end(), [&](const RelayRecord& r) {
               return r.keys.signing == claimed->relay_signing_key;
             }))
-          return make_error(Errc::untrusted, "this export bundle is signed by a relay this organisation has not "
-                                             "certified (relay signing key " +
-                                                 fingerprint(claimed->relay_signing_key) + ")");
+          return make_error(Errc::untrusted, trf("this export bundle is signed by a relay this organisation has not "
+                                                 "certified (relay signing key %s)",
+                                                 fingerprint(claimed->relay_signing_key)));
         return std::nullopt;
       },
-      "the export manifest's signature does not verify: the bundle was altered or damaged"));
+      tr("the export manifest's signature does not verify: the bundle was altered or damaged")));
   const RelayRecord& relay = known[signer];
   CAIRN_TRY(auto manifest, wire::parse_export_manifest_body(envelope.body));
   if (manifest.relay_signing_key != relay.keys.signing)
-    return make_error(Errc::malformed, "the export manifest names another signing key than the relay that signed it");
+    return make_error(Errc::malformed, tr("the export manifest names another signing key than the relay that signed it"));
   if (manifest.organisation_key != organisation)
-    return make_error(Errc::untrusted, "relay '" + relay.name + "' was certified by this organisation but is now "
-                                       "pinned to another organisation key (" +
-                                           fingerprint(manifest.organisation_key) + ")");
+    return make_error(Errc::untrusted, trf("relay '%s' was certified by this organisation but is now pinned to "
+                                           "another organisation key (%s)",
+                                           relay.name, fingerprint(manifest.organisation_key)));
   return std::make_pair(std::move(manifest), relay);
 }
 
@@ -312,7 +317,7 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
   CAIRN_TRY(reader, ExportReader::open(parts));
   CAIRN_TRY(auto again, reader->read_manifest());
   if (again != manifest_bytes)
-    return make_error(Errc::malformed, "the export bundle changed while it was being read; nothing was imported");
+    return make_error(Errc::malformed, tr("the export bundle changed while it was being read; nothing was imported"));
   Importer importer(vault, options, report);
   CAIRN_CHECK(importer.load_identities());
   WorkPool pool;  // opens drops on every core

@@ -2,10 +2,15 @@
 
 #include "crypto/hash.h"
 #include "crypto/secret.h"
+#include "i18n/catalog.h"
 #include "wire/chunk_tree.h"
 #include "wire/submission_stream.h"
 
 namespace cairn::analyst {
+
+using i18n::tr;
+using i18n::trf;
+
 namespace {
 
 struct Submission {
@@ -157,16 +162,15 @@ Result<Unusable> complete_submission(Vault& vault, const Submission& s) {
 
 Result<ChunkResult> accept_chunk(Vault& vault, const ChunkDrop& c, DayNumber today) {
   if (c.total == 0 || c.total > kMaxChunksPerSubmission)
-    return make_error(Errc::malformed, "a chunk says its submission has " + std::to_string(c.total) + " chunks");
+    return make_error(Errc::malformed, trf("a chunk says its submission has %s chunks", c.total));
   if (c.index >= c.total)
-    return make_error(Errc::malformed, "a chunk's index " + std::to_string(c.index) + " is not below its total " +
-                                           std::to_string(c.total));
+    return make_error(Errc::malformed, trf("a chunk's index %s is not below its total %s", c.index, c.total));
   if (!c.reply_public_key.empty() && c.reply_public_key.size() != 32)
-    return make_error(Errc::malformed, "a chunk's reply key is not 32 bytes");
+    return make_error(Errc::malformed, tr("a chunk's reply key is not 32 bytes"));
   if (c.proof.size() > wire::kMaxChunkProofHashes ||
       !wire::verify_chunk(c.index, c.total, c.data, c.submission_hash, c.proof, c.chunks_root))
-    return make_error(Errc::malformed, "a chunk does not verify against its chunk root (altered, or not what its "
-                                       "sender committed to)");
+    return make_error(Errc::malformed, tr("a chunk does not verify against its chunk root (altered, or not what its "
+                                          "sender committed to)"));
 
   ChunkResult result;
   CAIRN_TRY(auto found, find_submission(vault, c));

@@ -3,10 +3,14 @@
 #include <algorithm>
 
 #include "analyst/keys.h"
+#include "i18n/catalog.h"
 #include "wire/file_kind.h"
 #include "wire/import_receipt.h"
 
 namespace cairn::analyst {
+
+using i18n::tr;
+using i18n::trf;
 
 Result<Bytes> make_receipt_file(Vault& vault, std::string_view analyst, const wire::ExportId& export_id,
                                 const crypto::Ed25519Public& relay_signing_key, std::vector<wire::DropId> ids,
@@ -14,7 +18,7 @@ Result<Bytes> make_receipt_file(Vault& vault, std::string_view analyst, const wi
   std::string name(analyst);
   if (name.empty()) {
     CAIRN_TRY(auto all, analysts(vault));
-    if (all.empty()) return make_error(Errc::not_found, "the vault has no analyst to sign the import receipt");
+    if (all.empty()) return make_error(Errc::not_found, tr("the vault has no analyst to sign the import receipt"));
     name = all.front().name;
   }
   CAIRN_TRY(auto identity, analyst_identity(vault, name));
