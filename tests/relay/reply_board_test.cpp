@@ -580,7 +580,7 @@ TEST(ReplyBoard, ABoardOfOnePageIsOneUnpaddedResponse) {
   EXPECT_EQ(page->reply_board().page_count(), 1u);
   EXPECT_TRUE(page->reply_board().padding().empty());
   EXPECT_EQ(records, crypto::records_for_message(page->ByteSizeLong()));
-  EXPECT_LT(records, 4u);
+  EXPECT_LT(records, crypto::kBoardPageRecords);
   EXPECT_EQ(r.stop(), 0);
 }
 
@@ -589,7 +589,7 @@ TEST(ReplyBoard, ABoardOfOnePageIsOneUnpaddedResponse) {
 TEST(ReplyBoard, ABoardOfThreePagesReachesTheSourceOnTheLastPage) {
   RelayUnderTest r;
   r.init();
-  const auto codename = client::format_codename(client::generate_codename(), client::Language::en);
+  const auto codename = client::format_codename(client::generate_codename(), client::Language::english);
   const std::string typed(as_chars(codename.view()));
   const auto key = key_of(typed);
   auto replies = replies_to_strangers(599);
@@ -753,7 +753,7 @@ TEST(ReplyBoard, ConcurrentBoardRequestsShareOneBuffer) {
     auto store = r.open_store();
     auto key = crypto::x25519_generate();
     std::vector<Bytes> replies;
-    for (std::size_t i = 0; i < crypto::kMaxBoardReplies; ++i)
+    for (std::size_t i = 0; i < crypto::kBoardPageReplies; ++i)
       replies.push_back(test::must(crypto::seal_reply({std::to_string(i), 0, 0}, key.public_key), "seal"));
     auto batch = test::must(crypto::build_reply_batch(r.deployment.org, replies, today_utc(), today_utc() + 14), "batch");
     ASSERT_TRUE(relay::publish_reply_batch(*store, batch, today_utc(), 14).ok());
@@ -765,7 +765,7 @@ TEST(ReplyBoard, ConcurrentBoardRequestsShareOneBuffer) {
     auto one = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
     auto board = one.call(get_board);
     ASSERT_TRUE(board.ok() && board->has_reply_board());
-    ASSERT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kMaxBoardReplies);
+    ASSERT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kBoardPageReplies);
   }
   const auto before = resident_kib(r.process.pid());
   std::vector<test::RelayPeer> readers;
@@ -779,7 +779,7 @@ TEST(ReplyBoard, ConcurrentBoardRequestsShareOneBuffer) {
   // And each of them still gets the whole board.
   auto board = readers.front().receive();
   ASSERT_TRUE(board.ok()) << board.error().message;
-  EXPECT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kMaxBoardReplies);
+  EXPECT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kBoardPageReplies);
   readers.clear();
   EXPECT_EQ(r.stop(), 0);
 }
