@@ -42,7 +42,8 @@ inline constexpr DayNumber kDefaultReplyDays = 14;
 // 1 tag + 2 length bytes + the reply, and under 64 bytes of page fields
 // (page, page_count, board_digest, the padding's tag and length).
 inline constexpr std::size_t kMaxBoardPageBytes = 4 + kBoardPageReplies * (kReplySize + 3) + 64;
-static_assert(kMaxBoardPageBytes <= kMaxMessageBytes, "a full page of the reply board must fit in one transport message");
+static_assert(kMaxBoardPageBytes <= kMaxMessageBytes,
+              "a full page of the reply board must fit in one transport message");
 // Every page of a board of more than one page is padded to this many records
 // (251): the wire shows the page count, never how full the last page is.
 inline constexpr std::size_t kBoardPageRecords = records_for_message(kMaxBoardPageBytes);

@@ -35,16 +35,30 @@ Bytes pad_page(v1::Response& response) {
   return encoded;
 }
 
-}  // namespace
-
-std::shared_ptr<const ServedBoard> build_reply_board(std::span<const Bytes> replies) {
+// The replies served: each exactly kReplySize bytes, at most kMaxBoardReplies.
+std::vector<ByteView> served_replies(std::span<const Bytes> replies) {
   std::vector<ByteView> served;
   for (const auto& reply : replies)
     if (reply.size() == crypto::kReplySize && served.size() < crypto::kMaxBoardReplies) served.emplace_back(reply);
-  auto board = std::make_shared<ServedBoard>();
-  crypto::Blake2b hash(board->digest.size());
+  return served;
+}
+
+ByteArray<32> digest_of(std::span<const ByteView> served) {
+  ByteArray<32> digest{};
+  crypto::Blake2b hash(digest.size());
   for (ByteView reply : served) hash.update(reply);
-  hash.final(board->digest);
+  hash.final(digest);
+  return digest;
+}
+
+}  // namespace
+
+ByteArray<32> reply_board_digest(std::span<const Bytes> replies) { return digest_of(served_replies(replies)); }
+
+std::shared_ptr<const ServedBoard> build_reply_board(std::span<const Bytes> replies) {
+  const std::vector<ByteView> served = served_replies(replies);
+  auto board = std::make_shared<ServedBoard>();
+  board->digest = digest_of(served);
   const std::size_t page_count =
       std::max<std::size_t>(1, (served.size() + crypto::kBoardPageReplies - 1) / crypto::kBoardPageReplies);
   for (std::size_t page = 0; page < page_count; ++page) {

@@ -18,6 +18,10 @@ struct ServedBoard {
   ByteArray<32> digest{};    // BLAKE2b-256 of the served replies, in order (each page's board_digest)
 };
 
+// The digest build_reply_board would give the same replies: cheap, so that
+// an unchanged board is not encoded again.
+[[nodiscard]] ByteArray<32> reply_board_digest(std::span<const Bytes> replies);
+
 // Pages for the replies in board order. Replies that are not exactly
 // crypto::kReplySize bytes, and any past crypto::kMaxBoardReplies, are left
 // out (publish refuses both; this keeps every page within one message). No

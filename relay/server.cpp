@@ -68,8 +68,7 @@ void reload(Store& store, RelayState& state) {
   if (replies.ok()) {
     // The same bytes for every client until the board changes. Publish
     // checks sizes and the board cap; build_reply_board enforces them again.
-    auto board = build_reply_board(*replies);
-    if (!state.board || state.board->digest != board->digest) state.board = std::move(board);
+    if (!state.board || state.board->digest != reply_board_digest(*replies)) state.board = build_reply_board(*replies);
   }
 }
 

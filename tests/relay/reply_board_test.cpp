@@ -493,8 +493,9 @@ TEST(ReplyBoard, PublishRefusesBadBatchesAndLeavesTheBoardAsItWas) {
 void publish_in_batches(const RelayUnderTest& r, const std::vector<Bytes>& replies) {
   auto store = r.open_store();
   for (std::size_t i = 0; i < replies.size(); i += crypto::kMaxBatchReplies) {
+    const std::size_t end = std::min(replies.size(), i + crypto::kMaxBatchReplies);
     std::vector<Bytes> part(replies.begin() + static_cast<std::ptrdiff_t>(i),
-                            replies.begin() + static_cast<std::ptrdiff_t>(std::min(replies.size(), i + crypto::kMaxBatchReplies)));
+                            replies.begin() + static_cast<std::ptrdiff_t>(end));
     auto batch = test::must(crypto::build_reply_batch(r.deployment.org, part, today_utc(), today_utc() + 14), "batch");
     auto published = relay::publish_reply_batch(*store, batch, today_utc(), 14);
     ASSERT_TRUE(published.ok()) << published.error().message;
@@ -532,8 +533,9 @@ TEST(ReplyBoard, TheBoardHoldsItsPageCapAndEveryReplyIsServed) {
     return std::move(b).value();
   };
   for (std::size_t i = 0; i < first.size(); i += crypto::kMaxBatchReplies) {
+    const std::size_t end = std::min(first.size(), i + crypto::kMaxBatchReplies);
     std::vector<Bytes> part(first.begin() + static_cast<std::ptrdiff_t>(i),
-                            first.begin() + static_cast<std::ptrdiff_t>(std::min(first.size(), i + crypto::kMaxBatchReplies)));
+                            first.begin() + static_cast<std::ptrdiff_t>(end));
     auto published = relay::publish_reply_batch(*store, sign(part), today_utc(), 14);
     ASSERT_TRUE(published.ok()) << published.error().message;
   }
