@@ -58,6 +58,9 @@ inline constexpr std::string_view kInsecureKdfWarning =
 // relay add / list: relays this organisation certifies.
 [[nodiscard]] int relay_add_command(const CommandContext& g, const std::string& name, const std::string& keys_text);
 [[nodiscard]] int relay_list_command(const CommandContext& g);
+// relay address NAME HOST:PORT…: where a certified relay listens (relay_address_command.cpp).
+[[nodiscard]] int relay_address_command(const CommandContext& g, const std::string& name,
+                                        const std::vector<std::string>& endpoints);
 
 // keys list / rotate / bundle / address / export-age-identity.
 [[nodiscard]] int keys_list_command(const CommandContext& g);
@@ -65,8 +68,10 @@ inline constexpr std::string_view kInsecureKdfWarning =
 // bridges_file: Tor bridge lines to sign into the bundle (empty: none).
 [[nodiscard]] int keys_bundle_command(const CommandContext& g, BundleOptions options, const std::filesystem::path& bridges_file,
                                       const std::filesystem::path& out);
-[[nodiscard]] int keys_address_command(const CommandContext& g, const std::string& relay, const std::string& host,
-                                       std::uint16_t port, const std::filesystem::path& qr);
+// relays: one or more certified relays; host and port (both or neither): the
+// one relay's place, else each relay's recorded places (relay address).
+[[nodiscard]] int keys_address_command(const CommandContext& g, const std::vector<std::string>& relays,
+                                       const std::string& host, std::uint16_t port, const std::filesystem::path& qr);
 [[nodiscard]] int keys_export_age_command(const CommandContext& g, std::optional<std::int64_t> key_id, const std::string& out);
 
 // import: an export bundle, and the signed receipt for the relay.

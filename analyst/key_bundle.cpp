@@ -5,6 +5,7 @@
 
 #include "analyst/files.h"
 #include "analyst/keys.h"
+#include "analyst/relay_endpoints.h"
 #include "common/files.h"
 #include "common/lines.h"
 #include "crypto/drop_address.h"
@@ -77,6 +78,14 @@ Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options
   params.expires_day = std::max(expires, today);
   params.certificates.push_back(relay.noise_certificate);
   params.certificates.push_back(relay.signing_certificate);
+  // Every relay of the organisation whose certificates are valid today, with
+  // where it listens: a source that reaches one can go on through another.
+  CAIRN_TRY(auto all_relays, relays(vault));
+  for (const auto& r : all_relays) {
+    if (r.not_after_day < today) continue;
+    CAIRN_TRY(auto endpoints, relay_endpoints(vault, r.name));
+    params.relays.push_back({r.noise_certificate, r.signing_certificate, std::move(endpoints)});
+  }
 
   CAIRN_TRY(auto signed_bundle, crypto::build_key_bundle(org, params));
   CAIRN_TRY(auto verified, crypto::verify_key_bundle(signed_bundle, org.public_key, today));
@@ -87,15 +96,29 @@ Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options
   return StationBundle{wire::wrap_file(wire::FileKind::key_bundle, signed_bundle), std::move(verified), relay.name};
 }
 
-Result<std::string> make_drop_address(Vault& vault, std::string_view relay_name, const std::string& host,
-                                      std::uint16_t port) {
-  CAIRN_TRY(auto relay, find_relay(vault, relay_name));
-  CAIRN_TRY(auto org, organisation_public_key(vault));
+Result<std::string> make_drop_address(Vault& vault, const std::vector<std::string>& relay_names,
+                                      const std::optional<Endpoint>& at) {
+  if (relay_names.empty()) return make_error(Errc::invalid_argument, "name at least one relay with --relay");
+  if (at && relay_names.size() > 1)
+    return make_error(Errc::invalid_argument, "--host and --port name the place of one relay; for several relays, "
+                                              "record where each listens with cairn-analyst relay address NAME "
+                                              "HOST:PORT and leave them out");
   crypto::DropAddress address;
-  address.relay_noise_key = relay.keys.noise;
-  address.organisation_key = org;
-  address.host = host;
-  address.port = port;
+  CAIRN_TRY(address.organisation_key, organisation_public_key(vault));
+  for (const auto& name : relay_names) {
+    CAIRN_TRY(auto relay, find_relay(vault, name));
+    std::vector<Endpoint> endpoints;
+    if (at) {
+      endpoints.push_back(*at);
+    } else {
+      CAIRN_TRY(endpoints, relay_endpoints(vault, relay.name));
+      if (endpoints.empty())
+        return make_error(Errc::not_found, "the station does not know where relay '" + relay.name +
+                                               "' listens: record it with cairn-analyst relay address " + relay.name +
+                                               " HOST:PORT, or give --host and --port");
+    }
+    for (auto& [host, port] : endpoints) address.relays.push_back({relay.keys.noise, std::move(host), port});
+  }
   return crypto::encode_drop_address(address);
 }
 

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analyst/relay_endpoints.h"
 #include "analyst/vault.h"
 #include "common/day.h"
 #include "crypto/key_bundle.h"
@@ -38,15 +40,19 @@ struct StationBundle {
 };
 
 // Every analyst valid today with every messaging key not yet expired (the
-// current ones and any made ahead), and the relay's two certificates. The
+// current ones and any made ahead), the relay's two certificates, and the
+// list of every relay of the organisation valid today with where it listens. The
 // bundle is valid from yesterday (clock tolerance) until the earliest of: the
 // day some analyst's newest key expires, the relay certificates expire, an
 // identity expires. It is verified (crypto::verify_key_bundle) before it is
 // returned, and its drop size is recorded so imports accept drops of that size.
 [[nodiscard]] Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options, DayNumber today);
 
-// The drop address of a certified relay at host:port.
-[[nodiscard]] Result<std::string> make_drop_address(Vault& vault, std::string_view relay, const std::string& host,
-                                                    std::uint16_t port);
+// The drop address naming certified relays: with `at`, the one relay given
+// at that host and port (a version 1 address); otherwise every place each
+// relay listens (relay_endpoints.h), at most crypto::kDropAddressMaxRelays
+// in all (Errc::too_large).
+[[nodiscard]] Result<std::string> make_drop_address(Vault& vault, const std::vector<std::string>& relays,
+                                                    const std::optional<Endpoint>& at);
 
 }  // namespace cairn::analyst

@@ -83,12 +83,13 @@ int keys_bundle_command(const CommandContext& g, BundleOptions options, const fs
   return 0;
 }
 
-int keys_address_command(const CommandContext& g, const std::string& relay, const std::string& host, std::uint16_t port,
-                     const fs::path& qr) {
+int keys_address_command(const CommandContext& g, const std::vector<std::string>& relays, const std::string& host,
+                         std::uint16_t port, const fs::path& qr) {
+  if (host.empty() != (port == 0)) return cli::fail("give --host and --port together, or neither");
   int rc = 0;
   auto vault = open_or_report(g, rc);
   if (!vault) return rc;
-  auto address = make_drop_address(*vault, relay, host, port);
+  auto address = make_drop_address(*vault, relays, host.empty() ? std::nullopt : std::optional<Endpoint>({host, port}));
   if (!address.ok()) return cli::fail(address.error());
   std::cout << *address << "\n";
   if (!qr.empty()) {

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{kLastFormattableDay}));
 #endif
 
-  std::string name, keys_text, relay_name, host, out_text;
+  std::string name, keys_text, host, out_text;
   fs::path out, receipt, bundle_path, qr;
   bool insecure = false, raw = false;
   std::uint16_t port = 0;
@@ -66,6 +66,12 @@ int main(int argc, char** argv) {
   relay_add->add_option("NAME", name)->required();
   relay_add->add_option("RELAYKEYS", keys_text)->required();
   auto* relay_list = relay->add_subcommand("list", "list certified relays");
+  std::vector<std::string> endpoints, relay_names;
+  auto* relay_address = relay->add_subcommand("address", "record where a certified relay listens (for key bundles "
+                                                         "and drop addresses)");
+  relay_address->add_option("NAME", name)->required();
+  relay_address->add_option("HOSTPORT", endpoints, "HOST:PORT, up to 4 (a DNS name, IPv4 address or .onion name)")
+      ->required();
 
   auto* keys = app.add_subcommand("keys", "messaging keys, key bundles, drop addresses");
   keys->require_subcommand(1);
@@ -79,10 +85,12 @@ int main(int argc, char** argv) {
   keys_bundle->add_option("--drop-size", bundle_options.drop_size, "bytes per drop")->capture_default_str();
   keys_bundle->add_option("--pow-bits", bundle_options.pow_bits, "proof-of-work difficulty")->capture_default_str();
   keys_bundle->add_option("--bridges", bridges_file, "Tor bridge lines for sources, one a line (signed with the bundle)");
-  auto* keys_address = keys->add_subcommand("address", "print a relay's drop address (and a QR code)");
-  keys_address->add_option("--relay", relay_name, "the relay")->required();
-  keys_address->add_option("--host", host, "the relay's host name, IPv4 address or .onion name")->required();
-  keys_address->add_option("--port", port, "the relay's port")->required()->check(CLI::Range(1, 65535));
+  auto* keys_address = keys->add_subcommand("address", "print the drop address of one or more relays (and a QR code)");
+  keys_address->add_option("--relay", relay_names, "a relay (repeat it to name several, at most 8 places in all)")
+      ->required();
+  keys_address->add_option("--host", host, "the one relay's host name, IPv4 address or .onion name (default: the "
+                                           "places recorded with relay address)");
+  keys_address->add_option("--port", port, "the one relay's port")->check(CLI::Range(1, 65535));
   keys_address->add_option("--qr", qr, "also write the address as a QR code PNG to this new file");
   auto* keys_age = keys->add_subcommand("export-age-identity",
                                         "EMERGENCY: write messaging secrets as an age identity file for `age -d -i`");
@@ -128,10 +136,11 @@ int main(int argc, char** argv) {
   if (*analyst_list) return analyst_list_command(g);
   if (*relay_add) return relay_add_command(g, name, keys_text);
   if (*relay_list) return relay_list_command(g);
+  if (*relay_address) return relay_address_command(g, name, endpoints);
   if (*keys_list) return keys_list_command(g);
   if (*keys_rotate) return keys_rotate_command(g, grace);
   if (*keys_bundle) return keys_bundle_command(g, bundle_options, bridges_file, out);
-  if (*keys_address) return keys_address_command(g, relay_name, host, port, qr);
+  if (*keys_address) return keys_address_command(g, relay_names, host, port, qr);
   if (*keys_age)
     return keys_export_age_command(g, key_id >= 0 ? std::optional<std::int64_t>(key_id) : std::nullopt, out_text);
   if (*import) return import_command(g, bundle_path, receipt, import_options);

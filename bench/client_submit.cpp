@@ -261,7 +261,7 @@ int main(int argc, char** argv) {
   auto address = relay.address;
   if (o.delay_ms > 0) {
     proxy.emplace(relay.port, std::chrono::milliseconds(o.delay_ms), o.mib_per_second * 1024 * 1024);
-    address.port = proxy->port();
+    address.relays.front().port = proxy->port();
   }
   auto to = crypto::encode_drop_address(address);
   if (!to.ok()) bench::die(to.error().message);

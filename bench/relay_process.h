@@ -139,10 +139,8 @@ inline Relay start_relay(const std::string& relay, const bench::TempDir& dir, co
   for (int i = 0; i < 500 && !port_open(r.port); ++i) std::this_thread::sleep_for(20ms);
   if (!port_open(r.port)) bench::die("the relay did not start: " + slurp(log));
   crypto::DropAddress a;
-  a.relay_noise_key = keys->noise;
   a.organisation_key = d.org.public_key;
-  a.host = "127.0.0.1";
-  a.port = r.port;
+  a.relays = {{keys->noise, "127.0.0.1", r.port}};
   r.address = a;
   return r;
 }

@@ -1,8 +1,10 @@
 #include "client/check.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "client/relay_error.h"
+#include "client/relay_order.h"
 #include "common/utf8.h"
 #include "crypto/age.h"
 #include "crypto/reply_batch.h"
@@ -82,7 +84,24 @@ Result<ReplyBoardDownload> fetch_all_pages(RelayConnection& conn, bool& changed)
 
 }  // namespace
 
-Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address, const ConnectOptions& options) {
+Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address, const ConnectOptions& options,
+                                             const RelayFailed& failed) {
+  RelayOrder order(address);
+  std::optional<Error> last;
+  while (const auto* relay = order.next()) {
+    auto board = fetch_reply_board(*relay, options);
+    if (board.ok()) return board;
+    last = board.error();
+    if (failed) failed(*relay, *last, order.remaining() > 0);
+  }
+  if (!last) return make_error(Errc::invalid_argument, i18n::tr("the drop address names no relay"));
+  if (order.size() > 1)
+    return make_error(last->code, i18n::trf("none of the %s relays could be used; the last one: %s", order.size(),
+                                            last->message));
+  return *last;
+}
+
+Result<ReplyBoardDownload> fetch_reply_board(const crypto::RelayAddress& address, const ConnectOptions& options) {
   CAIRN_TRY(auto conn, RelayConnection::open(address, options));
   // A board that changes once (a batch published mid-check) is fetched again
   // from page 0; one that changes again is reported.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/relay_connection.h"
+#include "client/submit.h"
 #include "common/result.h"
 #include "crypto/drop_address.h"
 #include "crypto/reply.h"
@@ -30,8 +31,15 @@ struct ReplyBoardDownload {
 // something else, another page than asked, an error, or a board that changed
 // twice), Errc::too_large (more pages than a board has, or more replies on a
 // page than a page holds).
-[[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
+[[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::RelayAddress& relay,
                                                            const ConnectOptions& options);
+
+// The board of the first relay of the address that answers, trying them in a
+// random order (client/relay_order.h): every relay of an organisation carries
+// the same reply batches. `failed` is told of each relay that did not answer.
+[[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,
+                                                           const ConnectOptions& options,
+                                                           const RelayFailed& failed = {});
 
 struct FoundReplies {
   std::vector<crypto::ReplyContent> replies;  // opened with the key, oldest first

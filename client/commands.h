@@ -14,6 +14,7 @@
 
 #include "client/attachment.h"
 #include "client/submission.h"
+#include "client/submit.h"
 #include "client/testimony_text.h"
 #include "client/tor_route.h"
 #include "common/result.h"
@@ -33,6 +34,12 @@ namespace cairn::client {
 // How to reach the relay: through Tor unless --direct (client/tor_route.h),
 // said on standard error. 0, or the exit status after printing why not.
 [[nodiscard]] int open_route_for(const crypto::DropAddress& address, const RouteRequest& request, Route& route);
+
+// "relay x port p could not be used (why); trying another relay of the
+// organisation": a line for each relay given up while others remain
+// (client/submit.h, client/check.h). Nothing when none remains: the command's
+// error then says why.
+[[nodiscard]] RelayFailed relay_failure_printer();
 
 // ---- Two-way contact: codenames (codename_prompt.cpp) ----
 

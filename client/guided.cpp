@@ -195,7 +195,12 @@ int guided_command(i18n::Language language, const RouteRequest& route_request) {
   step(5, tr("check and send"));
   std::size_t lines = 0;
   for (char c : input.text) lines += c == '\n' ? 1 : 0;
-  std::cout << trf("To: the relay at %s", address->second.host) << "\n"
+  const auto& relays = address->second.relays;
+  std::string hosts;
+  for (const auto& r : relays) hosts += (hosts.empty() ? "" : ", ") + r.host;
+  std::cout << (relays.size() == 1 ? trf("To: the relay at %s", hosts)
+                                   : trf("To: one of the organisation's %s relays (%s)", relays.size(), hosts))
+            << "\n"
             << trf("Testimony: %s lines", lines) << "\n"
             << trf("Files: %s", names.empty() ? tr("none") : [&] {
                  std::string all;

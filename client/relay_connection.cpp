@@ -8,6 +8,12 @@
 namespace cairn::client {
 
 Result<RelayConnection> RelayConnection::open(const crypto::DropAddress& address, const ConnectOptions& options) {
+  if (address.relays.size() != 1)
+    return make_error(Errc::invalid_argument, "this drop address names several relays: choose one to connect to");
+  return open(address.relays.front(), options);
+}
+
+Result<RelayConnection> RelayConnection::open(const crypto::RelayAddress& address, const ConnectOptions& options) {
   // A .onion name never leaves Tor, whatever the options say.
   if (address.is_onion() && !options.proxy)
     return make_error(Errc::unsafe, i18n::tr("this relay is an onion service (.onion), which can only be reached through Tor"));

@@ -30,6 +30,10 @@ struct ConnectOptions {
 
 class RelayConnection {
  public:
+  // One relay: its host and port, and the Noise key the handshake is pinned to.
+  [[nodiscard]] static Result<RelayConnection> open(const crypto::RelayAddress& relay, const ConnectOptions& options);
+  // The relay of an address that names exactly one (Errc::invalid_argument
+  // otherwise: with several, the caller chooses; client/relay_order.h).
   [[nodiscard]] static Result<RelayConnection> open(const crypto::DropAddress& address, const ConnectOptions& options);
 
   // Sends one request and waits for its response.

@@ -29,6 +29,14 @@ std::function<void(int, const std::string&)> tor_progress_printer() {
   };
 }
 
+RelayFailed relay_failure_printer() {
+  return [](const crypto::RelayAddress& relay, const Error& why, bool more) {
+    if (more)
+      cli::info(trf("relay %s port %s could not be used (%s); trying another relay of the organisation", relay.host,
+                    relay.port, why.message));
+  };
+}
+
 // How to reach the relay: through Tor unless --direct (client/tor_route.h).
 // 0, or the exit status after printing why not.
 int open_route_for(const crypto::DropAddress& address, const RouteRequest& request, Route& route) {
@@ -36,10 +44,13 @@ int open_route_for(const crypto::DropAddress& address, const RouteRequest& reque
   auto r = open_route(address, request, hint);
   if (!r.ok()) return cli::fail(r.error(), hint);
   route = std::move(r).value();
-  if (route.connect.direct)
-    cli::warn(direct_connection_warning(address));
-  else
+  if (route.connect.direct) {
+    // Each relay that may be reached directly sees this computer's address.
+    for (const auto& relay : address.relays)
+      if (!relay.is_onion()) cli::warn(direct_connection_warning(relay));
+  } else {
     cli::info(trf("connecting %s", route.description));
+  }
   return 0;
 }
 

@@ -3,6 +3,13 @@
 // drops in flight (client/drop_window.h), and count acknowledgements. A
 // connection that breaks is replaced, and the drops it had not acknowledged
 // are sent again, as long as connections keep getting drops through.
+//
+// Several relays (docs/PROTOCOL.md, "Several relays"): the relays of the drop
+// address are tried in a random order until one answers with a verified key
+// bundle; every drop of the submission then goes to that relay for as long
+// as it can be reached. Only when it cannot (a reconnect fails, or three
+// connections in a row got no drop through) do the remaining drops, the same
+// sealed bytes, go to the next relay, of the address or of the bundle's list.
 #pragma once
 
 #include <functional>
@@ -17,6 +24,10 @@
 
 namespace cairn::client {
 
+// A relay that could not be used (`more`: another will be tried), for the
+// source's progress lines.
+using RelayFailed = std::function<void(const crypto::RelayAddress& relay, const Error& why, bool more)>;
+
 struct SubmitOptions {
   ConnectOptions connect;
   // Called after each acknowledged drop of a multi-drop submission.
@@ -25,6 +36,10 @@ struct SubmitOptions {
   // key bundle: another way to the relay to try once (cairn's own tor with
   // the organisation's signed bridge lines), or nothing to give up.
   std::function<std::optional<ConnectOptions>(const crypto::VerifiedKeyBundle&, const Error&)> reroute;
+  // A relay could not be used; and the drops moved to another relay after
+  // `acknowledged` of `total` were acknowledged.
+  RelayFailed relay_failed;
+  std::function<void(const crypto::RelayAddress& to, std::size_t acknowledged, std::size_t total)> relay_moved;
   // Drops in flight on a connection, and threads sealing them (0: one per
   // core); client/drop_window.h.
   std::size_t window = kDefaultWindow;
@@ -39,8 +54,9 @@ struct SubmitReport {
 
 // Fetches the relay's key bundle and verifies every chain to the organisation
 // key pinned in the drop address (and that it certifies this relay's key).
-[[nodiscard]] Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn,
-                                                                 const crypto::DropAddress& address, DayNumber today);
+[[nodiscard]] Result<crypto::VerifiedKeyBundle> fetch_key_bundle(RelayConnection& conn, const crypto::RelayAddress& relay,
+                                                                 const crypto::Ed25519Public& organisation_key,
+                                                                 DayNumber today);
 
 // A connection's handshake parameters against the verified bundle: the same
 // drop size, and no more proof of work than the organisation allows. Checked

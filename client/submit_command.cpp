@@ -111,6 +111,13 @@ int send_submission(const crypto::DropAddress& to, const RouteRequest& route_req
     route = std::move(other);  // the old route (and its tor, if any) ends here
     return route.connect;
   };
+  options.relay_failed = relay_failure_printer();
+  options.relay_moved = [tty = ::isatty(STDERR_FILENO) != 0](const crypto::RelayAddress& relay, std::size_t done,
+                                                            std::size_t total) {
+    if (tty) std::fprintf(stderr, "\n");  // below the progress line
+    cli::info(trf("sending the remaining drops through relay %s port %s (%s of %s were already delivered)",
+                  relay.host, relay.port, done, total));
+  };
   // On a terminal, one line updated in place; otherwise (logs, scripts) about ten lines.
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   options.progress = [tty, last_tenth = std::size_t{0}](std::size_t done, std::size_t total) mutable {

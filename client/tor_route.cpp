@@ -4,7 +4,7 @@
 
 namespace cairn::client {
 
-std::string direct_connection_warning(const crypto::DropAddress& address) {
+std::string direct_connection_warning(const crypto::RelayAddress& address) {
   return i18n::trf("--direct: connecting to %s port %s without Tor. Anyone who watches this network (your internet "
                    "provider, the network you are on, the state) sees that this computer contacted this relay, when, "
                    "and how much it sent; the relay, and whoever controls it, sees this computer's IP address. Leave "
@@ -38,7 +38,7 @@ Result<Route> open_route(const crypto::DropAddress& address, const RouteRequest&
     return route;
   }
   if (request.direct) {
-    if (address.is_onion()) {
+    if (address.all_onion()) {
       hint = i18n::tr("leave out --direct: cairn then reaches the onion service through Tor");
       return make_error(Errc::unsafe, i18n::tr("this drop address is an onion service (.onion): it can only be "
                                                "reached through Tor, never with --direct"));

@@ -41,7 +41,8 @@ struct Route {
 
 // Chooses (and, when needed, starts) the way to the relay: --proxy; else
 // --direct; else, with bridges, the client's own tor; else a Tor already
-// running here; else the client's own tor. On failure, the
+// running here; else the client's own tor. --direct is refused when every
+// relay of the address is an onion service. On failure, the
 // error and a hint for the source; there is never a fallback to a direct
 // connection.
 [[nodiscard]] Result<Route> open_route(const crypto::DropAddress& address, const RouteRequest& request,
@@ -57,7 +58,7 @@ struct Route {
                                                                    const std::vector<std::string>& bundle_lines);
 
 // What a network observer learns from a direct connection to this relay; the
-// CLI prints it on every --direct run.
-[[nodiscard]] std::string direct_connection_warning(const crypto::DropAddress& address);
+// CLI prints it on every --direct run, for each relay it connects to.
+[[nodiscard]] std::string direct_connection_warning(const crypto::RelayAddress& relay);
 
 }  // namespace cairn::client

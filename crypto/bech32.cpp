@@ -100,8 +100,8 @@ std::string bech32_encode(std::string_view hrp, ByteView data) {
   return out;
 }
 
-Result<Bech32Decoded> bech32_decode(std::string_view text) {
-  if (text.size() > kBech32MaxLength)
+Result<Bech32Decoded> bech32_decode(std::string_view text, std::size_t max_length) {
+  if (text.size() > max_length)
     return make_error(Errc::too_large, "the string is longer than any valid Cairn or age key");
   bool has_lower = false, has_upper = false;
   for (char c : text) {

@@ -23,10 +23,11 @@ struct Bech32Decoded {
 // hrp must be 1..83 printable US-ASCII characters without upper case.
 [[nodiscard]] std::string bech32_encode(std::string_view hrp, ByteView data);
 
-// Decodes and verifies. Errors: Errc::too_large (over the cap),
+// Decodes and verifies. Errors: Errc::too_large (over max_length, by default
+// the cap above; drop addresses naming several relays are longer),
 // Errc::checksum_mismatch (well-formed but the checksum is wrong: a typo),
 // Errc::malformed (mixed case, no separator, character outside the alphabet,
 // bad padding).
-[[nodiscard]] Result<Bech32Decoded> bech32_decode(std::string_view text);
+[[nodiscard]] Result<Bech32Decoded> bech32_decode(std::string_view text, std::size_t max_length = kBech32MaxLength);
 
 }  // namespace cairn::crypto

@@ -161,9 +161,75 @@ Status check_dns_name(std::string_view host) {
   return ok_status();
 }
 
+bool is_all_zero(const X25519Public& key) {
+  return std::all_of(key.begin(), key.end(), [](auto b) { return b == 0; });
+}
+
+// The checks every relay entry of a parsed payload gets.
+Status check_relay_entry(const RelayAddress& r) {
+  if (is_all_zero(r.relay_noise_key)) return damaged(tr("its relay key is invalid"));
+  if (r.port == 0) return damaged(tr("its port is 0"));
+  if (auto h = check_drop_address_host(r.host); !h.ok()) return damaged(h.error().message);
+  return ok_status();
+}
+
+Result<DropAddress> parse_version_1(const Bytes& p) {
+  if (p.size() < kDropAddressFixedBytes) return damaged(tr("it is cut short"));
+  std::size_t host_length = p[kOffHostLength];
+  if (p.size() < kDropAddressFixedBytes + host_length) return damaged(tr("it is cut short"));
+  if (p.size() > kDropAddressFixedBytes + host_length) return damaged(tr("it has extra data at the end"));
+
+  DropAddress a;
+  RelayAddress& r = a.relays.emplace_back();
+  std::copy_n(p.begin() + kOffRelayKey, 32, r.relay_noise_key.begin());
+  std::copy_n(p.begin() + kOffOrganisationKey, 32, a.organisation_key.begin());
+  r.port = get_u16be(p.data() + kOffPort);
+  r.host.assign(p.begin() + kOffHost, p.end());
+  if (is_all_zero(r.relay_noise_key)) return damaged(tr("its relay key is invalid"));
+  if (!check_ed25519_public_key(a.organisation_key).ok()) return damaged(tr("its organisation key is invalid"));
+  CAIRN_CHECK(check_relay_entry(r));
+  return a;
+}
+
+// Version 2: u8(2) || organisation key || u8(N) || N × (relay key || u16be(port) || u8(H) || host).
+Result<DropAddress> parse_version_2(const Bytes& p) {
+  if (p.size() < kDropAddressRelaysFixedBytes) return damaged(tr("it is cut short"));
+  DropAddress a;
+  std::copy_n(p.begin() + 1, 32, a.organisation_key.begin());
+  const std::size_t count = p[33];
+  if (count > kDropAddressMaxRelays)
+    return make_error(Errc::too_large, trf("this drop address names %s relays, but a drop address names at most %s; "
+                                           "ask for the drop address again",
+                                           count, kDropAddressMaxRelays));
+  if (count < 2) return damaged(tr("a version 2 address must name at least two relays"));
+  if (!check_ed25519_public_key(a.organisation_key).ok()) return damaged(tr("its organisation key is invalid"));
+  std::size_t at = kDropAddressRelaysFixedBytes;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (p.size() < at + kDropAddressRelayEntryFixedBytes) return damaged(tr("it is cut short"));
+    RelayAddress r;
+    std::copy_n(p.begin() + static_cast<std::ptrdiff_t>(at), 32, r.relay_noise_key.begin());
+    r.port = get_u16be(p.data() + at + 32);
+    const std::size_t host_length = p[at + 34];
+    at += kDropAddressRelayEntryFixedBytes;
+    if (p.size() < at + host_length) return damaged(tr("it is cut short"));
+    r.host.assign(p.begin() + static_cast<std::ptrdiff_t>(at), p.begin() + static_cast<std::ptrdiff_t>(at + host_length));
+    at += host_length;
+    CAIRN_CHECK(check_relay_entry(r));
+    if (std::find(a.relays.begin(), a.relays.end(), r) != a.relays.end())
+      return damaged(tr("it names the same relay twice"));
+    a.relays.push_back(std::move(r));
+  }
+  if (p.size() > at) return damaged(tr("it has extra data at the end"));
+  return a;
+}
+
 }  // namespace
 
-bool DropAddress::is_onion() const { return host.ends_with(kOnionSuffix); }
+bool RelayAddress::is_onion() const { return host.ends_with(kOnionSuffix); }
+
+bool DropAddress::all_onion() const {
+  return std::all_of(relays.begin(), relays.end(), [](const RelayAddress& r) { return r.is_onion(); });
+}
 
 Status check_drop_address_host(std::string_view host) {
   if (host.empty()) return make_error(Errc::malformed, "the server name is empty");
@@ -184,24 +250,51 @@ Status check_drop_address_host(std::string_view host) {
 }
 
 Result<std::string> encode_drop_address(const DropAddress& a) {
-  if (auto s = check_drop_address_host(a.host); !s.ok()) return make_error(Errc::invalid_argument, s.error().message);
-  if (a.port == 0) return make_error(Errc::invalid_argument, "the port of a drop address cannot be 0");
+  if (a.relays.empty()) return make_error(Errc::invalid_argument, "a drop address names at least one relay");
+  if (a.relays.size() > kDropAddressMaxRelays)
+    return make_error(Errc::too_large, "a drop address names at most " + std::to_string(kDropAddressMaxRelays) +
+                                           " relays; this one would name " + std::to_string(a.relays.size()));
   if (!check_ed25519_public_key(a.organisation_key).ok())
     return make_error(Errc::invalid_argument, "the organisation key is not a valid Ed25519 public key");
-  if (std::all_of(a.relay_noise_key.begin(), a.relay_noise_key.end(), [](auto b) { return b == 0; }))
-    return make_error(Errc::invalid_argument, "the relay Noise key is all zeros");
+  for (std::size_t i = 0; i < a.relays.size(); ++i) {
+    const auto& r = a.relays[i];
+    if (auto s = check_drop_address_host(r.host); !s.ok()) return make_error(Errc::invalid_argument, s.error().message);
+    if (r.port == 0) return make_error(Errc::invalid_argument, "the port of a drop address cannot be 0");
+    if (is_all_zero(r.relay_noise_key)) return make_error(Errc::invalid_argument, "the relay Noise key is all zeros");
+    for (std::size_t j = 0; j < i; ++j)
+      if (a.relays[j] == r)
+        return make_error(Errc::invalid_argument, "the drop address would name " + r.host + " port " +
+                                                      std::to_string(r.port) + " twice");
+  }
 
   Bytes payload;
-  payload.reserve(kDropAddressFixedBytes + a.host.size());
-  payload.push_back(kDropAddressVersion);
-  payload.insert(payload.end(), a.relay_noise_key.begin(), a.relay_noise_key.end());
-  payload.insert(payload.end(), a.organisation_key.begin(), a.organisation_key.end());
-  payload.push_back(static_cast<std::uint8_t>(a.port >> 8));
-  payload.push_back(static_cast<std::uint8_t>(a.port));
-  payload.push_back(static_cast<std::uint8_t>(a.host.size()));
-  payload.insert(payload.end(), a.host.begin(), a.host.end());
-  if (payload.size() != kOffHost + a.host.size()) std::abort();  // the layout above is the spec's
-  return bech32_encode(kDropAddressHrp, payload);
+  auto put_relay = [&](const RelayAddress& r, bool key_first) {
+    if (key_first) payload.insert(payload.end(), r.relay_noise_key.begin(), r.relay_noise_key.end());
+    payload.push_back(static_cast<std::uint8_t>(r.port >> 8));
+    payload.push_back(static_cast<std::uint8_t>(r.port));
+    payload.push_back(static_cast<std::uint8_t>(r.host.size()));
+    payload.insert(payload.end(), r.host.begin(), r.host.end());
+  };
+  if (a.relays.size() == 1) {
+    // Version 1: what every Cairn understands, byte for byte as before.
+    const auto& r = a.relays.front();
+    payload.push_back(kDropAddressVersion);
+    payload.insert(payload.end(), r.relay_noise_key.begin(), r.relay_noise_key.end());
+    payload.insert(payload.end(), a.organisation_key.begin(), a.organisation_key.end());
+    put_relay(r, false);
+    if (payload.size() != kOffHost + r.host.size()) std::abort();  // the layout above is the spec's
+  } else {
+    payload.push_back(kDropAddressVersionRelays);
+    payload.insert(payload.end(), a.organisation_key.begin(), a.organisation_key.end());
+    payload.push_back(static_cast<std::uint8_t>(a.relays.size()));
+    for (const auto& r : a.relays) put_relay(r, true);
+  }
+  auto text = bech32_encode(kDropAddressHrp, payload);
+  if (text.size() > kDropAddressMaxChars)
+    return make_error(Errc::too_large, "the drop address would be " + std::to_string(text.size()) +
+                                           " characters; the limit is " + std::to_string(kDropAddressMaxChars) +
+                                           " (name fewer relays, or relays with shorter names)");
+  return text;
 }
 
 Result<DropAddress> parse_drop_address(std::string_view text) {
@@ -233,7 +326,7 @@ Result<DropAddress> parse_drop_address(std::string_view text) {
 
   if (s.size() < kPrefix.size() + 6)  // not even room for the checksum
     return make_error(Errc::malformed, tr("the drop address is cut short: most of it is missing"));
-  auto decoded = bech32_decode(s);
+  auto decoded = bech32_decode(s, kDropAddressMaxChars);
   if (!decoded.ok()) {
     if (decoded.code() == Errc::checksum_mismatch)
       return make_error(Errc::checksum_mismatch, tr("the drop address has a typo: a character is wrong or missing"));
@@ -242,28 +335,12 @@ Result<DropAddress> parse_drop_address(std::string_view text) {
   const Bytes& p = decoded->data;
 
   if (p.empty()) return damaged(tr("it holds no data"));
-  if (p[kOffVersion] != kDropAddressVersion) {
-    if (p[kOffVersion] == 0) return damaged(tr("its version is 0"));
-    return make_error(Errc::unsupported, trf("this drop address is for a newer version of Cairn (address version %s); "
-                                             "this Cairn understands version %s, so update Cairn",
-                                             p[kOffVersion], kDropAddressVersion));
-  }
-  if (p.size() < kDropAddressFixedBytes) return damaged(tr("it is cut short"));
-  std::size_t host_length = p[kOffHostLength];
-  if (p.size() < kDropAddressFixedBytes + host_length) return damaged(tr("it is cut short"));
-  if (p.size() > kDropAddressFixedBytes + host_length) return damaged(tr("it has extra data at the end"));
-
-  DropAddress a;
-  std::copy_n(p.begin() + kOffRelayKey, 32, a.relay_noise_key.begin());
-  std::copy_n(p.begin() + kOffOrganisationKey, 32, a.organisation_key.begin());
-  a.port = get_u16be(p.data() + kOffPort);
-  a.host.assign(p.begin() + kOffHost, p.end());
-  if (std::all_of(a.relay_noise_key.begin(), a.relay_noise_key.end(), [](auto b) { return b == 0; }))
-    return damaged(tr("its relay key is invalid"));
-  if (!check_ed25519_public_key(a.organisation_key).ok()) return damaged(tr("its organisation key is invalid"));
-  if (a.port == 0) return damaged(tr("its port is 0"));
-  if (auto h = check_drop_address_host(a.host); !h.ok()) return damaged(h.error().message);
-  return a;
+  if (p[kOffVersion] == kDropAddressVersion) return parse_version_1(p);
+  if (p[kOffVersion] == kDropAddressVersionRelays) return parse_version_2(p);
+  if (p[kOffVersion] == 0) return damaged(tr("its version is 0"));
+  return make_error(Errc::unsupported, trf("this drop address is for a newer version of Cairn (address version %s); "
+                                           "this Cairn understands version %s, so update Cairn",
+                                           p[kOffVersion], kDropAddressVersionRelays));
 }
 
 }  // namespace cairn::crypto

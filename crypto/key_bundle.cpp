@@ -67,6 +67,61 @@ Result<Certificate> the_one(const std::vector<Certificate>& certs, CertificateRo
   return certs.front();
 }
 
+// Step 8b: every relay the bundle lists, each certified by the organisation
+// and valid today (or the whole bundle is refused), and where it listens.
+Result<std::vector<VerifiedKeyBundle::ListedRelay>> verify_listed_relays(
+    const cairn::v1::KeyBundleBody& body, const Ed25519Public& organisation_key, DayNumber today,
+    const std::vector<Certificate>& identities, const X25519Public& own_noise_key) {
+  std::vector<VerifiedKeyBundle::ListedRelay> out;
+  if (static_cast<std::size_t>(body.relays_size()) > kKeyBundleMaxRelays)
+    return make_error(Errc::too_large, i18n::trf("the key bundle lists %s relays; the limit is %s", body.relays_size(),
+                                                 kKeyBundleMaxRelays));
+  for (int i = 0; i < body.relays_size(); ++i) {
+    const auto& listed = body.relays(i);
+    auto parsed = [&](const std::string& raw, CertificateRole role) -> Result<Certificate> {
+      auto cert = parse_certificate(as_bytes(raw));
+      if (!cert.ok())
+        return make_error(cert.code(), i18n::trf("relay %s listed in the key bundle: %s", i + 1, cert.error().message));
+      if (cert->role != role)
+        return make_error(Errc::malformed, i18n::trf("relay %s listed in the key bundle: its %s certificate is for a %s",
+                                                     i + 1, role_words(role), role_words(cert->role)));
+      return cert;
+    };
+    CAIRN_TRY(auto noise_cert, parsed(listed.noise_certificate(), CertificateRole::relay_noise));
+    CAIRN_TRY(auto signing_cert, parsed(listed.signing_certificate(), CertificateRole::relay_signing));
+    if (noise_cert.label != signing_cert.label)
+      return make_error(Errc::malformed, i18n::trf("relay %s listed in the key bundle has keys certified under two "
+                                                   "names, %s and %s",
+                                                   i + 1, quoted(noise_cert.label), quoted(signing_cert.label)));
+    CAIRN_CHECK(check_relay_issuer(noise_cert, organisation_key, identities));
+    CAIRN_CHECK(check_relay_issuer(signing_cert, organisation_key, identities));
+    VerifiedKeyBundle::ListedRelay relay;
+    relay.name = noise_cert.label;
+    CAIRN_TRY(relay.noise_key, verify_relay_noise(noise_cert, organisation_key, today));
+    CAIRN_TRY(relay.signing_key, verify_relay_signing(signing_cert, organisation_key, today));
+    for (const auto& other : out)
+      if (other.noise_key == relay.noise_key || other.signing_key == relay.signing_key)
+        return make_error(Errc::malformed, i18n::trf("the key bundle lists relay %s twice", quoted(relay.name)));
+    if (static_cast<std::size_t>(listed.endpoints_size()) > kListedRelayMaxEndpoints)
+      return make_error(Errc::too_large, i18n::trf("relay %s is listed in the key bundle with %s places it listens; "
+                                                   "the limit is %s",
+                                                   quoted(relay.name), listed.endpoints_size(), kListedRelayMaxEndpoints));
+    for (const auto& e : listed.endpoints()) {
+      if (e.port() == 0 || e.port() > 65535)
+        return make_error(Errc::malformed, i18n::trf("relay %s is listed in the key bundle with the port %s",
+                                                     quoted(relay.name), e.port()));
+      if (auto h = check_drop_address_host(e.host()); !h.ok())
+        return make_error(Errc::malformed, i18n::trf("relay %s is listed in the key bundle with a bad address: %s",
+                                                     quoted(relay.name), h.error().message));
+      relay.endpoints.push_back({relay.noise_key, e.host(), static_cast<std::uint16_t>(e.port())});
+    }
+    out.push_back(std::move(relay));
+  }
+  if (!out.empty() && std::none_of(out.begin(), out.end(), [&](const auto& r) { return r.noise_key == own_noise_key; }))
+    return make_error(Errc::malformed, i18n::tr("the key bundle lists the organisation's relays but not its own"));
+  return out;
+}
+
 }  // namespace
 
 std::string bridge_line_problem(std::string_view line) {
@@ -100,6 +155,29 @@ Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBund
     if (auto problem = bridge_line_problem(params.bridge_lines[i]); !problem.empty())
       return make_error(Errc::invalid_argument, "bridge line " + std::to_string(i + 1) + ": " + problem);
     body.add_bridge_lines(params.bridge_lines[i]);
+  }
+  if (params.relays.size() > kKeyBundleMaxRelays)
+    return make_error(Errc::too_large, "a key bundle lists at most " + std::to_string(kKeyBundleMaxRelays) +
+                                           " relays; " + std::to_string(params.relays.size()) + " were given");
+  for (std::size_t i = 0; i < params.relays.size(); ++i) {
+    const auto& relay = params.relays[i];
+    const std::string which = "listed relay " + std::to_string(i + 1) + ": ";
+    if (relay.endpoints.size() > kListedRelayMaxEndpoints)
+      return make_error(Errc::too_large, which + "a relay is listed with at most " +
+                                             std::to_string(kListedRelayMaxEndpoints) + " places it listens");
+    auto* listed = body.add_relays();
+    for (const auto* raw : {&relay.noise_certificate, &relay.signing_certificate})
+      if (auto c = parse_certificate(*raw); !c.ok())
+        return make_error(Errc::invalid_argument, which + c.error().message);
+    listed->set_noise_certificate(std::string(as_chars(relay.noise_certificate)));
+    listed->set_signing_certificate(std::string(as_chars(relay.signing_certificate)));
+    for (const auto& [host, port] : relay.endpoints) {
+      if (auto h = check_drop_address_host(host); !h.ok()) return make_error(Errc::invalid_argument, which + h.error().message);
+      if (port == 0) return make_error(Errc::invalid_argument, which + "a port cannot be 0");
+      auto* e = listed->add_endpoints();
+      e->set_host(host);
+      e->set_port(port);
+    }
   }
   for (std::size_t i = 0; i < params.certificates.size(); ++i) {
     const auto& raw = params.certificates[i];
@@ -219,6 +297,7 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
   CAIRN_TRY(out.relay_noise_key, verify_relay_noise(noise_cert, organisation_key, today));
   CAIRN_TRY(out.relay_signing_key, verify_relay_signing(signing_cert, organisation_key, today));
   out.relay_name = noise_cert.label;
+  CAIRN_TRY(out.relays, verify_listed_relays(body, organisation_key, today, identities, out.relay_noise_key));
 
   // Analysts: an identity outside its dates is skipped (with its messaging
   // keys); any other failure means the station signed something wrong, and

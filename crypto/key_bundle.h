@@ -14,6 +14,7 @@
 #include "common/day.h"
 #include "common/result.h"
 #include "crypto/certificate.h"
+#include "crypto/drop_address.h"
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
 
@@ -27,6 +28,15 @@ inline constexpr std::uint32_t kDropSizeMin = 4 * 1024;
 inline constexpr std::uint32_t kDropSizeMax = 1024 * 1024;
 inline constexpr std::size_t kKeyBundleMaxBridgeLines = 64;
 inline constexpr std::size_t kKeyBundleMaxBridgeLineChars = 2048;
+inline constexpr std::size_t kKeyBundleMaxRelays = 16;          // relays a bundle lists
+inline constexpr std::size_t kListedRelayMaxEndpoints = 4;      // places one listed relay listens
+
+// A relay of the organisation as a key bundle lists it.
+struct ListedRelayParams {
+  Bytes noise_certificate;    // encoded (crypto/certificate.h)
+  Bytes signing_certificate;
+  std::vector<std::pair<std::string, std::uint16_t>> endpoints;  // host, port
+};
 
 struct KeyBundleParams {
   DayNumber issued_day = 0;
@@ -35,6 +45,7 @@ struct KeyBundleParams {
   std::uint32_t pow_bits = 0;
   std::vector<Bytes> certificates;  // encoded certificates (crypto/certificate.h)
   std::vector<std::string> bridge_lines;  // optional Tor bridge lines for sources
+  std::vector<ListedRelayParams> relays;  // optional: every relay of the organisation
 };
 
 // Empty if `line` may be a bridge line in a key bundle, otherwise why not:
@@ -60,6 +71,17 @@ struct VerifiedKeyBundle {
   X25519Public relay_noise_key{};
   Ed25519Public relay_signing_key{};
   std::string relay_name;
+  // Every relay of the organisation the bundle lists, each certified by the
+  // organisation key and valid today, with the places it listens (as
+  // RelayAddress, its Noise key filled in); this bundle's own relay is among
+  // them. Empty for a bundle that lists none (then only the relay above).
+  struct ListedRelay {
+    std::string name;
+    X25519Public noise_key{};
+    Ed25519Public signing_key{};
+    std::vector<RelayAddress> endpoints;
+  };
+  std::vector<ListedRelay> relays;
   // Tor bridge lines the organisation signed (possibly none).
   std::vector<std::string> bridge_lines;
   // Analysts whose identity certificate is valid today.

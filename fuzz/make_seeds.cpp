@@ -38,13 +38,13 @@ int main(int argc, char** argv) {
   auto signing = ed25519_generate();
 
   DropAddress a;
-  a.relay_noise_key = noise.public_key;
   a.organisation_key = org.public_key;
-  a.host = "relay.example.org";
-  a.port = 7443;
+  a.relays = {{noise.public_key, "relay.example.org", 7443}};
   write(out / "text_formats/drop_address", must(encode_drop_address(a)));
-  a.host = "127.0.0.1";
+  a.relays.front().host = "127.0.0.1";
   write(out / "text_formats/drop_address_ip", must(encode_drop_address(a)));
+  a.relays.push_back({x25519_generate().public_key, "relay2.example.org", 443});
+  write(out / "text_formats/drop_address_relays", must(encode_drop_address(a)));
   write(out / "text_formats/organisation_key", encode_organisation_key(org.public_key));
   write(out / "text_formats/relay_keys", encode_relay_keys({noise.public_key, signing.public_key}));
 

@@ -55,7 +55,7 @@ class InterruptedSubmission : public ::testing::Test {
   }
   crypto::DropAddress through(const test::CutProxy& proxy) const {
     auto a = address;
-    a.port = proxy.port();
+    a.relays.front().port = proxy.port();
     return a;
   }
   // A testimony of n drops with a photo unique to `seed`; its text lives on

@@ -108,10 +108,11 @@ TEST_F(KeyBundleTest, TheDropAddressNamesTheRelayAndTheOrganisation) {
   auto r = station.ok({"keys", "address", "--relay", "relay-1", "--host", "relay.example.org", "--port", "443"}, today);
   auto text = test::first_line(r.out);
   auto address = must(crypto::parse_drop_address(text), "address");
-  EXPECT_EQ(address.relay_noise_key, relay->keys().noise);
+  ASSERT_EQ(address.relays.size(), 1u);
+  EXPECT_EQ(address.relays[0].relay_noise_key, relay->keys().noise);
   EXPECT_EQ(address.organisation_key, station.org());
-  EXPECT_EQ(address.host, "relay.example.org");
-  EXPECT_EQ(address.port, 443);
+  EXPECT_EQ(address.relays[0].host, "relay.example.org");
+  EXPECT_EQ(address.relays[0].port, 443);
   auto bad = station.run({"keys", "address", "--relay", "relay-1", "--host", "Bad Host", "--port", "443"}, today);
   EXPECT_EQ(bad.exit_code, 1);
   auto unknown = station.run({"keys", "address", "--relay", "nope", "--host", "a.org", "--port", "1"}, today);
@@ -198,7 +199,7 @@ TEST_F(KeyBundleTest, TheQrCodeIsAValidPngOfTheAddress) {
   QRcode_free(qr);
   EXPECT_EQ(wrong, 0u);
   // The upper-case form the QR code carries is a valid address (what a scanner reads).
-  EXPECT_EQ(must(crypto::parse_drop_address(upper), "upper").relay_noise_key, relay->keys().noise);
+  EXPECT_EQ(must(crypto::parse_drop_address(upper), "upper").relays.at(0).relay_noise_key, relay->keys().noise);
   // Never overwritten.
   auto again = station.run({"keys", "address", "--relay", "relay-1", "--host", "127.0.0.1", "--port", "7443", "--qr",
                             png_path.string()}, today);
@@ -217,10 +218,8 @@ TEST_F(KeyBundleTest, AQrScannerReadsTheAddressBack) {
   auto read_back = test::first_line(scanned.out);
   auto a = must(crypto::parse_drop_address(read_back), "scanned address");
   auto b = must(crypto::parse_drop_address(text), "printed address");
-  EXPECT_EQ(a.relay_noise_key, b.relay_noise_key);
+  EXPECT_EQ(a.relays, b.relays);
   EXPECT_EQ(a.organisation_key, b.organisation_key);
-  EXPECT_EQ(a.host, b.host);
-  EXPECT_EQ(a.port, b.port);
 }
 
 }  // namespace

@@ -20,10 +20,8 @@ namespace {
 
 crypto::DropAddress address_at(const std::string& host, std::uint16_t port) {
   crypto::DropAddress a;
-  a.relay_noise_key = crypto::x25519_generate().public_key;
   a.organisation_key = crypto::ed25519_generate().public_key;
-  a.host = host;
-  a.port = port;
+  a.relays = {{crypto::x25519_generate().public_key, host, port}};
   return a;
 }
 
@@ -62,7 +60,7 @@ TEST(TorRoute, DirectIsUsedOnlyWhenAskedFor) {
   ASSERT_TRUE(route.ok()) << route.error().message;
   EXPECT_TRUE(route->connect.direct);
   EXPECT_FALSE(route->connect.proxy.has_value());
-  auto warning = client::direct_connection_warning(address_at("127.0.0.1", 7443));
+  auto warning = client::direct_connection_warning(address_at("127.0.0.1", 7443).relays.front());
   EXPECT_NE(warning.find("127.0.0.1 port 7443 without Tor"), std::string::npos) << warning;
   EXPECT_NE(warning.find("IP address"), std::string::npos) << warning;
 }

@@ -16,22 +16,20 @@ bool contains(const std::string& haystack, std::string_view needle) {
 
 DropAddress sample(std::string host, std::uint16_t port = 443) {
   DropAddress a;
-  a.relay_noise_key = x25519_generate().public_key;
   a.organisation_key = ed25519_generate().public_key;
-  a.host = std::move(host);
-  a.port = port;
+  a.relays = {{x25519_generate().public_key, std::move(host), port}};
   return a;
 }
 
 // The raw payload of an address, for building broken ones with a valid checksum.
 Bytes payload_of(const DropAddress& a) {
   Bytes p{kDropAddressVersion};
-  p.insert(p.end(), a.relay_noise_key.begin(), a.relay_noise_key.end());
+  p.insert(p.end(), a.relays[0].relay_noise_key.begin(), a.relays[0].relay_noise_key.end());
   p.insert(p.end(), a.organisation_key.begin(), a.organisation_key.end());
-  p.push_back(static_cast<std::uint8_t>(a.port >> 8));
-  p.push_back(static_cast<std::uint8_t>(a.port));
-  p.push_back(static_cast<std::uint8_t>(a.host.size()));
-  p.insert(p.end(), a.host.begin(), a.host.end());
+  p.push_back(static_cast<std::uint8_t>(a.relays[0].port >> 8));
+  p.push_back(static_cast<std::uint8_t>(a.relays[0].port));
+  p.push_back(static_cast<std::uint8_t>(a.relays[0].host.size()));
+  p.insert(p.end(), a.relays[0].host.begin(), a.relays[0].host.end());
   return p;
 }
 
@@ -52,11 +50,11 @@ TEST(DropAddress, RoundTrip) {
     EXPECT_LE(s.size(), kDropAddressMaxChars);
     auto b = parse_drop_address(s);
     ASSERT_TRUE(b.ok()) << b.error().message;
-    EXPECT_EQ(b->relay_noise_key, a.relay_noise_key);
+    EXPECT_EQ(b->relays[0].relay_noise_key, a.relays[0].relay_noise_key);
     EXPECT_EQ(b->organisation_key, a.organisation_key);
-    EXPECT_EQ(b->host, host);
-    EXPECT_EQ(b->port, port);
-    EXPECT_EQ(b->is_onion(), host == kOnion);
+    EXPECT_EQ(b->relays[0].host, host);
+    EXPECT_EQ(b->relays[0].port, port);
+    EXPECT_EQ(b->relays[0].is_onion(), host == kOnion);
   }
 }
 
@@ -76,7 +74,7 @@ TEST(DropAddress, LongestAddressFitsTheCap) {
   host += std::string(61, 'b');  // 253 characters
   ASSERT_EQ(host.size(), kDropAddressHostMaxBytes);
   std::string s = encode(sample(host));
-  EXPECT_EQ(s.size(), kDropAddressMaxChars);
+  EXPECT_EQ(s.size(), kDropAddressV1MaxChars);
   EXPECT_TRUE(parse_drop_address(s).ok());
 }
 
@@ -139,7 +137,7 @@ TEST(DropAddress, WhitespaceAndInvisibleCharactersAreIgnored) {
                        "\xe2\x80\x8b" + s.substr(70, 5) + "\xc2\xad" + s.substr(75) + "\n\n";
   auto r = parse_drop_address("\xef\xbb\xbf" + pasted);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r->host, a.host);
+  EXPECT_EQ(r->relays[0].host, a.relays[0].host);
   EXPECT_EQ(r->organisation_key, a.organisation_key);
 }
 
@@ -150,7 +148,7 @@ TEST(DropAddress, UpperCaseIsAcceptedMixedCaseIsNot) {
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   auto r = parse_drop_address(upper);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r->host, "relay.example.org");
+  EXPECT_EQ(r->relays[0].host, "relay.example.org");
   std::string mixed = s;
   mixed[0] = 'C';
   auto m = parse_drop_address(mixed);
@@ -184,9 +182,9 @@ TEST(DropAddress, VersionTruncationAndExtraBytes) {
   auto a = sample("relay.example.org");
   Bytes p = payload_of(a);
 
-  Bytes v2 = p;
-  v2[0] = 2;
-  auto r = parse_drop_address(bech32_encode("cairn", v2));
+  Bytes v3 = p;
+  v3[0] = 3;
+  auto r = parse_drop_address(bech32_encode("cairn", v3));
   ASSERT_EQ(r.code(), Errc::unsupported);
   EXPECT_TRUE(contains(r.error().message, "newer version of Cairn")) << r.error().message;
   Bytes v0 = p;
@@ -209,7 +207,7 @@ TEST(DropAddress, VersionTruncationAndExtraBytes) {
 TEST(DropAddress, InvalidFieldsWithAValidChecksum) {
   auto with_host = [](std::string host) {
     auto a = sample("x.org");
-    a.host = std::move(host);
+    a.relays[0].host = std::move(host);
     return parse_drop_address(bech32_encode("cairn", payload_of(a)));
   };
   EXPECT_EQ(with_host("exa mple.org").code(), Errc::malformed);
@@ -220,7 +218,7 @@ TEST(DropAddress, InvalidFieldsWithAValidChecksum) {
   EXPECT_TRUE(contains(with_host("a..b").error().message, "damaged")) << with_host("a..b").error().message;
 
   auto a = sample("relay.example.org");
-  a.port = 0;
+  a.relays[0].port = 0;
   auto port = parse_drop_address(bech32_encode("cairn", payload_of(a)));
   ASSERT_EQ(port.code(), Errc::malformed);
   EXPECT_TRUE(contains(port.error().message, "port")) << port.error().message;
@@ -232,7 +230,7 @@ TEST(DropAddress, InvalidFieldsWithAValidChecksum) {
   EXPECT_TRUE(contains(org.error().message, "organisation key")) << org.error().message;
 
   auto c = sample("relay.example.org");
-  c.relay_noise_key = {};
+  c.relays[0].relay_noise_key = {};
   EXPECT_EQ(parse_drop_address(bech32_encode("cairn", payload_of(c))).code(), Errc::malformed);
 }
 
@@ -276,8 +274,126 @@ TEST(DropAddress, EncodeRefusesAddressesThatCouldNeverParse) {
   a.organisation_key = {};
   EXPECT_EQ(encode_drop_address(a).code(), Errc::invalid_argument);
   auto b = sample("relay.example.org");
-  b.relay_noise_key = {};
+  b.relays[0].relay_noise_key = {};
   EXPECT_EQ(encode_drop_address(b).code(), Errc::invalid_argument);
+}
+
+// ---- Several relays (version 2) ----
+
+DropAddress several(std::size_t n, const std::string& host_prefix = "relay") {
+  DropAddress a;
+  a.organisation_key = ed25519_generate().public_key;
+  for (std::size_t i = 0; i < n; ++i)
+    a.relays.push_back({x25519_generate().public_key, host_prefix + std::to_string(i) + ".example.org",
+                        static_cast<std::uint16_t>(443 + i)});
+  return a;
+}
+
+// The version 2 payload of an address, built by hand from the layout in
+// docs/PROTOCOL.md, with any relay count.
+Bytes payload_v2(const DropAddress& a, std::size_t claimed_count) {
+  Bytes p{2};
+  p.insert(p.end(), a.organisation_key.begin(), a.organisation_key.end());
+  p.push_back(static_cast<std::uint8_t>(claimed_count));
+  for (const auto& r : a.relays) {
+    p.insert(p.end(), r.relay_noise_key.begin(), r.relay_noise_key.end());
+    p.push_back(static_cast<std::uint8_t>(r.port >> 8));
+    p.push_back(static_cast<std::uint8_t>(r.port));
+    p.push_back(static_cast<std::uint8_t>(r.host.size()));
+    p.insert(p.end(), r.host.begin(), r.host.end());
+  }
+  return p;
+}
+
+TEST(DropAddressRelays, SeveralRelaysRoundTripInTheirOrder) {
+  for (std::size_t n : {std::size_t{2}, std::size_t{3}, kDropAddressMaxRelays}) {
+    auto a = several(n);
+    a.relays[1].host = std::string(kOnion);
+    std::string s = encode(a);
+    EXPECT_LE(s.size(), kDropAddressMaxChars);
+    auto b = parse_drop_address(s);
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    EXPECT_EQ(b->organisation_key, a.organisation_key);
+    EXPECT_EQ(b->relays, a.relays);
+    EXPECT_FALSE(b->all_onion());
+    auto decoded = bech32_decode(s, kDropAddressMaxChars);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->data, payload_v2(a, n));
+  }
+}
+
+TEST(DropAddressRelays, OneRelayIsStillAVersion1Address) {
+  auto a = sample("relay.example.org");
+  auto decoded = bech32_decode(encode(a));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->data[0], kDropAddressVersion);
+  EXPECT_EQ(decoded->data, payload_of(a));  // byte for byte what older Cairn made and reads
+}
+
+TEST(DropAddressRelays, EightOnionRelaysFitAndAreAllOnion) {
+  auto a = several(kDropAddressMaxRelays);
+  for (auto& r : a.relays) r.host = std::string(kOnion);
+  for (std::size_t i = 0; i < a.relays.size(); ++i) a.relays[i].port = static_cast<std::uint16_t>(1000 + i);
+  auto b = parse_drop_address(encode(a));
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_TRUE(b->all_onion());
+}
+
+TEST(DropAddressRelays, TooManyRelaysAreRefusedWithTheirOwnError) {
+  auto nine = several(kDropAddressMaxRelays + 1, "r");
+  auto encoded = encode_drop_address(nine);
+  ASSERT_EQ(encoded.code(), Errc::too_large);
+  EXPECT_TRUE(contains(encoded.error().message, "at most 8 relays")) << encoded.error().message;
+  // Nine relays with short names fit the character cap: the count is what is refused.
+  auto text = bech32_encode("cairn", payload_v2(nine, nine.relays.size()));
+  ASSERT_LE(text.size(), kDropAddressMaxChars);
+  auto parsed = parse_drop_address(text);
+  ASSERT_EQ(parsed.code(), Errc::too_large);
+  EXPECT_TRUE(contains(parsed.error().message, "names 9 relays")) << parsed.error().message;
+  EXPECT_TRUE(contains(parsed.error().message, "at most 8")) << parsed.error().message;
+}
+
+TEST(DropAddressRelays, AnAddressOverTheCharacterCapIsRefused) {
+  auto a = several(kDropAddressMaxRelays);
+  std::string host;
+  for (int i = 0; i < 3; ++i) host += std::string(63, 'a') + ".";
+  for (std::size_t i = 0; i < a.relays.size(); ++i) a.relays[i].host = host + std::string(60, 'b') + std::to_string(i);
+  auto encoded = encode_drop_address(a);
+  ASSERT_EQ(encoded.code(), Errc::too_large);
+  EXPECT_TRUE(contains(encoded.error().message, "the limit is 2048")) << encoded.error().message;
+  auto text = bech32_encode("cairn", payload_v2(a, a.relays.size()));
+  EXPECT_EQ(parse_drop_address(text).code(), Errc::too_large);
+}
+
+TEST(DropAddressRelays, DamagedVersion2Payloads) {
+  auto a = several(3);
+  auto parse = [](const Bytes& p) { return parse_drop_address(bech32_encode("cairn", p)); };
+  auto damaged_because = [&](const Bytes& p, std::string_view why) {
+    auto r = parse(p);
+    ASSERT_EQ(r.code(), Errc::malformed) << why;
+    EXPECT_TRUE(contains(r.error().message, why)) << r.error().message;
+  };
+  auto one = a;
+  one.relays.resize(1);
+  damaged_because(payload_v2(one, 1), "at least two relays");
+  damaged_because(payload_v2(DropAddress{a.organisation_key, {}}, 0), "at least two relays");
+  damaged_because(payload_v2(a, 4), "cut short");  // claims one more than it holds
+  auto p = payload_v2(a, 3);
+  damaged_because(Bytes(p.begin(), p.end() - 1), "cut short");
+  auto extra = p;
+  extra.push_back('x');
+  damaged_because(extra, "extra data");
+  auto twice = a;
+  twice.relays[2] = twice.relays[0];
+  damaged_because(payload_v2(twice, 3), "same relay twice");
+  EXPECT_EQ(encode_drop_address(twice).code(), Errc::invalid_argument);
+  auto zero_port = a;
+  zero_port.relays[1].port = 0;
+  damaged_because(payload_v2(zero_port, 3), "port");
+  auto bad_host = a;
+  bad_host.relays[2].host = "Bad.Host";
+  damaged_because(payload_v2(bad_host, 3), "damaged");
+  EXPECT_EQ(encode_drop_address(DropAddress{a.organisation_key, {}}).code(), Errc::invalid_argument);
 }
 
 }  // namespace

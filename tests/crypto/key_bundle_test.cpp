@@ -336,5 +336,159 @@ TEST(KeyBundle, BuildRefusesMalformedCertificates) {
   EXPECT_EQ(build_key_bundle(f.pki.organisation, params).code(), Errc::invalid_argument);
 }
 
+// ---- The organisation's relays (docs/PROTOCOL.md, "Several relays") ----
+
+struct OtherRelay {
+  X25519KeyPair noise = x25519_generate();
+  Ed25519KeyPair signing = ed25519_generate();
+};
+
+ListedRelayParams listed(const Ed25519KeyPair& issuer, const X25519Public& noise, const Ed25519Public& signing,
+                         const std::string& name, std::vector<std::pair<std::string, std::uint16_t>> endpoints = {}) {
+  return {certify(issuer, CertificateRole::relay_noise, noise, kToday - 1, kToday + 300, name).encoded,
+          certify(issuer, CertificateRole::relay_signing, signing, kToday - 1, kToday + 300, name).encoded,
+          std::move(endpoints)};
+}
+
+ListedRelayParams listed_self(const Fixture& f, std::vector<std::pair<std::string, std::uint16_t>> endpoints = {}) {
+  return {f.pki.relay_noise_cert.encoded, f.pki.relay_signing_cert.encoded, std::move(endpoints)};
+}
+
+TEST(KeyBundleRelays, EveryListedRelayIsVerifiedWithWhereItListens) {
+  Fixture f;
+  OtherRelay two, three;
+  auto p = f.pki.params(f.all());
+  p.relays = {listed_self(f, {{"relay1.example.org", 443}}),
+              listed(f.pki.organisation, two.noise.public_key, two.signing.public_key, "relay-2",
+                     {{"127.0.0.1", 7443}, {std::string("pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion"), 80}}),
+              listed(f.pki.organisation, three.noise.public_key, three.signing.public_key, "relay-3")};
+  auto v = f.verify_at(must(build_key_bundle(f.pki.organisation, p)));
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  ASSERT_EQ(v->relays.size(), 3u);
+  EXPECT_EQ(v->relays[0].noise_key, f.pki.relay_noise.public_key);
+  EXPECT_EQ(v->relays[1].name, "relay-2");
+  EXPECT_EQ(v->relays[1].noise_key, two.noise.public_key);
+  EXPECT_EQ(v->relays[1].signing_key, two.signing.public_key);
+  ASSERT_EQ(v->relays[1].endpoints.size(), 2u);
+  EXPECT_EQ(v->relays[1].endpoints[0], (RelayAddress{two.noise.public_key, "127.0.0.1", 7443}));
+  EXPECT_TRUE(v->relays[1].endpoints[1].is_onion());
+  EXPECT_TRUE(v->relays[2].endpoints.empty());
+  // The bundle's own relay is still the one in `certificates`.
+  EXPECT_EQ(v->relay_noise_key, f.pki.relay_noise.public_key);
+  // A bundle without the list (every bundle before several relays) lists none.
+  auto old = f.verify_at(f.bundle(f.all()));
+  ASSERT_TRUE(old.ok());
+  EXPECT_TRUE(old->relays.empty());
+}
+
+TEST(KeyBundleRelays, ARelayNotCertifiedByTheOrganisationRefusesTheBundle) {
+  Fixture f;
+  OtherRelay two;
+  auto stranger = ed25519_generate();
+  auto p = f.pki.params(f.all());
+  p.relays = {listed_self(f), listed(stranger, two.noise.public_key, two.signing.public_key, "relay-2",
+                                     {{"relay2.example.org", 443}})};
+  auto v = f.verify_at(must(build_key_bundle(f.pki.organisation, p)));
+  ASSERT_EQ(v.code(), Errc::untrusted);
+  EXPECT_TRUE(contains(v.error().message, "relay 'relay-2'")) << v.error().message;
+  EXPECT_TRUE(contains(v.error().message, "not signed by the organisation key")) << v.error().message;
+
+  // Certified by an analyst: named as such.
+  p.relays[1] = listed(f.kim.identity, two.noise.public_key, two.signing.public_key, "relay-2");
+  auto w = f.verify_at(must(build_key_bundle(f.pki.organisation, p)));
+  ASSERT_EQ(w.code(), Errc::untrusted);
+  EXPECT_TRUE(contains(w.error().message, "certified by analyst 'kim'")) << w.error().message;
+
+  // A listed certificate altered after signing (the organisation signed the body with it).
+  p.relays[1] = listed(f.pki.organisation, two.noise.public_key, two.signing.public_key, "relay-2");
+  p.relays[1].noise_certificate[10] ^= 1;  // inside the subject key
+  auto x = f.verify_at(must(build_key_bundle(f.pki.organisation, p)));
+  EXPECT_EQ(x.code(), Errc::bad_signature);
+}
+
+TEST(KeyBundleRelays, TooManyRelaysAreRefusedWithTheirOwnError) {
+  Fixture f;
+  auto p = f.pki.params({f.pki.relay_noise_cert, f.pki.relay_signing_cert, f.kim.identity_cert, f.current_cert});
+  p.relays = {listed_self(f)};
+  while (p.relays.size() <= kKeyBundleMaxRelays) {
+    OtherRelay r;
+    p.relays.push_back(listed(f.pki.organisation, r.noise.public_key, r.signing.public_key,
+                              "relay-" + std::to_string(p.relays.size() + 1)));
+  }
+  auto built = build_key_bundle(f.pki.organisation, p);
+  ASSERT_EQ(built.code(), Errc::too_large);
+  EXPECT_TRUE(contains(built.error().message, "at most 16 relays")) << built.error().message;
+
+  // Signed by hand: the verifier refuses it too, before any relay's signature.
+  p.relays.pop_back();
+  auto body = body_of(must(build_key_bundle(f.pki.organisation, p)));
+  auto* extra = body.add_relays();
+  extra->set_noise_certificate("not checked");
+  auto v = f.verify_at(sign_body(f.pki.organisation, body));
+  ASSERT_EQ(v.code(), Errc::too_large);
+  EXPECT_TRUE(contains(v.error().message, "lists 17 relays; the limit is 16")) << v.error().message;
+}
+
+TEST(KeyBundleRelays, ListedRelaysAreCheckedStrictly) {
+  Fixture f;
+  OtherRelay two;
+  auto base = body_of(f.bundle(f.all()));
+  auto with = [&](auto&& change) {
+    auto body = base;
+    auto* self = body.add_relays();
+    self->set_noise_certificate(std::string(as_chars(f.pki.relay_noise_cert.encoded)));
+    self->set_signing_certificate(std::string(as_chars(f.pki.relay_signing_cert.encoded)));
+    auto* other = body.add_relays();
+    auto l = listed(f.pki.organisation, two.noise.public_key, two.signing.public_key, "relay-2");
+    other->set_noise_certificate(std::string(as_chars(l.noise_certificate)));
+    other->set_signing_certificate(std::string(as_chars(l.signing_certificate)));
+    change(body, *other);
+    return f.verify_at(sign_body(f.pki.organisation, body));
+  };
+  auto expect = [](const Result<VerifiedKeyBundle>& v, Errc code, std::string_view words) {
+    ASSERT_EQ(v.code(), code) << (v.ok() ? "ok" : v.error().message);
+    EXPECT_TRUE(contains(v.error().message, words)) << v.error().message;
+  };
+  EXPECT_TRUE(with([](auto&, auto&) {}).ok());
+  expect(with([](auto&, auto& r) { r.add_endpoints()->set_host("relay.example.org"); }), Errc::malformed, "port 0");
+  expect(with([](auto&, auto& r) {
+           auto* e = r.add_endpoints();
+           e->set_host("relay.example.org");
+           e->set_port(70000);
+         }),
+         Errc::malformed, "port 70000");
+  expect(with([](auto&, auto& r) {
+           auto* e = r.add_endpoints();
+           e->set_host("Evil Host");
+           e->set_port(1);
+         }),
+         Errc::malformed, "bad address");
+  expect(with([](auto&, auto& r) {
+           for (int i = 0; i < 5; ++i) {
+             auto* e = r.add_endpoints();
+             e->set_host("relay.example.org");
+             e->set_port(static_cast<std::uint32_t>(i + 1));
+           }
+         }),
+         Errc::too_large, "the limit is 4");
+  expect(with([&](auto&, auto& r) { r.set_noise_certificate(r.signing_certificate()); }), Errc::malformed,
+         "certificate is for a");
+  expect(with([&](auto&, auto& r) {
+           r.set_signing_certificate(std::string(as_chars(
+               certify(f.pki.organisation, CertificateRole::relay_signing, two.signing.public_key, kToday - 1,
+                       kToday + 9, "other-name").encoded)));
+         }),
+         Errc::malformed, "two names");
+  expect(with([&](auto& body, auto&) { *body.add_relays() = body.relays(1); }), Errc::malformed, "twice");
+  expect(with([&](auto& body, auto&) { body.mutable_relays()->DeleteSubrange(0, 1); }), Errc::malformed,
+         "not its own");
+  expect(with([&](auto&, auto& r) {
+           r.set_noise_certificate(std::string(as_chars(
+               certify(f.pki.organisation, CertificateRole::relay_noise, two.noise.public_key, kToday - 30,
+                       kToday - 2, "relay-2").encoded)));
+         }),
+         Errc::expired, "relay-2");
+}
+
 }  // namespace
 }  // namespace cairn::crypto

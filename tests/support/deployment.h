@@ -69,10 +69,8 @@ struct TestDeployment {
 
   std::string address(const crypto::X25519Public& relay_noise, const std::string& host, std::uint16_t port) const {
     crypto::DropAddress a;
-    a.relay_noise_key = relay_noise;
     a.organisation_key = org.public_key;
-    a.host = host;
-    a.port = port;
+    a.relays = {{relay_noise, host, port}};
     return must(crypto::encode_drop_address(a), "encode drop address");
   }
 };
