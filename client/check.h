@@ -1,8 +1,8 @@
 // `cairn check`: download the whole reply board and find the replies that
 // open with the source's reply key (docs/PROTOCOL.md, "Replies and codenames"). Every client
-// sends the same request (GetReplyBoard, empty) and, at a given moment, gets
-// the same response bytes: the relay learns nothing about who is checking or
-// whether anything was found. Nothing is written to disk.
+// fetches every page of the board (GetReplyBoard{page}, 0 first) and, at a
+// given moment, gets the same response bytes: the relay learns nothing about
+// who is checking or whether anything was found. Nothing is written to disk.
 #pragma once
 
 #include <span>
@@ -19,13 +19,18 @@ namespace cairn::client {
 
 struct ReplyBoardDownload {
   std::vector<Bytes> replies;
-  std::size_t response_bytes = 0;  // the serialized Response as received (same for every client)
+  std::uint32_t pages = 1;
+  std::size_t response_bytes = 0;  // the serialized Responses as received (same for every client)
 };
 
-// Connects, sends GetReplyBoard, and returns every reply on the board.
+// Connects, fetches every page of the board on that connection, and returns
+// every reply on it. A board that changed during the fetch (another page
+// count or board digest, or a page that no longer exists) is fetched once
+// more from page 0.
 // Errors: those of RelayConnection, Errc::protocol (the relay answered with
-// something else, or an error), Errc::too_large (more replies than a board
-// holds).
+// something else, another page than asked, an error, or a board that changed
+// twice), Errc::too_large (more pages than a board has, or more replies on a
+// page than a page holds).
 [[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::RelayAddress& relay,
                                                            const ConnectOptions& options);
 

@@ -24,8 +24,8 @@ bool same_key(const Ed25519Public& key, const std::string& field) {
 // anything a client would not recognise.
 std::string replies_problem(std::span<const std::string* const> replies) {
   if (replies.empty()) return "a reply batch holds at least one reply";
-  if (replies.size() > kMaxBoardReplies)
-    return "a reply batch holds at most " + n(kMaxBoardReplies) + " replies; this one has " + n(replies.size());
+  if (replies.size() > kMaxBatchReplies)
+    return "a reply batch holds at most " + n(kMaxBatchReplies) + " replies; this one has " + n(replies.size());
   std::set<std::string_view> seen;
   for (std::size_t i = 0; i < replies.size(); ++i) {
     const std::string& r = *replies[i];
@@ -51,8 +51,8 @@ std::string days_problem(DayNumber issued, DayNumber expires) {
 
 Result<Bytes> build_reply_batch(const Ed25519KeyPair& organisation, std::span<const Bytes> replies,
                                 DayNumber issued_day, DayNumber expires_day) {
-  if (replies.size() > kMaxBoardReplies)
-    return make_error(Errc::invalid_argument, "a reply batch holds at most " + n(kMaxBoardReplies) +
+  if (replies.size() > kMaxBatchReplies)
+    return make_error(Errc::invalid_argument, "a reply batch holds at most " + n(kMaxBatchReplies) +
                                                   " replies; this one has " + n(replies.size()));
   cairn::v1::ReplyBatch body;
   body.set_version(kReplyBatchVersion);
@@ -106,9 +106,9 @@ Result<VerifiedReplyBatch> verify_reply_batch(ByteView signed_batch, const Ed255
                                              n(kReplyBatchVersion));
   if (!same_key(organisation_key, body.organisation_key()))
     return make_error(Errc::untrusted, "the reply batch names a different organisation key than the pinned one");
-  if (static_cast<std::size_t>(body.replies_size()) > kMaxBoardReplies)
+  if (static_cast<std::size_t>(body.replies_size()) > kMaxBatchReplies)
     return make_error(Errc::too_large, "the reply batch has " + n(static_cast<std::size_t>(body.replies_size())) +
-                                           " replies; the limit is " + n(kMaxBoardReplies));
+                                           " replies; the limit is " + n(kMaxBatchReplies));
   std::vector<const std::string*> views;
   for (const auto& r : body.replies()) views.push_back(&r);
   if (auto problem = replies_problem(views); !problem.empty()) return make_error(Errc::malformed, problem);

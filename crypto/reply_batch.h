@@ -23,22 +23,34 @@ namespace cairn::crypto {
 
 // --- Specification constants ---
 inline constexpr std::uint32_t kReplyBatchVersion = 1;
-// The whole board travels in one Response of at most kMaxMessageBytes, so it
-// holds at most this many replies at a time (a batch, too).
-inline constexpr std::size_t kMaxBoardReplies = 250;
-// Serialized SignedReplyBatch: full board plus framing, signature and days.
-inline constexpr std::size_t kMaxReplyBatchBytes = kMaxBoardReplies * (kReplySize + 8) + 4096;
+// One batch holds at most this many replies (its signed file stays under
+// kMaxReplyBatchBytes); a board may hold several batches.
+inline constexpr std::size_t kMaxBatchReplies = 250;
+// The board is served in pages (docs/PROTOCOL.md, "Reply board"): one page
+// travels in one Response of at most kMaxMessageBytes and holds at most
+// kBoardPageReplies replies; a board has at most kMaxBoardPages pages, which
+// every client enforces.
+inline constexpr std::size_t kBoardPageReplies = 250;
+inline constexpr std::size_t kMaxBoardPages = 8;
+inline constexpr std::size_t kMaxBoardReplies = kBoardPageReplies * kMaxBoardPages;  // 2,000
+// Serialized SignedReplyBatch: a full batch plus framing, signature and days.
+inline constexpr std::size_t kMaxReplyBatchBytes = kMaxBatchReplies * (kReplySize + 8) + 4096;
 // How long replies stay on the board unless the station or relay says less.
 inline constexpr DayNumber kDefaultReplyDays = 14;
 
-// A Response{reply_board} of a full board: 1 tag + 3 length bytes, then per
-// reply 1 tag + 2 length bytes + the reply.
-static_assert(4 + kMaxBoardReplies * (kReplySize + 3) <= kMaxMessageBytes,
-              "a full reply board must fit in one transport message");
+// A Response{reply_board} of a full page: 1 tag + 3 length bytes, per reply
+// 1 tag + 2 length bytes + the reply, and under 64 bytes of page fields
+// (page, page_count, board_digest, the padding's tag and length).
+inline constexpr std::size_t kMaxBoardPageBytes = 4 + kBoardPageReplies * (kReplySize + 3) + 64;
+static_assert(kMaxBoardPageBytes <= kMaxMessageBytes,
+              "a full page of the reply board must fit in one transport message");
+// Every page of a board of more than one page is padded to this many records
+// (251): the wire shows the page count, never how full the last page is.
+inline constexpr std::size_t kBoardPageRecords = records_for_message(kMaxBoardPageBytes);
 
 // Signs a batch with the organisation key and returns the serialized
 // SignedReplyBatch (wrap it with wire::wrap_file before writing it out).
-// Errors, Errc::invalid_argument: no replies or more than kMaxBoardReplies, a
+// Errors, Errc::invalid_argument: no replies or more than kMaxBatchReplies, a
 // reply not exactly kReplySize bytes or not an age file to one X25519
 // recipient, the same reply twice, issued_day after expires_day.
 [[nodiscard]] Result<Bytes> build_reply_batch(const Ed25519KeyPair& organisation, std::span<const Bytes> replies,
@@ -52,7 +64,7 @@ struct VerifiedReplyBatch {
 
 // Verifies a serialized SignedReplyBatch against the pinned organisation key
 // on day `today`. Errors: Errc::too_large (over kMaxReplyBatchBytes or
-// kMaxBoardReplies replies), Errc::malformed, Errc::unsupported (version),
+// kMaxBatchReplies replies), Errc::malformed, Errc::unsupported (version),
 // Errc::untrusted (signed by another organisation), Errc::bad_signature
 // (altered), Errc::expired (expires_day before today), Errc::not_yet_valid
 // (issued after today). Nothing in the body is trusted before the signature.

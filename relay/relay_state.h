@@ -11,6 +11,7 @@
 #include "relay/config.h"
 #include "relay/log.h"
 #include "relay/pow_policy.h"
+#include "relay/reply_board.h"
 
 namespace cairn::relay {
 
@@ -28,7 +29,7 @@ struct RelayState {
   Committer& committer;
   Counters& counters;
   std::shared_ptr<const ServedBundle> bundle;     // null until a bundle is published
-  std::shared_ptr<const Bytes> board_response;    // serialized Response{reply_board}
+  std::shared_ptr<const ServedBoard> board;       // null until the store was first read
   PowPolicy pow;
   double fill = 0;  // stored drop bytes / capacity, as of the last reload
   std::size_t open_sessions = 0;

@@ -17,11 +17,11 @@
 
 #include "common/day.h"
 #include "crypto/key_bundle.h"
-#include "crypto/reply_batch.h"
 #include "db/wal_index.h"
 #include "relay/disk_space.h"
 #include "relay/key_file.h"
 #include "relay/relay_keys.h"
+#include "relay/reply_board.h"
 #include "relay/session.h"
 #include "relay/store.h"
 #include "wire/protocol.h"
@@ -66,18 +66,9 @@ void reload(Store& store, RelayState& state) {
   }
   auto replies = store.replies(today_utc());
   if (replies.ok()) {
-    // The same bytes for every client until the next reload. Publish checks
-    // sizes and the board cap; they are enforced again here so the response
-    // always fits one transport message.
-    v1::Response r;
-    std::size_t served = 0;
-    for (const auto& reply : *replies) {
-      if (reply.size() != crypto::kReplySize || served == crypto::kMaxBoardReplies) continue;
-      r.mutable_reply_board()->add_replies(reply.data(), reply.size());
-      ++served;
-    }
-    (void)r.mutable_reply_board();
-    state.board_response = std::make_shared<const Bytes>(wire::encode(r));
+    // The same bytes for every client until the board changes. Publish
+    // checks sizes and the board cap; build_reply_board enforces them again.
+    if (!state.board || state.board->digest != reply_board_digest(*replies)) state.board = build_reply_board(*replies);
   }
 }
 

@@ -284,8 +284,13 @@ class Session {
 
   awaitable<std::shared_ptr<const Bytes>> handle(const v1::Request& request) {
     // Reads are cheap but not free: a connection that only reads gets a few,
-    // then its slot goes to someone else.
-    if (request.kind_case() != v1::Request::kPutDrop &&
+    // then its slot goes to someone else. A board fetch counts once however
+    // many pages it has: page 0 counts, and so does any page but the one
+    // after the page just served.
+    const bool next_page = request.kind_case() == v1::Request::kGetReplyBoard &&
+                           request.get_reply_board().page() != 0 &&
+                           request.get_reply_board().page() == next_board_page_;
+    if (request.kind_case() != v1::Request::kPutDrop && !next_page &&
         ++other_requests_ > state_.config.limits.other_requests_per_connection)
       throw Closed{Closed::Why::limit};
     switch (request.kind_case()) {
@@ -295,17 +300,25 @@ class Session {
                                                           "this relay has no key bundle published yet")));
         ++state_.counters.bundles_served;
         co_return std::shared_ptr<const Bytes>(state_.bundle, &state_.bundle->response);
-      case v1::Request::kGetReplyBoard:
-        ++state_.counters.boards_served;
-        if (state_.board_response) co_return state_.board_response;  // shared by every session
-        {
-          v1::Response empty_board;  // the store could not be read yet: an empty board, never a different shape
-          empty_board.mutable_reply_board();
-          co_return own(wire::encode(empty_board));
-        }
+      case v1::Request::kGetReplyBoard: co_return board_page(request.get_reply_board().page());
       default: break;
     }
     throw Closed{Closed::Why::protocol};
+  }
+
+  // A page of the board as it is now, shared by every session (the store not
+  // read yet: one empty page, never a different shape).
+  std::shared_ptr<const Bytes> board_page(std::uint32_t page) {
+    static const std::shared_ptr<const ServedBoard> empty = build_reply_board({});
+    const std::shared_ptr<const ServedBoard>& board = state_.board ? state_.board : empty;
+    if (page >= board->pages.size()) {
+      next_board_page_ = 0;
+      return own(wire::encode(wire::error_response(
+          v1::ERROR_CODE_NO_SUCH_PAGE, "the reply board has " + std::to_string(board->pages.size()) + " pages")));
+    }
+    if (page == 0) ++state_.counters.boards_served;
+    next_board_page_ = page + 1;
+    return std::shared_ptr<const Bytes>(board, &board->pages[page]);
   }
 
   std::shared_ptr<const Bytes> refusal(v1::ErrorCode code, std::string_view detail) {
@@ -366,6 +379,7 @@ class Session {
   std::uint32_t drops_ = 0;
   std::uint32_t stored_ = 0;
   std::uint32_t other_requests_ = 0;
+  std::uint32_t next_board_page_ = 0;  // the page that continues this connection's board fetch for free
   std::uint32_t pow_bits_ = 0;
   ByteArray<crypto::kRecordFrameBytes> frame_{};  // the one outgoing frame buffer
   bool closing_ = false;

@@ -11,9 +11,11 @@
 #include <thread>
 #include <utility>
 
+#include "client/check.h"
 #include "client/codename.h"
 #include "client/submit.h"
 #include "crypto/pow.h"
+#include "crypto/reply_batch.h"
 #include "support/deployment.h"
 #include "support/loopback.h"
 #include "support/process.h"
@@ -353,6 +355,119 @@ TEST(HostileRelay, BundleForAnotherRelayIsUntrusted) {
   auto report = submit_to(d, relay);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.code(), Errc::untrusted);
+}
+
+// --- The paged reply board (`cairn check`) against a relay that lies ---
+
+// Page `page` of a board of `count` pages, one made-up reply per page.
+v1::Response board_page(std::uint32_t page, std::uint32_t count, char digest = 'd') {
+  v1::Response resp;
+  auto* b = resp.mutable_reply_board();
+  b->add_replies("reply on page " + std::to_string(page));
+  b->set_page(page);
+  b->set_page_count(count);
+  b->set_board_digest(std::string(32, digest));
+  return resp;
+}
+
+Result<client::ReplyBoardDownload> check_against(const Scenario& s) {
+  auto address = test::must(
+      crypto::parse_drop_address(s.d.address(s.relay->noise.public_key, "127.0.0.1", s.relay->port())), "address");
+  client::ConnectOptions o;
+  o.direct = true;
+  o.connect_timeout = 2s;
+  o.io_timeout = 2s;
+  return client::fetch_reply_board(address, o);
+}
+
+TEST(HostileRelay, AnHonestPagedBoardIsReadWhole) {
+  Scenario s(normal_params(), [](const Bytes&) {
+    return [](const v1::Request& r) { return board_page(r.get_reply_board().page(), 3); };
+  });
+  auto board = check_against(s);
+  ASSERT_TRUE(board.ok()) << board.error().message;
+  EXPECT_EQ(board->pages, 3u);
+  ASSERT_EQ(board->replies.size(), 3u);
+  EXPECT_EQ(board->replies[2], to_bytes(std::string_view("reply on page 2")));
+  EXPECT_EQ(s.relay->connections(), 1);
+}
+
+TEST(HostileRelay, ReplyBoardDeviationsGetSpecificErrors) {
+  struct Case {
+    const char* name;
+    // Called with how many times page 0 has been asked for so far (1 on the first).
+    std::function<v1::Response(std::uint32_t page, int fetch)> answer;
+    Errc code;
+    std::string expected;
+    int fetches;  // how many times the client starts from page 0
+  };
+  const Case cases[] = {
+      {"one page over the cap", [](std::uint32_t p, int) { return board_page(p, crypto::kMaxBoardPages + 1); },
+       Errc::too_large, "reply board has 9 pages; a board has at most 8", 1},
+      {"an absurd page count", [](std::uint32_t p, int) { return board_page(p, 4000000000u); }, Errc::too_large,
+       "a board has at most 8", 1},
+      {"another page than asked", [](std::uint32_t, int) { return board_page(0, 2); }, Errc::protocol,
+       "answered with page 1 of the reply board when page 2 was asked for", 1},
+      {"too many replies on a page",
+       [](std::uint32_t p, int) {
+         auto r = board_page(p, 1);
+         for (std::size_t i = 0; i < crypto::kBoardPageReplies; ++i) r.mutable_reply_board()->add_replies("x");
+         return r;
+       },
+       Errc::too_large, "a page holds at most 250", 1},
+      {"the page count changes on every page",
+       [](std::uint32_t p, int fetch) { return board_page(p, p == 0 ? 2 : 3 + static_cast<std::uint32_t>(fetch)); },
+       Errc::protocol, "changed twice while it was being fetched", 2},
+      {"the digest changes on every page", [](std::uint32_t p, int) { return board_page(p, 2, p == 0 ? 'a' : 'b'); },
+       Errc::protocol, "changed twice while it was being fetched", 2},
+      {"the last page vanishes every time",
+       [](std::uint32_t p, int) {
+         if (p == 0) return board_page(0, 2);
+         v1::Response r;
+         *r.mutable_error() = wire::error_response(v1::ERROR_CODE_NO_SUCH_PAGE, "gone").error();
+         return r;
+       },
+       Errc::protocol, "changed twice while it was being fetched", 2},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto fetches = std::make_shared<std::atomic<int>>(0);
+    Scenario s(normal_params(), [&c, fetches](const Bytes&) {
+      return [&c, fetches](const v1::Request& r) {
+        const std::uint32_t page = r.get_reply_board().page();
+        if (page == 0) ++*fetches;
+        return c.answer(page, fetches->load());
+      };
+    });
+    auto board = check_against(s);
+    ASSERT_FALSE(board.ok());
+    EXPECT_EQ(board.code(), c.code);
+    EXPECT_NE(board.error().message.find(c.expected), std::string::npos) << board.error().message;
+    EXPECT_EQ(fetches->load(), c.fetches);
+    EXPECT_EQ(s.relay->connections(), 1);
+  }
+}
+
+// A batch published while a source checks: the page count grows between page
+// 0 and page 1. The client starts again from page 0, once, on the same
+// connection, and reads the new board whole.
+TEST(HostileRelay, ABoardThatChangesOnceMidFetchIsFetchedAgainFromPageZero) {
+  auto fetches = std::make_shared<std::atomic<int>>(0);
+  Scenario s(normal_params(), [fetches](const Bytes&) {
+    return [fetches](const v1::Request& r) {
+      const std::uint32_t page = r.get_reply_board().page();
+      if (page == 0) ++*fetches;
+      // The first fetch sees two pages on page 0 and three from page 1 on.
+      const bool before = fetches->load() == 1 && page == 0;
+      return board_page(page, before ? 2 : 3, before ? 'a' : 'b');
+    };
+  });
+  auto board = check_against(s);
+  ASSERT_TRUE(board.ok()) << board.error().message;
+  EXPECT_EQ(fetches->load(), 2);
+  EXPECT_EQ(board->pages, 3u);
+  EXPECT_EQ(board->replies.size(), 3u);
+  EXPECT_EQ(s.relay->connections(), 1);
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ TEST(ReplyBatch, BuilderRefusesWhatIsNotABatchOfReplies) {
   refused({reply, reply});                       // the same reply twice
   refused({Bytes(kReplySize, 0x61)});            // right size, not an age file
   refused({Bytes(reply.begin(), reply.end() - 1)});  // wrong size
-  std::vector<Bytes> too_many(kMaxBoardReplies + 1, reply);
+  std::vector<Bytes> too_many(kMaxBatchReplies + 1, reply);
   refused(too_many);
 }
 
@@ -166,12 +166,12 @@ TEST(ReplyBatch, CapsAreCheckedBeforeParsing) {
 TEST(ReplyBatch, AFullBoardFitsOneBatch) {
   auto org = ed25519_generate();
   std::vector<Bytes> replies;
-  for (std::size_t i = 0; i < kMaxBoardReplies; ++i) replies.push_back(a_reply(std::to_string(i)));
+  for (std::size_t i = 0; i < kMaxBatchReplies; ++i) replies.push_back(a_reply(std::to_string(i)));
   auto batch = build(org, replies);
   EXPECT_LE(batch.size(), kMaxReplyBatchBytes);
   auto verified = verify_reply_batch(batch, org.public_key, kToday);
   ASSERT_TRUE(verified.ok()) << verified.error().message;
-  EXPECT_EQ(verified->replies.size(), kMaxBoardReplies);
+  EXPECT_EQ(verified->replies.size(), kMaxBatchReplies);
 }
 
 }  // namespace

@@ -99,11 +99,13 @@ class RelayPeer {
     return send_raw(frames);
   }
 
-  Result<v1::Response> receive(std::chrono::milliseconds timeout = 10s) {
+  // records: set to how many record frames the response took on the wire.
+  Result<v1::Response> receive(std::chrono::milliseconds timeout = 10s, std::size_t* records = nullptr) {
     ByteArray<crypto::kRecordFrameBytes> frame{};
-    for (;;) {
+    for (std::size_t n = 1;; ++n) {
       CAIRN_CHECK(socket_.read_exact(frame, timeout));
       CAIRN_TRY(auto message, reader_->open_frame(frame));
+      if (records) *records = n;
       if (message) return wire::decode_response(*message);
     }
   }

@@ -20,6 +20,7 @@
 #include "common/utf8.h"
 #include "client/codename.h"
 #include "crypto/drop.h"
+#include "crypto/hash.h"
 #include "crypto/reply.h"
 #include "crypto/reply_batch.h"
 #include "proto/drop.pb.h"
@@ -488,7 +489,34 @@ TEST(ReplyBoard, PublishRefusesBadBatchesAndLeavesTheBoardAsItWas) {
   EXPECT_EQ(replies_in_store(r), 2u);
 }
 
-TEST(ReplyBoard, TheBoardNeverGrowsPastOneResponse) {
+// Puts replies on the board of a stopped relay, in batches a batch can hold.
+void publish_in_batches(const RelayUnderTest& r, const std::vector<Bytes>& replies) {
+  auto store = r.open_store();
+  for (std::size_t i = 0; i < replies.size(); i += crypto::kMaxBatchReplies) {
+    const std::size_t end = std::min(replies.size(), i + crypto::kMaxBatchReplies);
+    std::vector<Bytes> part(replies.begin() + static_cast<std::ptrdiff_t>(i),
+                            replies.begin() + static_cast<std::ptrdiff_t>(end));
+    auto batch = test::must(crypto::build_reply_batch(r.deployment.org, part, today_utc(), today_utc() + 14), "batch");
+    auto published = relay::publish_reply_batch(*store, batch, today_utc(), 14);
+    ASSERT_TRUE(published.ok()) << published.error().message;
+  }
+}
+
+std::vector<Bytes> replies_to_strangers(std::size_t n) {
+  auto key = crypto::x25519_generate();
+  std::vector<Bytes> out;
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back(test::must(crypto::seal_reply({std::to_string(i), 0, 0}, key.public_key), "seal"));
+  return out;
+}
+
+v1::Request board_page(std::uint32_t page) {
+  v1::Request request;
+  request.mutable_get_reply_board()->set_page(page);
+  return request;
+}
+
+TEST(ReplyBoard, TheBoardHoldsItsPageCapAndEveryReplyIsServed) {
   RelayUnderTest r;
   r.init();
   auto store = r.open_store();
@@ -504,8 +532,13 @@ TEST(ReplyBoard, TheBoardNeverGrowsPastOneResponse) {
     EXPECT_TRUE(b.ok());
     return std::move(b).value();
   };
-  auto full = relay::publish_reply_batch(*store, sign(first), today_utc(), 14);
-  ASSERT_TRUE(full.ok()) << full.error().message;
+  for (std::size_t i = 0; i < first.size(); i += crypto::kMaxBatchReplies) {
+    const std::size_t end = std::min(first.size(), i + crypto::kMaxBatchReplies);
+    std::vector<Bytes> part(first.begin() + static_cast<std::ptrdiff_t>(i),
+                            first.begin() + static_cast<std::ptrdiff_t>(end));
+    auto published = relay::publish_reply_batch(*store, sign(part), today_utc(), 14);
+    ASSERT_TRUE(published.ok()) << published.error().message;
+  }
   // One more fits exactly; then the board is full.
   auto last = relay::publish_reply_batch(*store, sign(second), today_utc(), 14);
   ASSERT_TRUE(last.ok()) << last.error().message;
@@ -523,9 +556,138 @@ TEST(ReplyBoard, TheBoardNeverGrowsPastOneResponse) {
   r.serve();
   auto board = client::fetch_reply_board(r.parsed_address(), quick());
   ASSERT_TRUE(board.ok()) << board.error().message;
+  EXPECT_EQ(board->pages, crypto::kMaxBoardPages);
   EXPECT_EQ(board->replies.size(), crypto::kMaxBoardReplies);
-  EXPECT_LE(board->response_bytes, crypto::kMaxMessageBytes);
+  EXPECT_LE(board->response_bytes, crypto::kMaxBoardPages * crypto::kMaxMessageBytes);
   EXPECT_EQ(client::find_replies(board->replies, key).replies.size(), crypto::kMaxBoardReplies);
+  EXPECT_EQ(r.stop(), 0);
+}
+
+// A board of up to one page is served as before paging: one response, the
+// whole board, no padding.
+TEST(ReplyBoard, ABoardOfOnePageIsOneUnpaddedResponse) {
+  RelayUnderTest r;
+  r.init();
+  publish_in_batches(r, replies_to_strangers(3));
+  r.serve();
+  auto peer = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+  v1::Request old_request;  // what a client from before paging sends
+  old_request.mutable_get_reply_board();
+  std::size_t records = 0;
+  ASSERT_TRUE(peer.send(old_request).ok());
+  auto page = peer.receive(std::chrono::seconds(10), &records);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_TRUE(page->has_reply_board());
+  EXPECT_EQ(page->reply_board().replies_size(), 3);
+  EXPECT_EQ(page->reply_board().page_count(), 1u);
+  EXPECT_TRUE(page->reply_board().padding().empty());
+  EXPECT_EQ(records, crypto::records_for_message(page->ByteSizeLong()));
+  EXPECT_LT(records, crypto::kBoardPageRecords);
+  EXPECT_EQ(r.stop(), 0);
+}
+
+// 600 replies: three pages. A source whose reply is on the last page reads it
+// with `cairn check`, and every page the relay sends is one length on the wire.
+TEST(ReplyBoard, ABoardOfThreePagesReachesTheSourceOnTheLastPage) {
+  RelayUnderTest r;
+  r.init();
+  const auto codename = client::format_codename(client::generate_codename(), client::Language::english);
+  const std::string typed(as_chars(codename.view()));
+  const auto key = key_of(typed);
+  auto replies = replies_to_strangers(599);
+  // The board is served in id order (the reply's hash): seal ours until it
+  // falls among the last 99, on page 3.
+  std::vector<ByteArray<32>> ids;
+  for (const auto& reply : replies) ids.push_back(crypto::blake2b_256(reply));
+  std::sort(ids.begin(), ids.end());
+  Bytes mine;
+  for (int i = 0; i < 1000 && (mine.empty() || crypto::blake2b_256(mine) < ids[500]); ++i)
+    mine = test::must(crypto::seal_reply({"on the last page", today_utc(), 0}, key.public_key), "seal");
+  ASSERT_GT(crypto::blake2b_256(mine), ids[500]);
+  replies.push_back(mine);
+  publish_in_batches(r, replies);
+  r.serve();
+
+  auto out = check(r, typed);
+  EXPECT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_NE(out.out.find("on the last page"), std::string::npos) << out.out;
+  EXPECT_NE(out.out.find("reply 1 of 1"), std::string::npos) << out.out;
+
+  auto board = client::fetch_reply_board(r.parsed_address(), quick());
+  ASSERT_TRUE(board.ok()) << board.error().message;
+  EXPECT_EQ(board->pages, 3u);
+  ASSERT_EQ(board->replies.size(), 600u);
+  auto at = std::find(board->replies.begin(), board->replies.end(), mine);
+  ASSERT_NE(at, board->replies.end());
+  EXPECT_GE(at - board->replies.begin(), 2 * static_cast<std::ptrdiff_t>(crypto::kBoardPageReplies));
+
+  // Page by page at the byte level: 250, 250 and 100 replies, each page the
+  // same number of records (a full page's), one digest, one count.
+  auto peer = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+  std::vector<std::size_t> records(3), sizes(3);
+  std::string digest;
+  for (std::uint32_t p = 0; p < 3; ++p) {
+    ASSERT_TRUE(peer.send(board_page(p)).ok());
+    auto page = peer.receive(std::chrono::seconds(10), &records[p]);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    ASSERT_TRUE(page->has_reply_board()) << p;
+    const auto& b = page->reply_board();
+    EXPECT_EQ(b.page(), p);
+    EXPECT_EQ(b.page_count(), 3u);
+    EXPECT_EQ(static_cast<std::size_t>(b.replies_size()), p < 2 ? crypto::kBoardPageReplies : 100u);
+    if (p == 0) digest = b.board_digest();
+    EXPECT_EQ(b.board_digest(), digest);
+    sizes[p] = page->ByteSizeLong();
+  }
+  EXPECT_EQ(digest.size(), 32u);
+  EXPECT_EQ(records[0], crypto::kBoardPageRecords);
+  EXPECT_EQ(records[1], crypto::kBoardPageRecords);
+  EXPECT_EQ(records[2], crypto::kBoardPageRecords);
+  EXPECT_EQ(sizes[1], sizes[2]);  // and byte for byte (page 0 omits its zero index)
+
+  // A page past the end gets its own error, not a page.
+  ASSERT_TRUE(peer.send(board_page(3)).ok());
+  auto past = peer.receive();
+  ASSERT_TRUE(past.ok()) << past.error().message;
+  ASSERT_TRUE(past->has_error());
+  EXPECT_EQ(past->error().code(), v1::ERROR_CODE_NO_SUCH_PAGE);
+  EXPECT_EQ(r.stop(), 0);
+}
+
+// Fetching a whole board counts once against other_requests_per_connection
+// however many pages it has; asking for a page again counts every time, so a
+// connection that repeats pages is closed as before.
+TEST(ReplyBoard, AWholeBoardCountsOnceAgainstTheRequestCapARepeatedPageEveryTime) {
+  RelayUnderTest r;
+  r.init();
+  publish_in_batches(r, replies_to_strangers(2 * crypto::kBoardPageReplies + 1));
+  r.serve({"--other-requests-per-connection", "3"});
+  {  // three whole boards (nine pages) on one connection
+    auto peer = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+    for (int board = 0; board < 3; ++board)
+      for (std::uint32_t p = 0; p < 3; ++p) {
+        auto page = peer.call(board_page(p));
+        ASSERT_TRUE(page.ok()) << "board " << board << " page " << p << ": " << page.error().message;
+        ASSERT_TRUE(page->has_reply_board());
+      }
+    ASSERT_TRUE(peer.send(board_page(0)).ok());  // a fourth board: over the cap
+    EXPECT_TRUE(peer.closed_by_relay());
+  }
+  {  // page 0, then page 1 over and over: the first is free, the next two count, the fourth is refused
+    auto peer = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
+    ASSERT_TRUE(peer.call(board_page(0)).ok());
+    for (int i = 0; i < 3; ++i) {
+      auto page = peer.call(board_page(1));
+      ASSERT_TRUE(page.ok()) << i << ": " << page.error().message;
+      ASSERT_TRUE(page->has_reply_board());
+    }
+    ASSERT_TRUE(peer.send(board_page(1)).ok());
+    EXPECT_TRUE(peer.closed_by_relay());
+  }
+  // And the client's fetch of the whole board fits within even this low cap.
+  auto board = client::fetch_reply_board(r.parsed_address(), quick());
+  ASSERT_TRUE(board.ok()) << board.error().message;
+  EXPECT_EQ(board->replies.size(), 2 * crypto::kBoardPageReplies + 1);
   EXPECT_EQ(r.stop(), 0);
 }
 
@@ -593,7 +755,7 @@ TEST(ReplyBoard, ConcurrentBoardRequestsShareOneBuffer) {
     auto store = r.open_store();
     auto key = crypto::x25519_generate();
     std::vector<Bytes> replies;
-    for (std::size_t i = 0; i < crypto::kMaxBoardReplies; ++i)
+    for (std::size_t i = 0; i < crypto::kBoardPageReplies; ++i)
       replies.push_back(test::must(crypto::seal_reply({std::to_string(i), 0, 0}, key.public_key), "seal"));
     auto batch = test::must(crypto::build_reply_batch(r.deployment.org, replies, today_utc(), today_utc() + 14), "batch");
     ASSERT_TRUE(relay::publish_reply_batch(*store, batch, today_utc(), 14).ok());
@@ -605,7 +767,7 @@ TEST(ReplyBoard, ConcurrentBoardRequestsShareOneBuffer) {
     auto one = test::must(test::RelayPeer::open(r.port, r.relay_keys.noise), "handshake");
     auto board = one.call(get_board);
     ASSERT_TRUE(board.ok() && board->has_reply_board());
-    ASSERT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kMaxBoardReplies);
+    ASSERT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kBoardPageReplies);
   }
   const auto before = resident_kib(r.process.pid());
   std::vector<test::RelayPeer> readers;
@@ -619,7 +781,7 @@ TEST(ReplyBoard, ConcurrentBoardRequestsShareOneBuffer) {
   // And each of them still gets the whole board.
   auto board = readers.front().receive();
   ASSERT_TRUE(board.ok()) << board.error().message;
-  EXPECT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kMaxBoardReplies);
+  EXPECT_EQ(static_cast<std::size_t>(board->reply_board().replies_size()), crypto::kBoardPageReplies);
   readers.clear();
   EXPECT_EQ(r.stop(), 0);
 }
