@@ -1,6 +1,7 @@
 #include "client/socks5.h"
 
 #include <charconv>
+#include <thread>
 
 #include "crypto/random.h"
 
@@ -73,8 +74,11 @@ void isolate_streams(ProxyUrl& proxy) {
   proxy.isolation_password = to_hex(crypto::random_bytes(kIsolationTokenBytes));
 }
 
-Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
-                              std::chrono::milliseconds timeout) {
+namespace {
+
+// One CONNECT through the proxy; `reply` gets the proxy's reply code.
+Result<Socket> connect_socks5_once(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
+                                   std::chrono::milliseconds timeout, std::uint8_t& reply) {
   if (host.empty() || host.size() > 255)
     return make_error(Errc::invalid_argument, i18n::tr("a SOCKS5 host name is 1 to 255 bytes"));
   auto connected = connect_tcp(proxy.host, proxy.port, timeout);
@@ -126,6 +130,7 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
   ByteArray<4> head{};
   CAIRN_CHECK(s.read_exact(head, timeout));
   if (head[0] != kVersion) return make_error(Errc::protocol, i18n::tr("the proxy sent a malformed reply"));
+  reply = head[1];
   if (head[1] != 0x00) return make_error(Errc::io, i18n::trf("the proxy could not connect: %s", reply_text(head[1])));
   // Skip the bound address: its length depends on its type, which we check.
   std::size_t skip = 0;
@@ -143,6 +148,26 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
   Bytes rest(skip + 2);
   CAIRN_CHECK(s.read_exact(rest, timeout));
   return s;
+}
+
+}  // namespace
+
+// A Tor that has just started often lacks the directory information to find
+// an onion service's descriptor or to reach its introduction points; Tor
+// fetches what it misses when asked again. Those answers (and only those, and
+// only for a .onion) are worth a few more tries after a pause.
+Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
+                              std::chrono::milliseconds timeout) {
+  constexpr int kOnionAttempts = 3;
+  constexpr auto kOnionPause = std::chrono::seconds(3);
+  const bool onion = host.size() > 6 && host.compare(host.size() - 6, 6, ".onion") == 0;
+  for (int attempt = 1;; ++attempt) {
+    std::uint8_t reply = 0;
+    auto socket = connect_socks5_once(proxy, host, port, timeout, reply);
+    const bool transient = reply == 0xf0 || reply == 0xf2 || reply == 0xf3 || reply == 0xf7;
+    if (socket.ok() || !onion || !transient || attempt == kOnionAttempts) return socket;
+    std::this_thread::sleep_for(kOnionPause);
+  }
 }
 
 }  // namespace cairn::client
