@@ -160,7 +160,7 @@ Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, st
                               std::chrono::milliseconds timeout) {
   constexpr int kOnionAttempts = 3;
   constexpr auto kOnionPause = std::chrono::seconds(3);
-  const bool onion = host.size() > 6 && host.compare(host.size() - 6, 6, ".onion") == 0;
+  const bool onion = host.ends_with(".onion");  // as crypto::RelayAddress::is_onion()
   for (int attempt = 1;; ++attempt) {
     std::uint8_t reply = 0;
     auto socket = connect_socks5_once(proxy, host, port, timeout, reply);
