@@ -157,16 +157,14 @@ Result<Socket> connect_socks5_once(const ProxyUrl& proxy, const std::string& hos
 // fetches what it misses when asked again. Those answers (and only those, and
 // only for a .onion) are worth a few more tries after a pause.
 Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
-                              std::chrono::milliseconds timeout) {
-  constexpr int kOnionAttempts = 3;
-  constexpr auto kOnionPause = std::chrono::seconds(3);
+                              std::chrono::milliseconds timeout, OnionRetry retry) {
   const bool onion = host.ends_with(".onion");  // as crypto::RelayAddress::is_onion()
   for (int attempt = 1;; ++attempt) {
     std::uint8_t reply = 0;
     auto socket = connect_socks5_once(proxy, host, port, timeout, reply);
     const bool transient = reply == 0xf0 || reply == 0xf2 || reply == 0xf3 || reply == 0xf7;
-    if (socket.ok() || !onion || !transient || attempt == kOnionAttempts) return socket;
-    std::this_thread::sleep_for(kOnionPause);
+    if (socket.ok() || !onion || !transient || attempt >= retry.attempts) return socket;
+    std::this_thread::sleep_for(retry.pause);
   }
 }
 

@@ -34,7 +34,15 @@ void isolate_streams(ProxyUrl& proxy);
 // being looked up) is refused with an explanation.
 [[nodiscard]] Result<ProxyUrl> parse_proxy_url(std::string_view url);
 
+// How often a CONNECT to a .onion is asked again when Tor answers with a
+// transient onion-service failure (docs/PROTOCOL.md, "Reaching the relay").
+struct OnionRetry {
+  int attempts = 3;
+  std::chrono::milliseconds pause = std::chrono::seconds(3);
+};
+
+// Each attempt gets the whole timeout.
 [[nodiscard]] Result<Socket> connect_socks5(const ProxyUrl& proxy, const std::string& host, std::uint16_t port,
-                                            std::chrono::milliseconds timeout);
+                                            std::chrono::milliseconds timeout, OnionRetry retry = {});
 
 }  // namespace cairn::client

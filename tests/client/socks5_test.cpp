@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+
 #include <thread>
+#include <vector>
 
 #include "support/loopback.h"
 #include "support/microsocks.h"
@@ -140,6 +143,98 @@ TEST(Socks5, SilentProxyTimesOut) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), Errc::timeout);
   ::close(listener);
+}
+
+// A proxy that answers the CONNECTs it receives with the given reply codes in
+// turn (0x00: connected), one connection each, and counts them. It stops when
+// the script is used up or no client comes for 20 s.
+class ScriptedProxy {
+ public:
+  explicit ScriptedProxy(std::vector<std::uint8_t> replies) : replies_(std::move(replies)) {
+    listener_ = test::listen_loopback(port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedProxy() {
+    if (thread_.joinable()) thread_.join();
+    ::close(listener_);
+  }
+  std::uint16_t port() const { return port_; }
+  // Waits for the proxy to finish; the number of CONNECTs it answered.
+  int connects() {
+    if (thread_.joinable()) thread_.join();
+    return connects_;
+  }
+
+ private:
+  void serve() {
+    for (std::uint8_t code : replies_) {
+      pollfd p{listener_, POLLIN, 0};
+      if (::poll(&p, 1, 20'000) != 1) return;
+      int c = ::accept(listener_, nullptr, nullptr);
+      std::uint8_t buf[300];
+      // Greeting (05 01 00), then CONNECT: 05 01 00 03 LEN NAME PORT.
+      bool ok = ::recv(c, buf, 3, MSG_WAITALL) == 3 && ::send(c, "\x05\x00", 2, 0) == 2 &&
+                ::recv(c, buf, 5, MSG_WAITALL) == 5 && ::recv(c, buf + 5, buf[4] + 2, MSG_WAITALL) == buf[4] + 2;
+      if (ok) {
+        ++connects_;
+        const std::uint8_t reply[10] = {0x05, code, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
+        (void)::send(c, reply, sizeof reply, 0);
+      }
+      ::close(c);
+    }
+  }
+  std::vector<std::uint8_t> replies_;
+  std::uint16_t port_ = 0;
+  int listener_ = -1;
+  int connects_ = 0;
+  std::thread thread_;
+};
+
+constexpr auto kOnion = "cairnrelayexampleaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion";
+constexpr OnionRetry kQuickRetry{3, 10ms};
+
+TEST(Socks5OnionRetry, ATransientOnionFailureIsAskedAgainUntilTorConnects) {
+  for (std::uint8_t transient : {0xf0, 0xf2, 0xf3, 0xf7}) {
+    ScriptedProxy proxy({transient, transient, 0x00});
+    auto s = connect_socks5({"127.0.0.1", proxy.port()}, kOnion, 7443, 2s, kQuickRetry);
+    EXPECT_TRUE(s.ok()) << int(transient) << ": " << s.error().message;
+    EXPECT_EQ(proxy.connects(), 3) << int(transient);
+  }
+}
+
+TEST(Socks5OnionRetry, ThreeTransientFailuresGiveUpAfterTwoPausesWithTorsReason) {
+  ScriptedProxy proxy({0xf0, 0xf0, 0xf0, 0x00});
+  const auto start = std::chrono::steady_clock::now();
+  auto s = connect_socks5({"127.0.0.1", proxy.port()}, kOnion, 7443, 2s);  // the defaults
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Errc::io);
+  EXPECT_NE(s.error().message.find("cannot find the onion service"), std::string::npos) << s.error().message;
+  EXPECT_GE(took, 6s);  // two pauses of 3 s
+  (void)connect_socks5({"127.0.0.1", proxy.port()}, "x.onion", 7443, 2s, {1, 0ms});  // lets the proxy finish
+  EXPECT_EQ(proxy.connects(), 4);  // three from the failed call, one from the line above
+}
+
+TEST(Socks5OnionRetry, OtherFailuresAndOtherHostsAreNotAskedAgain) {
+  struct Case {
+    const char* host;
+    std::uint8_t reply;
+  };
+  const Case cases[] = {
+      {kOnion, 0xf6},              // invalid onion address: asking again cannot help
+      {kOnion, 0x05},              // refused
+      {kOnion, 0xf4},              // client authorization wanted
+      {"relay.example", 0xf0},     // an onion error code, but not a .onion
+      {"relay.example.onion.ru", 0xf0},
+  };
+  for (const auto& c : cases) {
+    ScriptedProxy proxy({c.reply, 0x00});
+    auto s = connect_socks5({"127.0.0.1", proxy.port()}, c.host, 7443, 2s, kQuickRetry);
+    EXPECT_FALSE(s.ok()) << c.host << " " << int(c.reply);
+    // Release the proxy's second answer so it stops; only one CONNECT came from the call.
+    (void)connect_socks5({"127.0.0.1", proxy.port()}, "x.onion", 7443, 2s, {1, 0ms});
+    EXPECT_EQ(proxy.connects(), 2) << c.host << " " << int(c.reply);
+  }
 }
 
 }  // namespace
