@@ -9,7 +9,8 @@ namespace cairn::client {
 
 Result<RelayConnection> RelayConnection::open(const crypto::DropAddress& address, const ConnectOptions& options) {
   if (address.relays.size() != 1)
-    return make_error(Errc::invalid_argument, "this drop address names several relays: choose one to connect to");
+    return make_error(Errc::invalid_argument,
+                      i18n::tr("this drop address names several relays: choose one to connect to"));
   return open(address.relays.front(), options);
 }
 
