@@ -60,6 +60,8 @@ std::uint64_t checksum(const Block& b) {
   return sum;
 }
 
+std::string drop_label(const wire::DropId& id) { return trf("drop %s…", to_hex(ByteView(id).first(8))); }
+
 }  // namespace
 
 Result<std::vector<fs::path>> bundle_parts(const fs::path& path) {
@@ -189,9 +191,24 @@ Result<Bytes> ExportReader::read_manifest() {
   return out;
 }
 
+Status check_drop_id(const BundleDrop& drop) {
+  if (!crypto::equal_constant_time(crypto::blake2b_256(drop.bytes), drop.id))
+    return make_error(Errc::malformed, trf("the export bundle's %s does not match its id: the bundle was altered or "
+                                           "damaged",
+                                           drop_label(drop.id)));
+  return ok_status();
+}
+
 Result<BundleDrop> ExportReader::read_drop(const wire::DropId& expected, std::size_t position, std::size_t total,
                                            const std::set<std::uint32_t>& drop_sizes) {
-  const std::string label = trf("drop %s…", to_hex(ByteView(expected).first(8)));
+  CAIRN_TRY(auto drop, read_drop_unhashed(expected, position, total, drop_sizes));
+  CAIRN_CHECK(check_drop_id(drop));
+  return drop;
+}
+
+Result<BundleDrop> ExportReader::read_drop_unhashed(const wire::DropId& expected, std::size_t position,
+                                                    std::size_t total, const std::set<std::uint32_t>& drop_sizes) {
+  const std::string label = drop_label(expected);
   CAIRN_TRY(auto header, read_header(wire::drop_entry_name(expected), label));
   if (!header)
     return make_error(Errc::malformed, trf("the export bundle is missing %s of the %s drops its manifest lists: it was "
@@ -205,9 +222,6 @@ Result<BundleDrop> ExportReader::read_drop(const wire::DropId& expected, std::si
   BundleDrop drop{expected, Bytes(static_cast<std::size_t>(size))};
   CAIRN_CHECK(read_exact(drop.bytes, label));
   CAIRN_CHECK(read_padding(size, label));
-  if (!crypto::equal_constant_time(crypto::blake2b_256(drop.bytes), expected))
-    return make_error(Errc::malformed,
-                      trf("the export bundle's %s does not match its id: the bundle was altered or damaged", label));
   return drop;
 }
 

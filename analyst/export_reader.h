@@ -42,6 +42,9 @@ struct BundleDrop {
 // Errc::not_found if there is neither.
 [[nodiscard]] Result<std::vector<std::filesystem::path>> bundle_parts(const std::filesystem::path& path);
 
+// Errc::malformed unless drop.bytes hash to drop.id.
+[[nodiscard]] Status check_drop_id(const BundleDrop& drop);
+
 class ExportReader {
  public:
   // Errc::not_found / Errc::io for the files themselves.
@@ -56,6 +59,10 @@ class ExportReader {
   // `position` of `total`), of a size in drop_sizes, whose content hashes to its id.
   [[nodiscard]] Result<BundleDrop> read_drop(const wire::DropId& expected, std::size_t position, std::size_t total,
                                              const std::set<std::uint32_t>& drop_sizes);
+  // The same without the hash: the caller checks it with check_drop_id
+  // (the import does so on every core) before it trusts the bytes.
+  [[nodiscard]] Result<BundleDrop> read_drop_unhashed(const wire::DropId& expected, std::size_t position,
+                                                      std::size_t total, const std::set<std::uint32_t>& drop_sizes);
   // After the last drop: the end of the archive and nothing else.
   [[nodiscard]] Status read_end();
 

@@ -295,14 +295,33 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
   CAIRN_TRY(auto sizes, known_drop_sizes(vault));
   CAIRN_TRY(auto parts, bundle_parts(bundle));
 
+  WorkPool pool;  // hashes and opens drops on every core
+
   // Pass 1: the whole bundle, checked before anything is stored, so a
-  // refused bundle leaves the vault exactly as it was.
+  // refused bundle leaves the vault exactly as it was. The drops are read on
+  // this thread and hashed on the pool, a batch at a time; the first drop
+  // that does not match its id, in bundle order, is the error.
   CAIRN_TRY(auto reader, ExportReader::open(parts));
   CAIRN_TRY(auto manifest_bytes, reader->read_manifest());
   CAIRN_TRY(auto checked, check_manifest(vault, manifest_bytes));
   const auto& manifest = checked.first;
   const auto& ids = manifest.drop_ids;
-  for (std::size_t k = 0; k < ids.size(); ++k) CAIRN_CHECK(reader->read_drop(ids[k], k, ids.size(), sizes));
+  for (std::size_t k = 0; k < ids.size(); k += kImportBatchDrops) {
+    std::vector<BundleDrop> drops;
+    for (std::size_t i = k; i < std::min(ids.size(), k + kImportBatchDrops); ++i) {
+      CAIRN_TRY(auto drop, reader->read_drop_unhashed(ids[i], i, ids.size(), sizes));
+      drops.push_back(std::move(drop));
+    }
+    std::vector<Status> hashed(drops.size());
+    std::latch all(static_cast<std::ptrdiff_t>(drops.size()));
+    for (std::size_t j = 0; j < drops.size(); ++j)
+      pool.post([&, j] {
+        hashed[j] = check_drop_id(drops[j]);
+        all.count_down();
+      });
+    all.wait();
+    for (auto& h : hashed) CAIRN_CHECK(std::move(h));
+  }
   CAIRN_CHECK(reader->read_end());
 
   ImportReport report;
@@ -320,22 +339,23 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
     return make_error(Errc::malformed, tr("the export bundle changed while it was being read; nothing was imported"));
   Importer importer(vault, options, report);
   CAIRN_CHECK(importer.load_identities());
-  WorkPool pool;  // opens drops on every core
   for (std::size_t k = 0; k < ids.size() && !report.stopped;) {
     const auto before = report;
     const auto safe_before = safe.size();
     const auto end = std::min(ids.size(), k + kImportBatchDrops);
     auto batch = vault.transaction([&]() -> Status {
-      // Read the batch, open its new drops on every core, then store them in
-      // bundle order on this thread (the vault is not shared between threads).
+      // Read the batch, hash it again and open its new drops on every core,
+      // then store them in bundle order on this thread (the vault is not
+      // shared between threads).
       std::vector<BundleDrop> drops;
       std::vector<bool> fresh;
       for (std::size_t i = k; i < end; ++i) {
-        CAIRN_TRY(auto drop, reader->read_drop(ids[i], i, ids.size(), sizes));
+        CAIRN_TRY(auto drop, reader->read_drop_unhashed(ids[i], i, ids.size(), sizes));
         CAIRN_TRY(bool imported, already_imported(vault, drop.id));
         fresh.push_back(!imported);
         drops.push_back(std::move(drop));
       }
+      std::vector<Status> hashed(drops.size());
       std::vector<Result<Opened>> opened(drops.size(), Opened::unreadable);
       std::vector<crypto::Secret> bodies(drops.size());
       std::vector<char> ready(drops.size(), 0);
@@ -348,12 +368,9 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
         ~WaitForAll() { l.wait(); }
       } wait_for_all{all};
       for (std::size_t j = 0; j < drops.size(); ++j) {
-        if (!fresh[j]) {
-          all.count_down();
-          continue;
-        }
         pool.post([&, j] {
-          opened[j] = open_with(drops[j].bytes, importer.identities(), bodies[j]);
+          hashed[j] = check_drop_id(drops[j]);
+          if (hashed[j].ok() && fresh[j]) opened[j] = open_with(drops[j].bytes, importer.identities(), bodies[j]);
           {
             std::lock_guard lock(m);
             ready[j] = 1;
@@ -365,14 +382,15 @@ Result<ImportReport> import_bundle(Vault& vault, const std::filesystem::path& bu
       // Each drop is stored as soon as it is open, while the pool opens the next.
       for (std::size_t j = 0; j < drops.size(); ++j) {
         const auto& drop = drops[j];
+        {
+          std::unique_lock lock(m);
+          opened_one.wait(lock, [&] { return ready[j] != 0; });
+        }
+        CAIRN_CHECK(std::move(hashed[j]));  // the bundle changed since pass 1
         if (!fresh[j]) {
           ++report.already_imported;
           safe.push_back(drop.id);
           continue;
-        }
-        {
-          std::unique_lock lock(m);
-          opened_one.wait(lock, [&] { return ready[j] != 0; });
         }
         CAIRN_TRY(auto how, std::move(opened[j]));
         CAIRN_TRY(bool named, importer.import_drop(drop, how, bodies[j]));
