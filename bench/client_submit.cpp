@@ -9,7 +9,7 @@
 // reported next to it.
 //
 //   cairn_bench_client_submit [--size-mib N] [--delay-ms D] [--mib-per-second B]
-//                             [--drops-per-connection K] [--cairn PATH] [--age PATH]
+//                             [--drops-per-connection K] [--drop-size BYTES] [--cairn PATH] [--age PATH]
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -37,6 +37,7 @@ struct Options {
   int delay_ms = 0;
   double mib_per_second = 0;
   int drops_per_connection = 256;
+  std::uint32_t drop_size = 32768;  // the key bundle's; the deployment default
   std::string cairn = CAIRN_CLIENT_BINARY;
   std::string relay = CAIRN_RELAY_BINARY;
   std::string age = "/usr/bin/age";
@@ -49,6 +50,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--delay-ms") o.delay_ms = std::stoi(value());
     else if (a == "--mib-per-second") o.mib_per_second = std::stod(value());
     else if (a == "--drops-per-connection") o.drops_per_connection = std::stoi(value());
+    else if (a == "--drop-size") o.drop_size = static_cast<std::uint32_t>(std::stoul(value()));
     else if (a == "--cairn") o.cairn = value();
     else if (a == "--age") o.age = value();
     else return false;
@@ -237,7 +239,8 @@ int main(int argc, char** argv) {
   test::TestDeployment deployment(2);
   auto relay = bench::start_relay(o.relay, dir, deployment,
                                   {"--pow-bits", "0", "--drops-per-connection", std::to_string(o.drops_per_connection),
-                                   "--quota-bytes", std::to_string(std::uint64_t{64} << 30)});
+                                   "--quota-bytes", std::to_string(std::uint64_t{64} << 30)},
+                                  o.drop_size);
   // The file: random bytes (nothing compresses), written once.
   auto file = (dir.path() / "video.mp4").string();
   {
@@ -271,9 +274,11 @@ int main(int argc, char** argv) {
                            (dir.path() / "cairn.out").string(), (dir.path() / "cairn.err").string());
   double relay_cpu = bench::cpu_seconds(relay.pid) - cpu0;
   if (cairn_run.status != 0) bench::die("cairn submit failed: " + bench::slurp(dir.path() / "cairn.err"));
-  const double drops = std::ceil(static_cast<double>(o.size_mib) * 1048576.0 / 32400.0);
+  // About 368 bytes of each drop are the age header (two stanzas) and framing.
+  const double drops = std::ceil(static_cast<double>(o.size_mib) * 1048576.0 / (o.drop_size - 368.0));
 
-  std::cout << "file: " << o.size_mib << " MiB of random bytes, 2 recipients, 32 KiB drops, proof of work 0\n";
+  std::cout << "file: " << o.size_mib << " MiB of random bytes, 2 recipients, drops of " << o.drop_size
+            << " bytes, proof of work 0\n";
   if (o.delay_ms > 0)
     std::cout << "link: loopback proxy, " << o.delay_ms << " ms each way"
               << (o.mib_per_second > 0 ? ", " + std::to_string(o.mib_per_second) + " MiB/s each way" : "") << "\n";

@@ -100,9 +100,10 @@ struct Relay {
 };
 
 // Starts `relay serve` on a free loopback port with the given options, after
-// init and publishing a key bundle of 32 KiB drops and 0 bits of work.
+// init and publishing a key bundle of drop_size drops (32 KiB unless said)
+// and 0 bits of work.
 inline Relay start_relay(const std::string& relay, const bench::TempDir& dir, const test::TestDeployment& d,
-                         const std::vector<std::string>& serve_options) {
+                         const std::vector<std::string>& serve_options, std::uint32_t drop_size = 32768) {
   auto rdir = (dir.path() / "relay").string();
   auto out = (dir.path() / "init.out").string();
   auto err = (dir.path() / "init.err").string();
@@ -115,7 +116,7 @@ inline Relay start_relay(const std::string& relay, const bench::TempDir& dir, co
   if (!keys.ok()) bench::die("cannot read the relay keys: " + keys.error().message);
   auto bundle_file = (dir.path() / "bundle.cairn").string();
   {
-    auto bytes = wire::wrap_file(wire::FileKind::key_bundle, d.bundle(*keys, 32768, 0));
+    auto bytes = wire::wrap_file(wire::FileKind::key_bundle, d.bundle(*keys, drop_size, 0));
     std::ofstream(bundle_file, std::ios::binary)
         .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }
