@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   submit->add_option("--attach", attach,
                      tr("a file to send (repeat for more). Hidden details are removed first, in memory: pictures "
                         "(JPEG, PNG, WebP, TIFF), PDF, Office and OpenDocument files; plain text is sent as it is; "
-                        "any other kind of file is refused unless named by --keep-metadata"));
+                        "any other kind of file is refused unless named by --keep-metadata. The text and all files together "
+                        "may be at most 512 MiB"));
   submit->add_option("--keep-metadata", keep,
                      tr("send this attached file exactly as it is, with whatever it reveals (camera, place, author); "
                         "repeat for more"));
