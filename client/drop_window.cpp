@@ -1,5 +1,6 @@
 #include "client/drop_window.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <optional>
 #include <thread>
@@ -36,7 +37,7 @@ DropWindow::DropWindow(DropSource source, std::vector<crypto::X25519Public> reci
     : source_(std::move(source)),
       recipients_(std::move(recipients)),
       drop_size_(drop_size),
-      window_(std::max<std::size_t>(1, window)),
+      window_(std::clamp<std::size_t>(window, 1, std::max<std::size_t>(1, kMaxWindowBytes / std::max<std::size_t>(1, drop_size)))),
       total_(source_.count),
       pool_(threads) {}
 

@@ -10,7 +10,8 @@
 // bytes) go again on the next one; the relay keeps a drop once however often
 // it arrives (its id is the hash of its bytes). Memory is bounded by the
 // window: at most 2 × window sealed drops (and as many bodies being sealed)
-// exist at once, whatever the number of drops.
+// exist at once, whatever the number of drops; the window is at most
+// kMaxWindowBytes of drops.
 #pragma once
 
 #include <cstddef>
@@ -33,6 +34,10 @@ namespace cairn::client {
 // Drops in flight on one connection: 4 MiB of 32 KiB drops, a Tor circuit's
 // bandwidth (a few MiB/s at best) times its round trip (about a second).
 inline constexpr std::size_t kDefaultWindow = 128;
+// A window never holds more than this many bytes of drops, whatever the
+// deployment's drop size (at least one drop), so memory stays bounded when an
+// organisation chooses larger drops.
+inline constexpr std::size_t kMaxWindowBytes = kDefaultWindow * 32 * 1024;
 
 class DropWindow {
  public:
@@ -61,6 +66,8 @@ class DropWindow {
   [[nodiscard]] bool done() const { return acked_ == total_; }
   [[nodiscard]] std::size_t acknowledged() const { return acked_; }
   [[nodiscard]] std::size_t total() const { return total_; }
+  // Drops kept unanswered at most (the asked window, limited by kMaxWindowBytes).
+  [[nodiscard]] std::size_t window() const { return window_; }
   [[nodiscard]] bool connection_broke() const { return broke_; }
 
  private:
