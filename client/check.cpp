@@ -3,12 +3,8 @@
 #include <algorithm>
 #include <optional>
 
-#include "client/relay_error.h"
 #include "client/relay_order.h"
-#include "common/utf8.h"
 #include "crypto/age.h"
-#include "crypto/reply_batch.h"
-#include "wire/protocol.h"
 
 #include "i18n/catalog.h"
 

@@ -9,6 +9,7 @@
 
 #include "client/cover.h"
 #include "proto/drop.pb.h"
+#include "support/deployment.h"
 #include "support/result.h"
 
 namespace cairn::client {
