@@ -2,13 +2,16 @@
 // open with the source's reply key (docs/PROTOCOL.md, "Replies and codenames"). Every client
 // fetches every page of the board (GetReplyBoard{page}, 0 first) and, at a
 // given moment, gets the same response bytes: the relay learns nothing about
-// who is checking or whether anything was found. Nothing is written to disk.
+// who is checking or whether anything was found. A check also fetches the key
+// bundle and sends one cover drop, as the smallest submission does, so that
+// checking and sending look alike. Nothing is written to disk.
 #pragma once
 
 #include <span>
 #include <vector>
 
 #include "client/relay_connection.h"
+#include "client/reply_board.h"
 #include "client/submit.h"
 #include "common/result.h"
 #include "crypto/drop_address.h"
@@ -17,24 +20,23 @@
 
 namespace cairn::client {
 
-struct ReplyBoardDownload {
-  std::vector<Bytes> replies;
-  std::uint32_t pages = 1;
-  std::size_t response_bytes = 0;  // the serialized Responses as received (same for every client)
-};
+// `cairn check`'s fetch (docs/PROTOCOL.md, "Traffic shapes"): the traffic of
+// the smallest submission, through the same code (client/submit.h, deliver):
+// the key bundle, verified, every page of the board, then one cover drop, so
+// the connection does not tell checking from sending. The board is returned
+// once it was fetched, whatever then became of the cover drop (a relay that
+// refuses it, full or busy, has still shown the board). Errors: those of
+// fetch_key_bundle, fetch_board and deliver before the board was fetched.
+[[nodiscard]] Result<ReplyBoardDownload> check_reply_board(const crypto::DropAddress& address,
+                                                           const SubmitOptions& options, DayNumber today);
 
-// Connects, fetches every page of the board on that connection, and returns
-// every reply on it. A board that changed during the fetch (another page
-// count or board digest, or a page that no longer exists) is fetched once
-// more from page 0.
-// Errors: those of RelayConnection, Errc::protocol (the relay answered with
-// something else, another page than asked, an error, or a board that changed
-// twice), Errc::too_large (more pages than a board has, or more replies on a
-// page than a page holds).
+// The board alone, without the key bundle or the cover drop (so without a
+// check's shape on the wire): tests and tools that read the board.
+// Connects, then fetch_board (client/reply_board.h) on that connection.
 [[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::RelayAddress& relay,
                                                            const ConnectOptions& options);
 
-// The board of the first relay of the address that answers, trying them in a
+// The board alone, from the first relay of the address that answers, trying them in a
 // random order (client/relay_order.h): every relay of an organisation carries
 // the same reply batches. `failed` is told of each relay that did not answer.
 [[nodiscard]] Result<ReplyBoardDownload> fetch_reply_board(const crypto::DropAddress& address,

@@ -24,7 +24,10 @@ int check_command(const std::string& to, const RouteRequest& route_request, int 
   if (int rc = codename_key(*typed, key); rc != 0) return rc;
   Route route;
   if (int rc = open_route_for(*address, route_request, route); rc != 0) return rc;
-  auto board = fetch_reply_board(*address, route.connect, relay_failure_printer());
+  SubmitOptions options;
+  options.connect = route.connect;
+  options.relay_failed = relay_failure_printer();
+  auto board = check_reply_board(*address, options, today_utc());
   if (!board.ok()) {
     std::string hint;
     if (board.code() == Errc::io || board.code() == Errc::timeout) hint = tr("check your connection and try again");

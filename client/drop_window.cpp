@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "client/relay_error.h"
 #include "crypto/drop.h"
 #include "crypto/secret.h"
 #include "i18n/catalog.h"
@@ -14,8 +15,6 @@ namespace {
 
 // A proof of work expected to take 2^bits tries; give up far beyond that.
 std::uint64_t pow_budget(std::uint32_t bits) { return (std::uint64_t{1} << bits) * 64 + 1024; }
-
-bool is_broken_connection(const Error& e) { return e.code == Errc::io || e.code == Errc::timeout; }
 
 }  // namespace
 

@@ -11,4 +11,10 @@ namespace cairn::client {
 
 [[nodiscard]] Error relay_refused(const v1::Error& e);
 
+// The connection itself failed (reading or writing failed or timed out), as
+// opposed to a refusal or a broken protocol: what a new connection may cure.
+[[nodiscard]] inline bool is_broken_connection(const Error& e) {
+  return e.code == Errc::io || e.code == Errc::timeout;
+}
+
 }  // namespace cairn::client

@@ -18,8 +18,6 @@
 namespace cairn::client {
 namespace {
 
-constexpr std::uint32_t kDropBodyVersion = 1;
-
 v1::AttachmentMetadata to_proto(Metadata m) {
   switch (m) {
     case Metadata::cleaned: return v1::ATTACHMENT_METADATA_CLEANED;

@@ -54,6 +54,7 @@ struct SubmissionInput {
   DayNumber day = 0;  // coarse; 0 = absent
 };
 
+inline constexpr std::uint32_t kDropBodyVersion = 1;  // DropBody.version
 inline constexpr std::size_t kSubmissionIdBytes = 16;
 inline constexpr std::size_t kMaxSubmissionBytes = std::size_t{512} << 20;  // 512 MiB
 

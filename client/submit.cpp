@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "client/cover.h"
 #include "client/drop_window.h"
 #include "client/relay_error.h"
 #include "client/relay_order.h"
@@ -58,6 +59,12 @@ struct Started {
 Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
                             const SubmitOptions& options, DayNumber today) {
   CAIRN_CHECK(check_submission(input));  // before any connection: input mistakes need no network
+  return deliver(address, [&input](std::size_t capacity) { return submission_drops(input, capacity); }, options,
+                 today);
+}
+
+Result<SubmitReport> deliver(const crypto::DropAddress& address, const MakeDrops& make, const SubmitOptions& options,
+                             DayNumber today) {
   RelayOrder order(address);
   // Every connection must take at least one drop, or the loop below would
   // reconnect for ever.
@@ -80,6 +87,10 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
         if (first && b.drop_size != first->drop_size)
           return make_error(Errc::protocol, i18n::tr("this relay's key bundle has another drop size than the relay "
                                                      "the submission started on"));
+        // The board, as a check fetches it, before any drop.
+        auto board = fetch_board(c);
+        if (options.board) CAIRN_CHECK(options.board(std::move(board)));
+        else if (!board.ok() && is_broken_connection(board.error())) return board.error();
         return Started{std::move(c), std::move(b), relay};
       }();
       if (started.ok()) return started;
@@ -98,10 +109,12 @@ Result<SubmitReport> submit(const crypto::DropAddress& address, const Submission
   crypto::VerifiedKeyBundle bundle = std::move(started.bundle);
   const crypto::RelayAddress* relay = started.relay;
   CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
-  CAIRN_TRY(auto source, submission_drops(input, capacity));
+  CAIRN_TRY(auto real, make(capacity));
+  const std::size_t real_count = real.count;
+  auto source = with_cover(std::move(real), size_class(real_count));
 
   const std::size_t count = source.count;
-  SubmitReport report{count, 0, bundle.analysts.size()};
+  SubmitReport report{count, count - real_count, 0, bundle.analysts.size()};
   DropWindow window(std::move(source), bundle.messaging_keys, bundle.drop_size, options.window, options.threads);
   DropWindow::Progress progress;
   if (count > 1 && options.progress) progress = options.progress;

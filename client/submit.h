@@ -10,6 +10,12 @@
 // as it can be reached. Only when it cannot (a reconnect fails, or three
 // connections in a row got no drop through) do the remaining drops, the same
 // sealed bytes, go to the next relay, of the address or of the bundle's list.
+//
+// Traffic shapes (docs/PROTOCOL.md, "Traffic shapes"): the first connection
+// to a relay fetches the key bundle and then every page of the reply board,
+// as `cairn check` does, before any drop; the drops are padded with cover to
+// their size class (client/cover.h) and the cover shuffled among them. A
+// check goes through the same code with no drop of its own: one cover drop.
 #pragma once
 
 #include <functional>
@@ -18,6 +24,7 @@
 
 #include "client/drop_window.h"
 #include "client/relay_connection.h"
+#include "client/reply_board.h"
 #include "client/submission.h"
 #include "common/day.h"
 #include "crypto/key_bundle.h"
@@ -44,10 +51,17 @@ struct SubmitOptions {
   // core); client/drop_window.h.
   std::size_t window = kDefaultWindow;
   unsigned threads = 0;
+  // Every page of the reply board, fetched on the first connection to each
+  // relay right after the key bundle. Unset (a submission): the board is
+  // dropped, and only a connection that breaks while fetching it gives the
+  // relay up. Set (a check): given the board or the error; an error it
+  // returns gives the relay up.
+  std::function<Status(Result<ReplyBoardDownload>)> board;
 };
 
 struct SubmitReport {
-  std::size_t drops_total = 0;
+  std::size_t drops_total = 0;  // the size class: real drops and cover
+  std::size_t cover = 0;        // cover drops among them
   std::size_t drops_acknowledged = 0;
   std::size_t analysts = 0;
 };
@@ -64,6 +78,18 @@ struct SubmitReport {
 [[nodiscard]] Status check_relay_parameters(const v1::HandshakePayload& params,
                                             const crypto::VerifiedKeyBundle& bundle);
 
+// The drops to deliver, made once the key bundle tells how much one holds
+// (crypto::drop_body_capacity); deliver() pads them with cover.
+using MakeDrops = std::function<Result<DropSource>(std::size_t capacity)>;
+
+// The shape every source connection has: relays tried in order until one
+// answers with a verified bundle; on it the board (options.board), then the
+// drops of `make` with cover added up to their size class
+// (client/cover.h; none at all: one cover drop), sent and acknowledged.
+[[nodiscard]] Result<SubmitReport> deliver(const crypto::DropAddress& address, const MakeDrops& make,
+                                           const SubmitOptions& options, DayNumber today);
+
+// check_submission, then deliver() of the submission's drops.
 [[nodiscard]] Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
                                           const SubmitOptions& options, DayNumber today);
 

@@ -34,14 +34,13 @@ class InterruptedSubmission : public ::testing::Test {
     station.ok({"analyst", "add", "lee"});
     ASSERT_NO_FATAL_FAILURE(relay.start(station, {"--drops-per-connection", std::to_string(kDropsPerConnection)}));
     address = must(crypto::parse_drop_address(relay.address()), "address");
-    // What the relay sends before the first ack: the handshake reply and the key bundle.
+    // What the relay sends before the first ack: the handshake reply, the key
+    // bundle and the reply board (docs/PROTOCOL.md, "Traffic shapes").
     client::ConnectOptions direct = options().connect;
     auto conn = must(client::RelayConnection::open(address, direct), "connect");
-    v1::Request req;
-    req.mutable_get_key_bundle();
-    auto resp = must(conn.call(req), "key bundle");
-    before_acks = crypto::kFrameLengthBytes + wire::kMessage2Bytes +
-                  crypto::records_for_message(wire::encode(resp).size()) * crypto::kRecordFrameBytes;
+    auto records = test::records_before_first_ack(conn);
+    ASSERT_TRUE(records) << "the relay serves no key bundle";
+    before_acks = test::bytes_before_first_ack(*records);
   }
   void TearDown() override { EXPECT_EQ(relay.stop(), 0); }
 
@@ -71,7 +70,7 @@ class InterruptedSubmission : public ::testing::Test {
     return in;
   }
   // The cut after k acks in all: on connection k / kDropsPerConnection (only
-  // the first fetches the key bundle), after its (k % kDropsPerConnection)-th ack.
+  // the first fetches the key bundle and the board), after its (k % kDropsPerConnection)-th ack.
   static std::size_t cut_connection(std::size_t k) { return k / kDropsPerConnection; }
   std::size_t cut_point(std::size_t k) const {
     const std::size_t before = cut_connection(k) == 0 ? before_acks : crypto::kFrameLengthBytes + wire::kMessage2Bytes;

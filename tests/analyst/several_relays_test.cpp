@@ -59,7 +59,7 @@ struct RelayProcess {
   std::atomic<Mode> mode{Mode::pass};
   std::atomic<std::size_t> first_connection{0};  // cut_then_refuse: the connection to cut ...
   std::atomic<std::size_t> cut_after{0};         // ... after this many bytes from the relay
-  std::size_t before_acks = 0;  // what the relay sends before the first ack: handshake reply, key bundle
+  std::size_t before_acks = 0;  // what the relay sends before the first ack: handshake reply, key bundle, board
 
   test::RunResult run(const std::vector<std::string>& args) const {
     std::vector<std::string> argv{test::relay_binary(), "--dir", (dir / "relay").string()};
@@ -134,18 +134,14 @@ class SeveralRelays : public ::testing::Test {
   }
 
   // Waits until the relay serves its key bundle, and records what it sends
-  // before the first ack (the handshake reply and the key bundle).
+  // before the first ack (the handshake reply, the key bundle and the board).
   void wait_for_bundle(RelayProcess& r) {
     crypto::RelayAddress direct{must(crypto::parse_relay_keys(relay_keys_text(r)), "keys").noise, "127.0.0.1", r.port};
     for (int attempt = 0; attempt < 100; ++attempt) {
       auto conn = client::RelayConnection::open(direct, options().connect);
       if (conn.ok()) {
-        v1::Request req;
-        req.mutable_get_key_bundle();
-        auto resp = conn->call(req);
-        if (resp.ok() && resp->has_key_bundle()) {
-          r.before_acks = crypto::kFrameLengthBytes + wire::kMessage2Bytes +
-                        crypto::records_for_message(wire::encode(*resp).size()) * crypto::kRecordFrameBytes;
+        if (auto records = test::records_before_first_ack(*conn)) {
+          r.before_acks = test::bytes_before_first_ack(*records);
           return;
         }
       }

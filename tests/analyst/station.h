@@ -20,11 +20,14 @@
 
 #include "analyst/keys.h"
 #include "analyst/vault.h"
+#include "client/cover.h"
+#include "client/relay_connection.h"
 #include "client/submission.h"
 #include "crypto/drop.h"
 #include "crypto/hash.h"
 #include "crypto/key_text.h"
 #include "crypto/random.h"
+#include "crypto/record.h"
 #include "proto/drop.pb.h"
 #include "relay/export.h"
 #include "relay/publish.h"
@@ -37,6 +40,7 @@
 #include "support/temp_dir.h"
 #include "wire/chunk_tree.h"
 #include "wire/file_kind.h"
+#include "wire/protocol.h"
 
 namespace cairn::test {
 
@@ -242,6 +246,27 @@ class RelayProcess {
   std::string address_;
 };
 
+// What a relay sends a source on its first connection before the first ack
+// (docs/PROTOCOL.md, "Traffic shapes"), after the handshake reply: the records
+// of the key bundle and of a one-page reply board, asked for on `conn`.
+// nullopt while the relay serves no key bundle.
+inline std::optional<std::size_t> records_before_first_ack(client::RelayConnection& conn) {
+  v1::Request bundle;
+  bundle.mutable_get_key_bundle();
+  auto keys = conn.call(bundle);
+  if (!keys.ok() || !keys->has_key_bundle()) return std::nullopt;
+  v1::Request board;
+  board.mutable_get_reply_board()->set_page(0);
+  auto page = must(conn.call(board), "reply board");
+  EXPECT_LE(page.reply_board().page_count(), 1u) << "a board of one page";
+  return crypto::records_for_message(wire::encode(*keys).size()) + crypto::records_for_message(wire::encode(page).size());
+}
+
+// The same in bytes, with the handshake reply.
+inline std::size_t bytes_before_first_ack(std::size_t records) {
+  return crypto::kFrameLengthBytes + wire::kMessage2Bytes + records * crypto::kRecordFrameBytes;
+}
+
 // ---- Drops as the client makes them ----
 
 inline Bytes encode(const google::protobuf::MessageLite& m) {
@@ -264,10 +289,8 @@ inline Bytes text_body(const std::string& text, DayNumber day = 0) {
 }
 
 inline Bytes cover_body() {
-  v1::DropBody b;
-  b.set_version(1);
-  b.mutable_cover();
-  return encode(b);
+  auto body = client::cover_body();
+  return Bytes(body.view().begin(), body.view().end());
 }
 
 // The drop bodies the client would send for this submission.

@@ -2,6 +2,7 @@
 // on loopback: a submission is delivered, acknowledged, and durably stored.
 #include <gtest/gtest.h>
 
+#include "client/cover.h"
 #include "client/submit.h"
 #include "crypto/drop.h"
 #include "relay/key_file.h"
@@ -62,6 +63,10 @@ TEST(RelayEndToEnd, LargeAttachmentBecomesARunOfEqualDrops) {
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_GT(report->drops_total, 18u);
   EXPECT_EQ(report->drops_acknowledged, report->drops_total);
+  // 19 or 20 drops of content, sent as their size class with cover among them.
+  EXPECT_EQ(report->drops_total, 32u);
+  EXPECT_EQ(report->drops_total, client::size_class(report->drops_total - report->cover));
+  EXPECT_GE(report->cover, 12u);
   // Sending the same submission again adds drops but no new submission:
   // the analyst side deduplicates by (submission id, index).
   EXPECT_EQ(r.stop(), 0);

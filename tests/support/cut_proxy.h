@@ -2,6 +2,10 @@
 // 127.0.0.1:target and, by a rule chosen per connection (in accept order),
 // passes it whole, cuts it (closes both sides) once the server has sent a
 // given number of bytes to the client, or refuses it (closes at once).
+// It also counts the bytes of every connection each way (traffic()): a
+// loopback capture for the traffic-shape tests (docs/PROTOCOL.md, "Traffic
+// shapes"). Bytes are counted before they are passed on, so whatever one
+// side has received is already counted.
 #pragma once
 
 #include <poll.h>
@@ -45,6 +49,17 @@ class CutProxy {
   [[nodiscard]] std::uint16_t port() const { return port_; }
   [[nodiscard]] std::size_t connections() const { return accepted_; }
 
+  struct Traffic {
+    std::size_t client_to_server = 0;
+    std::size_t server_to_client = 0;
+    bool operator==(const Traffic&) const = default;
+  };
+  // The bytes of each connection so far, in accept order (refused ones: 0).
+  [[nodiscard]] std::vector<Traffic> traffic() const {
+    std::lock_guard lock(traffic_mutex_);
+    return traffic_;
+  }
+
  private:
   void accept_loop() {
     for (;;) {
@@ -53,7 +68,12 @@ class CutProxy {
         if (stopping_) return;
         continue;
       }
-      Rule rule = rule_(accepted_++);
+      const std::size_t index = accepted_++;
+      {
+        std::lock_guard lock(traffic_mutex_);
+        traffic_.emplace_back();
+      }
+      Rule rule = rule_(index);
       if (rule.refuse) {
         ::close(client);
         continue;
@@ -63,12 +83,12 @@ class CutProxy {
         ::close(client);
         continue;
       }
-      pipes_.emplace_back([this, client, server, rule] { pipe(client, server, rule); });
+      pipes_.emplace_back([this, client, server, rule, index] { pipe(client, server, rule, index); });
     }
   }
 
   // Copies both ways until either side closes, the cut point is reached, or the proxy stops.
-  void pipe(int client, int server, Rule rule) {
+  void pipe(int client, int server, Rule rule, std::size_t index) {
     std::size_t from_server = 0;
     std::uint8_t buf[16384];
     bool open = true;
@@ -85,6 +105,11 @@ class CutProxy {
           break;
         }
         int to = side == 0 ? server : client;
+        {
+          std::lock_guard lock(traffic_mutex_);
+          (side == 0 ? traffic_[index].client_to_server : traffic_[index].server_to_client) +=
+              static_cast<std::size_t>(n);
+        }
         for (ssize_t done = 0; done < n;) {
           ssize_t w = ::send(to, buf + done, static_cast<std::size_t>(n - done), MSG_NOSIGNAL);
           if (w <= 0) {
@@ -111,6 +136,8 @@ class CutProxy {
   std::atomic<std::size_t> accepted_{0};
   std::thread acceptor_;
   std::vector<std::thread> pipes_;  // touched only by the acceptor, then by the destructor after it joined
+  mutable std::mutex traffic_mutex_;
+  std::vector<Traffic> traffic_;  // one per accepted connection, under traffic_mutex_
 };
 
 }  // namespace cairn::test
