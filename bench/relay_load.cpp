@@ -5,12 +5,18 @@
 // ack received), the relay's CPU time per drop, and the relay's peak RSS.
 //
 //   cairn_bench_relay_load [--threads N] [--drops-per-connection K] [--seconds S]
-//                          [--warmup S] [--pow-bits B] [--flood F] [--relay PATH]
+//                          [--warmup S] [--pow-bits B] [--flood F] [--flood-kind junk|valid]
+//                          [--workers W] [--relay PATH]
 //
 // --flood F adds F threads that do nothing but open connections and send a
-// random 48-byte message 1 (each costs the relay an X25519 before it fails to
-// authenticate), to measure handshakes/s and drops/s under such a flood next
-// to the calm figures.
+// message 1, to measure handshakes/s and drops/s under such a flood next to
+// the calm figures. --flood-kind junk (the default): 48 random bytes, which
+// cost the relay one X25519 before they fail to authenticate; valid: a real
+// initiator's message 1, which costs the relay the whole handshake (three
+// X25519) — the flood thread reads message 2 and closes without a request.
+// --workers W is passed to the relay (its worker threads; default: the
+// relay's own default). The bounding primitive, X25519 operations per second
+// on one thread, is measured in the same run, before the relay starts.
 //
 // It starts its own relay in a temporary directory (init, publish a key
 // bundle, serve on a free loopback port). Drops are distinct random bytes of
@@ -36,8 +42,12 @@
 #include "bench_support.h"
 #include "relay_process.h"
 #include "client/relay_connection.h"
+#include "crypto/noise.h"
 #include "crypto/pow.h"
 #include "crypto/random.h"
+#include "crypto/record.h"
+#include "crypto/x25519.h"
+#include "wire/protocol.h"
 #include "support/deployment.h"
 #include "wire/file_kind.h"
 
@@ -53,6 +63,8 @@ struct Options {
   double warmup = 1;
   int pow_bits = 0;
   int flood = 0;
+  bool flood_valid = false;
+  int workers = 0;  // 0: the relay's default
   std::string relay = CAIRN_RELAY_BINARY;
 };
 
@@ -65,11 +77,16 @@ Options parse(int argc, char** argv) {
     else if (a == "--warmup") o.warmup = std::stod(next());
     else if (a == "--pow-bits") o.pow_bits = std::stoi(next());
     else if (a == "--flood") o.flood = std::stoi(next());
+    else if (a == "--flood-kind") {
+      const std::string kind = next();
+      if (kind != "junk" && kind != "valid") bench::die("--flood-kind is junk or valid");
+      o.flood_valid = kind == "valid";
+    } else if (a == "--workers") o.workers = std::stoi(next());
     else if (a == "--relay") o.relay = next();
     else return false;
     return true;
   });
-  if (o.threads < 1 || o.drops_per_connection < 1 || o.seconds <= 0) bench::die("bad options");
+  if (o.threads < 1 || o.drops_per_connection < 1 || o.seconds <= 0 || o.workers < 0) bench::die("bad options");
   return o;
 }
 
@@ -81,26 +98,61 @@ struct Shared {
   std::atomic<std::uint64_t> handshakes_in_window{0}, flood_in_window{0};
 };
 
-// Connects, sends a framed random message 1, waits for the relay to close.
-void flood_thread(std::uint16_t port, Shared& shared) {
-  Bytes m1 = crypto::random_bytes(2 + 48);
-  put_u16be(m1.data(), 48);
+int connect_loopback(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
+// A framed message 1: random bytes, or a real initiator's (valid).
+Bytes flood_message1(bool valid, const crypto::X25519Public& relay_key) {
+  Bytes m1(crypto::kFrameLengthBytes + wire::kMessage1Bytes);
+  put_u16be(m1.data(), static_cast<std::uint16_t>(wire::kMessage1Bytes));
+  if (!valid) {
+    crypto::random_bytes(MutableByteView(m1).subspan(crypto::kFrameLengthBytes));
+    return m1;
+  }
+  auto hs = crypto::noise::make_nk_initiator(wire::prologue(), relay_key);
+  if (!hs.ok()) bench::die(hs.error().message);
+  auto written = hs->write_message(Bytes(wire::kRequestPayloadBytes));
+  if (!written.ok() || written->size() != wire::kMessage1Bytes) bench::die("cannot write message 1");
+  std::copy(written->begin(), written->end(), m1.begin() + crypto::kFrameLengthBytes);
+  return m1;
+}
+
+// Connects, sends a message 1 and waits for the relay's answer: it closes
+// after failing to authenticate junk, or sends message 2 for a valid one
+// (then this side closes without a request). A valid message 1 is made once
+// and replayed, as an attacker would: the relay cannot tell, and does the
+// whole handshake each time.
+void flood_thread(std::uint16_t port, bool valid, const crypto::X25519Public& relay_key, Shared& shared) {
+  Bytes m1 = flood_message1(valid, relay_key);
   while (bench::Clock::now() < shared.measure_to) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-      crypto::random_bytes(MutableByteView(m1).subspan(2));
+    if (!valid) crypto::random_bytes(MutableByteView(m1).subspan(crypto::kFrameLengthBytes));
+    int fd = connect_loopback(port);
+    if (fd >= 0) {
       (void)::send(fd, m1.data(), m1.size(), MSG_NOSIGNAL);
       std::uint8_t b;
-      (void)::recv(fd, &b, 1, 0);  // the relay closes after failing to decrypt it
+      (void)::recv(fd, &b, 1, 0);
       auto now = bench::Clock::now();
       if (now >= shared.measure_from && now < shared.measure_to) ++shared.flood_in_window;
+      ::close(fd);
     }
-    ::close(fd);
   }
+}
+
+// X25519 operations per second on one thread: the bound on handshakes (the
+// relay does one for a junk message 1, three for a whole handshake).
+double x25519_per_s() {
+  auto scalar = crypto::x25519_generate();
+  auto point = crypto::x25519_generate().public_key;
+  auto c = bench::cost_per_call(4000, [&] { (void)crypto::x25519(scalar.secret, point); });
+  return 1e6 / c.wall_us;
 }
 
 void client_thread(const Options& o, const crypto::DropAddress& address, Shared& shared, int index) {
@@ -162,13 +214,16 @@ double percentile(std::vector<double>& v, double p) {
 int main(int argc, char** argv) {
   using namespace cairn;
   auto o = parse(argc, argv);
+  const double x25519_rate = x25519_per_s();  // before the relay and the clients take the cores
   bench::TempDir dir;
   test::TestDeployment deployment(2);
-  auto relay = bench::start_relay(o.relay, dir, deployment,
-                                  {"--pow-bits", std::to_string(o.pow_bits), "--max-connections",
-                                   std::to_string(o.threads * 2 + o.flood * 2 + 16), "--drops-per-connection",
-                                   std::to_string(o.drops_per_connection), "--quota-bytes",
-                                   std::to_string(std::uint64_t{64} << 30)});
+  std::vector<std::string> serve{"--pow-bits", std::to_string(o.pow_bits), "--max-connections",
+                                 std::to_string(o.threads * 2 + o.flood * 2 + 16), "--drops-per-connection",
+                                 std::to_string(o.drops_per_connection), "--quota-bytes",
+                                 std::to_string(std::uint64_t{64} << 30)};
+  if (o.workers > 0) serve.insert(serve.end(), {"--workers", std::to_string(o.workers)});
+  auto relay = bench::start_relay(o.relay, dir, deployment, serve);
+  const crypto::X25519Public relay_key = relay.address.relays.front().relay_noise_key;
 
   Shared shared;
   shared.measure_from = bench::Clock::now() + std::chrono::duration_cast<bench::Clock::duration>(
@@ -178,7 +233,8 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int i = 0; i < o.threads; ++i)
     threads.emplace_back([&, i] { client_thread(o, relay.address, shared, i); });
-  for (int i = 0; i < o.flood; ++i) threads.emplace_back([&] { flood_thread(relay.port, shared); });
+  for (int i = 0; i < o.flood; ++i)
+    threads.emplace_back([&] { flood_thread(relay.port, o.flood_valid, relay_key, shared); });
   std::this_thread::sleep_until(shared.measure_from);
   double cpu0 = bench::cpu_seconds(relay.pid);
   std::this_thread::sleep_until(shared.measure_to);
@@ -191,8 +247,10 @@ int main(int argc, char** argv) {
 
   auto acked = shared.acked_in_window.load();
   std::printf("# relay load: %d client threads, %d drops per connection, %.0f s (after %.0f s warm-up), pow bits %d, "
-              "%d flood threads\n",
-              o.threads, o.drops_per_connection, o.seconds, o.warmup, o.pow_bits, o.flood);
+              "%d flood threads (%s message 1), relay workers %s\n",
+              o.threads, o.drops_per_connection, o.seconds, o.warmup, o.pow_bits, o.flood,
+              o.flood_valid ? "valid" : "junk", o.workers > 0 ? std::to_string(o.workers).c_str() : "default");
+  bench::report("x25519_per_s", x25519_rate, "op/s (one thread, wall)");
   bench::report("handshakes_per_s", static_cast<double>(shared.handshakes_in_window.load()) / o.seconds, "hs/s");
   bench::report("flood_message1_per_s", static_cast<double>(shared.flood_in_window.load()) / o.seconds, "conn/s");
   bench::report("drops_per_s", static_cast<double>(acked) / o.seconds, "drop/s");

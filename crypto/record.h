@@ -95,6 +95,11 @@ class RecordReader {
 
   // Whether a message has started and is waiting for more records.
   [[nodiscard]] bool in_message() const { return remaining_ > 0; }
+  // How many more frames the message in progress takes (0 between messages),
+  // as its first record announced it.
+  [[nodiscard]] std::size_t records_needed() const {
+    return (remaining_ + kRecordPlaintextBytes - 1) / kRecordPlaintextBytes;
+  }
 
  private:
   [[nodiscard]] Result<std::optional<Bytes>> open(ByteView frame);

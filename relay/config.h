@@ -2,10 +2,12 @@
 // that keeps one peer (or a flood of them) from hurting the others.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 namespace cairn::relay {
 
@@ -30,6 +32,14 @@ struct Limits {
 
 inline constexpr std::chrono::seconds kMinReportInterval{24 * 3600};
 
+// CPU workers (relay/worker_pool.h): handshakes, records, drop hashing.
+inline constexpr std::size_t kMaxWorkers = 64;
+// The machine's cores, at most 16 (past that the one network thread is the
+// bottleneck, not the cryptography).
+inline std::size_t default_workers() {
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+}
+
 struct ServeConfig {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 7443;
@@ -41,9 +51,14 @@ struct ServeConfig {
   // each line).
   std::chrono::seconds report_interval{kMinReportInterval};
   std::chrono::seconds shutdown_grace{10};     // SIGTERM: time for in-flight work to finish
+  std::size_t workers = default_workers();     // threads doing the sessions' cryptography (1..kMaxWorkers)
   // Tests only: caps the store at this many pages (0: no cap) so that a full
   // disk can be emulated without root privileges. Hidden from --help.
   std::int64_t test_max_page_count = 0;
+  // Tests only: one worker is kept busy until shutdown, so that a test can
+  // show the others serve meanwhile (and that with one worker nothing is
+  // served). Hidden from --help.
+  bool test_hold_worker = false;
 };
 
 }  // namespace cairn::relay

@@ -1,5 +1,7 @@
 // What every session of a running relay shares. Lives on the relay's one
 // network thread: sessions, reloads and shutdown all run there, so no locks.
+// The worker pool's jobs never touch it (relay/worker_pool.h); the committer
+// locks its own queue, which its thread empties.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include "relay/log.h"
 #include "relay/pow_policy.h"
 #include "relay/reply_board.h"
+#include "relay/worker_pool.h"
 
 namespace cairn::relay {
 
@@ -28,6 +31,7 @@ struct RelayState {
   const crypto::X25519KeyPair& noise_key;
   Committer& committer;
   Counters& counters;
+  WorkerPool& workers;
   std::shared_ptr<const ServedBundle> bundle;     // null until a bundle is published
   std::shared_ptr<const ServedBoard> board;       // null until the store was first read
   PowPolicy pow;

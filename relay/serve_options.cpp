@@ -49,8 +49,15 @@ void ServeOptions::declare(CLI::App& serve, bool testing_switches) {
       ->check(CLI::Range(std::int64_t{kMinReportInterval.count()}, std::int64_t{kMaxReportInterval.count()}));
   serve.add_option("--shutdown-grace-s", grace_s_)
       ->capture_default_str()->check(CLI::Range(std::int64_t{0}, std::int64_t{kMaxShutdownGrace.count()}));
+  serve.add_option("--workers", c.workers,
+                   "threads for handshakes and record encryption (default: the machine's cores, at most 16)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxWorkers));
   // Test build only (cairn-relay-testing, never packaged): emulates a full disk.
-  if (testing_switches) serve.add_option("--test-max-pages", c.test_max_page_count)->group("");
+  if (testing_switches) {
+    serve.add_option("--test-max-pages", c.test_max_page_count)->group("");
+    // Keeps one worker busy until shutdown (relay/config.h).
+    serve.add_flag("--test-hold-worker", c.test_hold_worker)->group("");
+  }
 }
 
 void ServeOptions::read_config_file(CLI::App& serve) const {

@@ -11,6 +11,8 @@
 
 #include <sys/resource.h>
 
+#include <functional>
+#include <future>
 #include <limits>
 #include <new>
 #include <optional>
@@ -74,9 +76,12 @@ void reload(Store& store, RelayState& state) {
 
 class Server {
  public:
-  Server(asio::io_context& io, const ServeConfig& config, RelayState& state, Store& reader)
-      : io_(io), config_(config), state_(state), reader_(reader), acceptor_(io), signals_(io, SIGTERM, SIGINT),
-        report_timer_(io), reload_timer_(io), grace_timer_(io), accept_backoff_(io) {}
+  // on_shutdown: called once, when shutdown begins.
+  Server(asio::io_context& io, const ServeConfig& config, RelayState& state, Store& reader,
+         std::function<void()> on_shutdown)
+      : io_(io), config_(config), state_(state), reader_(reader), on_shutdown_(std::move(on_shutdown)),
+        acceptor_(io), signals_(io, SIGTERM, SIGINT), report_timer_(io), reload_timer_(io), grace_timer_(io),
+        accept_backoff_(io) {}
 
   Status listen() {
     boost::system::error_code ec;
@@ -168,6 +173,7 @@ class Server {
     log_line("shutting down: no new connections; finishing requests in flight");
     stopping_ = true;
     state_.draining = true;
+    on_shutdown_();
     boost::system::error_code ec;
     acceptor_.close(ec);
     report_timer_.cancel();
@@ -201,6 +207,7 @@ class Server {
   const ServeConfig& config_;
   RelayState& state_;
   Store& reader_;
+  std::function<void()> on_shutdown_;
   asio::ip::tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer report_timer_, reload_timer_, grace_timer_, accept_backoff_;
@@ -225,6 +232,27 @@ std::size_t connection_capacity() {
   if (lim.rlim_cur == RLIM_INFINITY) return std::numeric_limits<std::size_t>::max();
   return lim.rlim_cur > kReservedDescriptors ? static_cast<std::size_t>(lim.rlim_cur) - kReservedDescriptors : 1;
 }
+
+// Tests only (--test-hold-worker): keeps one worker busy until released,
+// at the start of shutdown or at the latest before the pool is joined.
+class HeldWorker {
+ public:
+  HeldWorker(WorkerPool& pool, bool hold) {
+    if (hold) pool.post([held = release_.get_future().share()] { held.wait(); });
+    else release();
+  }
+  ~HeldWorker() { release(); }
+  HeldWorker(const HeldWorker&) = delete;
+  HeldWorker& operator=(const HeldWorker&) = delete;
+  void release() {
+    if (!released_) release_.set_value();
+    released_ = true;
+  }
+
+ private:
+  std::promise<void> release_;
+  bool released_ = false;
+};
 
 }  // namespace
 
@@ -268,11 +296,16 @@ Status serve(const ServeConfig& asked) {
                                 .max_batch = config.limits.max_batch,
                                 .free_space = &free_space});
   {
+    // Sessions run on this thread (io); their cryptography on the workers.
+    // Declared before io: a job in flight keeps io.run() from returning, and
+    // the pool is joined only after io is gone (docs/ARCHITECTURE.md, "Threads").
+    WorkerPool workers(config.workers);
+    HeldWorker held(workers, config.test_hold_worker);
     asio::io_context io(1);
-    RelayState state{config,  keys.noise, committer, counters, nullptr, nullptr,
+    RelayState state{config,  keys.noise, committer, counters, workers, nullptr, nullptr,
                      PowPolicy({.floor_bits = config.limits.pow_bits,
                                 .calm_drops_per_minute = config.limits.pow_calm_drops_per_minute})};
-    Server server(io, config, state, *reader);
+    Server server(io, config, state, *reader, [&held] { held.release(); });
     CAIRN_CHECK(server.listen());
     reload(*reader, state);
     if (!state.bundle) log_line("no key bundle is published yet: drops are refused until `cairn-relay publish`");

@@ -139,6 +139,61 @@ awaitable<Result<PutOutcome>> finish_commit(PendingCommit& pending) {
 // every session together (each is a drop's bytes in memory).
 constexpr std::size_t kMaxReadAhead = 32;
 constexpr std::size_t kMaxQueuedForReadAhead = 1024;
+// Records sealed by one worker job (and held per session while they are written).
+constexpr std::size_t kSealBatch = 8;
+
+// The CPU-heavy steps of a session, run on a worker (relay/worker_pool.h).
+// Each touches only its arguments: its own session's state, and the relay's
+// immutable key and shared responses.
+
+// The rest of the handshake once message 1 is in: three X25519 operations.
+struct Responded {
+  Bytes message2;  // framed
+  crypto::noise::TransportCiphers ciphers;
+};
+Result<Responded> respond(ByteView message1, const crypto::X25519KeyPair& key, ByteView payload2) {
+  CAIRN_TRY(auto hs, crypto::noise::make_nk_responder(wire::prologue(), key));
+  CAIRN_TRY(auto payload1, hs.read_message(message1));
+  if (payload1.size() != wire::kRequestPayloadBytes)
+    return make_error(Errc::protocol, "message 1 carries a payload of the wrong size");
+  CAIRN_TRY(auto m2, hs.write_message(payload2));
+  CAIRN_TRY(auto framed, crypto::frame_noise_message(m2));
+  CAIRN_TRY(auto ciphers, hs.split());
+  return Responded{std::move(framed), std::move(ciphers)};
+}
+
+// Opens whole frames in order; the request once its last record is in.
+Result<std::optional<v1::Request>> open_request(crypto::RecordReader& reader, ByteView frames) {
+  for (std::size_t at = 0; at < frames.size(); at += crypto::kRecordFrameBytes) {
+    CAIRN_TRY(auto opened, reader.open_frame(frames.subspan(at, crypto::kRecordFrameBytes)));
+    if (!opened) continue;
+    if (at + crypto::kRecordFrameBytes != frames.size())
+      return make_error(Errc::protocol, "records past the end of a request");
+    CAIRN_TRY(auto request, wire::decode_request(*opened));
+    return std::optional<v1::Request>(std::move(request));
+  }
+  return std::optional<v1::Request>();
+}
+
+Status seal_records(crypto::RecordWriter& writer, const Bytes& message, std::size_t first, MutableByteView out) {
+  for (std::size_t i = 0; i * crypto::kRecordFrameBytes < out.size(); ++i)
+    CAIRN_CHECK(writer.seal_record(message, first + i, out.subspan(i * crypto::kRecordFrameBytes, crypto::kRecordFrameBytes)));
+  return ok_status();
+}
+
+// A drop hashed once (the id the store keeps it under is its proof-of-work
+// context), and whether its work solves the connection's challenge.
+struct CheckedDrop {
+  HashedDrop drop;
+  bool paid = false;
+};
+CheckedDrop check_drop(const v1::PutDrop& put, const crypto::pow::Challenge& challenge, std::uint32_t bits) {
+  ByteView bytes = as_bytes(put.drop());
+  HashedDrop drop(Bytes(bytes.begin(), bytes.end()));
+  static_assert(std::is_same_v<crypto::pow::Context, DropId>);
+  const bool paid = crypto::pow::verify(challenge, drop.id(), as_bytes(put.pow_nonce()), bits).ok();
+  return CheckedDrop{std::move(drop), paid};
+}
 
 class Session {
  public:
@@ -189,8 +244,6 @@ class Session {
     // (and is the first to be evicted meanwhile).
     io_->set_idle(true);
     io_->arm(std::min(limits.message1_timeout, limits.handshake_timeout));
-    auto hs = crypto::noise::make_nk_responder(wire::prologue(), state_.noise_key);
-    if (!hs.ok()) throw Closed{Closed::Why::handshake};
 
     // -> e, es: a fixed-size first message; any other length is not a Cairn client.
     ByteArray<crypto::kFrameLengthBytes + wire::kMessage1Bytes> m1{};
@@ -199,10 +252,9 @@ class Session {
     co_await read_exact(*io_, MutableByteView(m1).subspan(crypto::kFrameLengthBytes));
     io_->set_idle(false);
     io_->arm(std::chrono::duration_cast<std::chrono::milliseconds>(handshake_end - Clock::now()));
-    auto payload1 = hs->read_message(ByteView(m1).subspan(crypto::kFrameLengthBytes));
-    if (!payload1.ok() || payload1->size() != wire::kRequestPayloadBytes) throw Closed{Closed::Why::handshake};
 
-    // <- e, ee: the relay's parameters and this connection's proof-of-work challenge.
+    // <- e, ee: the relay's parameters and this connection's proof-of-work
+    // challenge, chosen here, on the network thread, from what sessions share.
     challenge_ = crypto::pow::new_challenge();
     v1::HandshakePayload p;
     p.set_version(wire::kProtocolVersion);
@@ -216,53 +268,66 @@ class Session {
     p.set_max_drops_per_connection(state_.config.limits.drops_per_connection);
     auto payload2 = wire::encode_handshake_payload(p);
     if (!payload2.ok()) throw Closed{Closed::Why::handshake};
-    auto m2 = hs->write_message(*payload2);
-    if (!m2.ok()) throw Closed{Closed::Why::handshake};
-    auto framed = crypto::frame_noise_message(*m2);
-    if (!framed.ok()) throw Closed{Closed::Why::handshake};
-    co_await write_all(*io_, *framed);
-
-    auto ciphers = hs->split();
-    if (!ciphers.ok()) throw Closed{Closed::Why::handshake};
     // Without a bundle there is no drop size yet; a drop of the default size
     // still gets its specific answer (NO_KEY_BUNDLE) rather than a closed connection.
-    std::size_t cap = wire::max_request_bytes(state_.bundle ? state_.bundle->drop_size : crypto::kDefaultDropSize);
-    reader_.emplace(std::move(ciphers->receive), cap);
-    writer_.emplace(std::move(ciphers->send));
+    const std::size_t cap = wire::max_request_bytes(state_.bundle ? state_.bundle->drop_size : crypto::kDefaultDropSize);
+
+    // The Diffie-Hellman work (es, a new e, ee) on a worker.
+    const crypto::X25519KeyPair& key = state_.noise_key;  // immutable while the relay serves
+    auto responded = co_await state_.workers.run(
+        [&m1, &key, &payload2] { return respond(ByteView(m1).subspan(crypto::kFrameLengthBytes), key, *payload2); });
+    if (!responded.ok()) throw Closed{Closed::Why::handshake};
+    co_await write_all(*io_, responded->message2);
+    reader_.emplace(std::move(responded->ciphers.receive), cap);
+    writer_.emplace(std::move(responded->ciphers.send));
+  }
+
+  // Reads one frame, refusing a wrong length field as soon as its 2 bytes
+  // are in: every record frame has one length, so there is no need to wait
+  // for 4,114 bytes or a deadline.
+  awaitable<void> read_frame(MutableByteView frame) {
+    co_await read_exact(*io_, frame.first(crypto::kFrameLengthBytes));
+    if (get_u16be(frame.data()) != crypto::kRecordCiphertextBytes) throw Closed{Closed::Why::protocol};
+    co_await read_exact(*io_, frame.subspan(crypto::kFrameLengthBytes));
   }
 
   // Reads frames until one whole request has arrived. The first frame may
-  // wait for the idle deadline; the rest must follow within the operation one.
+  // wait for the idle deadline; the rest must follow within the operation
+  // one. A worker opens the first record (which says how many follow), then
+  // the rest together, once they are all here.
   awaitable<v1::Request> read_message(bool first_waits_idle) {
-    ByteArray<crypto::kRecordFrameBytes> frame{};
-    bool first = true;
-    for (;;) {
-      // Every record frame has one length: a header announcing any other is
-      // refused as soon as its 2 bytes are in, not after 4,114 bytes or a deadline.
-      co_await read_exact(*io_, MutableByteView(frame.data(), crypto::kFrameLengthBytes));
-      if (get_u16be(frame.data()) != crypto::kRecordCiphertextBytes) throw Closed{Closed::Why::protocol};
-      co_await read_exact(*io_, MutableByteView(frame).subspan(crypto::kFrameLengthBytes));
-      if (first && first_waits_idle) {
-        io_->set_idle(false);
-        io_->arm(state_.config.limits.operation_timeout);
-      }
-      first = false;
-      auto opened = reader_->open_frame(frame);
-      if (!opened.ok()) throw Closed{Closed::Why::protocol};
-      if (!opened->has_value()) continue;
-      auto request = wire::decode_request(**opened);
-      if (!request.ok()) throw Closed{Closed::Why::protocol};
-      co_return std::move(request).value();
+    Bytes frames(crypto::kRecordFrameBytes);
+    co_await read_frame(frames);
+    if (first_waits_idle) {
+      io_->set_idle(false);
+      io_->arm(state_.config.limits.operation_timeout);
     }
+    crypto::RecordReader& reader = *reader_;
+    auto first = co_await state_.workers.run([&reader, &frames] { return open_request(reader, frames); });
+    if (!first.ok()) throw Closed{Closed::Why::protocol};
+    if (first->has_value()) co_return std::move(**first);
+    frames.resize(reader.records_needed() * crypto::kRecordFrameBytes);
+    for (std::size_t at = 0; at < frames.size(); at += crypto::kRecordFrameBytes)
+      co_await read_frame(MutableByteView(frames).subspan(at, crypto::kRecordFrameBytes));
+    auto rest = co_await state_.workers.run([&reader, &frames] { return open_request(reader, frames); });
+    if (!rest.ok() || !rest->has_value()) throw Closed{Closed::Why::protocol};
+    co_return std::move(**rest);
   }
 
-  // Seals and writes one record at a time from the (possibly shared) response:
-  // a session holds one frame, not a sealed copy of a 1 MiB board.
+  // Seals (on a worker) and writes a few records at a time from the
+  // (possibly shared) response: a session holds kSealBatch frames, not a
+  // sealed copy of a 1 MiB board.
   awaitable<void> send(std::shared_ptr<const Bytes> response) {
-    const std::size_t records = crypto::records_for_message(response->size());
-    for (std::size_t r = 0; r < records; ++r) {
-      if (!writer_->seal_record(*response, r, frame_).ok()) throw Closed{Closed::Why::protocol};
-      co_await write_all(*io_, frame_);
+    const Bytes& message = *response;  // immutable: workers of several sessions may read it at once
+    const std::size_t records = crypto::records_for_message(message.size());
+    crypto::RecordWriter& writer = *writer_;
+    for (std::size_t first = 0; first < records; first += kSealBatch) {
+      out_.resize(std::min(kSealBatch, records - first) * crypto::kRecordFrameBytes);
+      auto sealed = co_await state_.workers.run([&writer, &message, first, &out = out_] {
+        return seal_records(writer, message, first, out);
+      });
+      if (!sealed.ok()) throw Closed{Closed::Why::protocol};
+      co_await write_all(*io_, out_);
     }
   }
 
@@ -337,14 +402,12 @@ class Session {
     if (put.drop().size() != state_.bundle->drop_size)
       co_return ready(refusal(v1::ERROR_CODE_DROP_WRONG_SIZE,
                               "a drop must be exactly " + std::to_string(state_.bundle->drop_size) + " bytes"));
-    ByteView bytes = as_bytes(put.drop());
-    // Hashed once: the id the store keeps it under is its proof-of-work context.
-    HashedDrop drop(Bytes(bytes.begin(), bytes.end()));
-    static_assert(std::is_same_v<crypto::pow::Context, DropId>);
-    if (!crypto::pow::verify(challenge_, drop.id(), as_bytes(put.pow_nonce()), pow_bits_).ok())
+    auto checked = co_await state_.workers.run(
+        [&put, challenge = challenge_, bits = pow_bits_] { return check_drop(put, challenge, bits); });
+    if (!checked.paid)
       co_return ready(refusal(v1::ERROR_CODE_POW_INSUFFICIENT, "the proof of work does not solve this connection's challenge"));
     auto ex = co_await asio::this_coro::executor;
-    auto pending = start_commit(state_.committer, ex, std::move(drop));
+    auto pending = start_commit(state_.committer, ex, std::move(checked.drop));
     co_return Answer{nullptr, std::move(pending)};
   }
 
@@ -381,7 +444,7 @@ class Session {
   std::uint32_t other_requests_ = 0;
   std::uint32_t next_board_page_ = 0;  // the page that continues this connection's board fetch for free
   std::uint32_t pow_bits_ = 0;
-  ByteArray<crypto::kRecordFrameBytes> frame_{};  // the one outgoing frame buffer
+  Bytes out_;  // the outgoing frames being sealed and written (at most kSealBatch)
   bool closing_ = false;
 };
 

@@ -1,7 +1,10 @@
 // One connection: Noise NK handshake as responder, then request/response over
 // fixed-size records. Every read and write has a deadline; every length from
 // the peer is checked before it is used; any protocol violation closes the
-// connection and touches nothing stored.
+// connection and touches nothing stored. The session runs on the network
+// thread; its cryptography (the handshake's X25519s, opening and sealing
+// records, hashing a drop, checking its proof of work) runs on the relay's
+// worker pool while the session waits (relay/worker_pool.h).
 #pragma once
 
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it

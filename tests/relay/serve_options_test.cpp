@@ -86,6 +86,23 @@ TEST(ServeOptions, OutOfRangeAndUnknownSettingsAreRefused) {
   }
 }
 
+TEST(ServeOptions, WorkersHaveARangeAndADefaultFromTheMachine) {
+  auto defaults = parse("");
+  ASSERT_TRUE(defaults.ok) << defaults.error;
+  EXPECT_EQ(defaults.config.workers, default_workers());
+  EXPECT_GE(default_workers(), 1u);
+  EXPECT_LE(default_workers(), 16u);
+  auto three = parse("workers = 3\n");
+  ASSERT_TRUE(three.ok) << three.error;
+  EXPECT_EQ(three.config.workers, 3u);
+  auto most = parse("", {"--workers", std::to_string(kMaxWorkers)});
+  ASSERT_TRUE(most.ok) << most.error;
+  EXPECT_EQ(most.config.workers, kMaxWorkers);
+  EXPECT_FALSE(parse("workers = 0\n").ok);
+  EXPECT_FALSE(parse("", {"--workers", std::to_string(kMaxWorkers + 1)}).ok);
+  EXPECT_FALSE(parse("", {"--workers", "-1"}).ok);
+}
+
 TEST(ServeOptions, TheLargestAcceptedTimeoutsAreTheDocumentedMaxima) {
   auto p = parse("idle-timeout-ms = 86400000\nsession-lifetime-s = 86400\nshutdown-grace-s = 3600\n");
   ASSERT_TRUE(p.ok) << p.error;

@@ -1,6 +1,7 @@
 // The shipped cairn-relay has no test switch: serve --test-max-pages (which
-// emulates a full disk) exists only in cairn-relay-testing, built with the
-// tests and never packaged.
+// emulates a full disk) and --test-hold-worker (which keeps a worker thread
+// busy) exist only in cairn-relay-testing, built with the tests and never
+// packaged.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -49,6 +50,15 @@ TEST(ShippedRelay, RefusesTestMaxPagesAndChangesNothing) {
   ASSERT_TRUE(testing.start(serve("relay/cairn-relay-testing"), relay.log_path()));
   EXPECT_TRUE(test::wait_for_port(static_cast<std::uint16_t>(std::stoi(port)), std::chrono::seconds(10)));
   testing.kill_and_wait(SIGTERM);
+}
+
+TEST(ShippedRelay, RefusesTestHoldWorker) {
+  test::TempDir dir;
+  auto r = test::run_capture({test::binary("relay/cairn-relay"), "--dir", (dir / "relay").string(), "serve",
+                              "--listen", "127.0.0.1", "--port", "0", "--test-hold-worker"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("--test-hold-worker"), std::string::npos) << r.out << r.err;
+  EXPECT_FALSE(fs::exists(dir / "relay"));
 }
 
 }  // namespace
