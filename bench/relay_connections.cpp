@@ -44,19 +44,6 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-int raw_connect(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    if (fd >= 0) ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 std::size_t count_lines(const std::string& path) {
   std::ifstream f(path);
   std::string line;
@@ -129,7 +116,7 @@ int main(int argc, char** argv) {
   {
     std::vector<int> idle;
     for (int i = 0; i < o.connections; ++i) {
-      int fd = raw_connect(relay.port);
+      int fd = bench::connect_loopback(relay.port);
       if (fd < 0) {
         ::kill(relay.pid, SIGTERM);
         bench::die("connection " + std::to_string(i) + " failed: " + std::strerror(errno));

@@ -98,17 +98,6 @@ struct Shared {
   std::atomic<std::uint64_t> handshakes_in_window{0}, flood_in_window{0};
 };
 
-int connect_loopback(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
-  if (fd >= 0) ::close(fd);
-  return -1;
-}
-
 // A framed message 1: random bytes, or a real initiator's (valid).
 Bytes flood_message1(bool valid, const crypto::X25519Public& relay_key) {
   Bytes m1(crypto::kFrameLengthBytes + wire::kMessage1Bytes);
@@ -134,7 +123,7 @@ void flood_thread(std::uint16_t port, bool valid, const crypto::X25519Public& re
   Bytes m1 = flood_message1(valid, relay_key);
   while (bench::Clock::now() < shared.measure_to) {
     if (!valid) crypto::random_bytes(MutableByteView(m1).subspan(crypto::kFrameLengthBytes));
-    int fd = connect_loopback(port);
+    int fd = bench::connect_loopback(port);
     if (fd >= 0) {
       (void)::send(fd, m1.data(), m1.size(), MSG_NOSIGNAL);
       std::uint8_t b;

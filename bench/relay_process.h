@@ -62,15 +62,23 @@ inline std::uint16_t free_port() {
   return ntohs(a.sin_port);
 }
 
-inline bool port_open(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+// A TCP connection to 127.0.0.1:port; -1 if it cannot be made.
+inline int connect_loopback(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   a.sin_port = htons(port);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
   ::close(fd);
-  return ok;
+  return -1;
+}
+
+inline bool port_open(std::uint16_t port) {
+  int fd = connect_loopback(port);
+  if (fd >= 0) ::close(fd);
+  return fd >= 0;
 }
 
 // A line of /proc/<pid>/status, in kB.
