@@ -15,6 +15,7 @@
 #include "fuzz/fuzz_target.h"
 
 int main(int argc, char** argv) {
+  if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
   std::vector<std::vector<std::uint8_t>> seeds;
   long iterations = 2000;
   for (int i = 1; i < argc; ++i) {

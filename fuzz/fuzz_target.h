@@ -11,6 +11,9 @@
 #include "common/bytes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+// Optional, as in libFuzzer: one-time set-up before the first input, outside
+// any input's time limit (a target that starts a server defines it).
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
 
 namespace cairn::fuzz {
 inline ByteView input(const std::uint8_t* data, std::size_t size) { return {data, size}; }

@@ -17,6 +17,7 @@
 
 #include "crypto/drop.h"
 #include "crypto/pow.h"
+#include "relay/pending_commit.h"
 #include "wire/protocol.h"
 
 namespace cairn::relay {
@@ -99,39 +100,6 @@ awaitable<void> write_all(SessionIo& io, ByteView data) {
   co_await asio::async_write(io.socket, asio::buffer(data.data(), data.size()),
                              asio::redirect_error(use_awaitable, ec));
   if (ec) throw Closed{why_closed(io)};
-}
-
-// A drop handed to the group-commit thread, and its outcome once durable.
-// Sessions read ahead of their commits (Session::run), so a source's drops in
-// flight share group commits; the answers still go out in request order.
-struct PendingCommit {
-  explicit PendingCommit(const asio::any_io_executor& ex) : done(ex) {}
-  std::optional<Result<PutOutcome>> result;
-  asio::steady_timer done;  // cancelled when the result arrives
-};
-
-std::shared_ptr<PendingCommit> start_commit(Committer& committer, const asio::any_io_executor& ex, HashedDrop drop) {
-  auto pending = std::make_shared<PendingCommit>(ex);
-  pending->done.expires_at(asio::steady_timer::time_point::max());
-  // A tracked executor counts as outstanding work, so io_context::run()
-  // cannot return (and the context cannot be destroyed) while a commit
-  // is still on its way back to this session.
-  auto tracked = asio::prefer(ex, asio::execution::outstanding_work.tracked);
-  committer.submit(std::move(drop), [pending, tracked](Result<PutOutcome> st) {
-    asio::post(tracked, [pending, st = std::move(st)]() mutable {
-      pending->result = std::move(st);
-      pending->done.cancel();
-    });
-  });
-  return pending;
-}
-
-awaitable<Result<PutOutcome>> finish_commit(PendingCommit& pending) {
-  while (!pending.result) {
-    boost::system::error_code ignored;
-    co_await pending.done.async_wait(asio::redirect_error(use_awaitable, ignored));
-  }
-  co_return std::move(*pending.result);
 }
 
 // Requests a session reads ahead of its answers: PutDrops whose commits are

@@ -49,14 +49,18 @@ class WorkerPool {
     auto result = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr, std::optional<R>)>(
         [this, home](auto handler, F job) {
           auto tracked = asio::prefer(home, asio::execution::outstanding_work.tracked);
-          asio::post(pool_, [handler = std::move(handler), job = std::move(job), tracked]() mutable {
+          asio::post(pool_, [handler = std::move(handler), job = std::optional<F>(std::move(job)), tracked]() mutable {
             std::exception_ptr failed;
             std::optional<R> out;
             try {
-              out.emplace(job());
+              out.emplace((*job)());
             } catch (...) {
               failed = std::current_exception();
             }
+            // What the job holds is released here, on the worker, before the
+            // session resumes; the handler moves to the network thread, so
+            // nothing of the session's is destroyed on a worker afterwards.
+            job.reset();
             asio::post(tracked, [handler = std::move(handler), failed, out = std::move(out)]() mutable {
               handler(failed, std::move(out));
             });

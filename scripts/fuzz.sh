@@ -83,7 +83,8 @@ for t in "${targets[@]}"; do
   covline=$(grep -E '^#[0-9]+' "$log" | grep -o 'cov: [0-9]* ft: [0-9]*' | tail -1)
   # Minimise what the campaign found back into the repository's corpus.
   fresh=$(mktemp -d build/fuzz/merge-XXXXXX)
-  ASAN_OPTIONS=detect_leaks=0 "$bin" -merge=1 -max_len="$(max_len "$t")" "$fresh" "fuzz/corpus/$t" "$work" \
+  ASAN_OPTIONS=detect_leaks=0 "$bin" -merge=1 -max_len="$(max_len "$t")" -artifact_prefix="build/fuzz/crashes/$t-merge-" \
+    "$fresh" "fuzz/corpus/$t" "$work" \
     >"build/fuzz/logs/$t.merge.log" 2>&1 || true
   if [[ -n $(ls -A "$fresh") ]]; then rm -rf "fuzz/corpus/$t"; mv "$fresh" "fuzz/corpus/$t"; else rm -rf "$fresh"; fi
   crashes=$(($(find build/fuzz/crashes -name "$t-*" | wc -l) - before))
