@@ -1,6 +1,7 @@
 #include "crypto/age_hybrid.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "crypto/age_base64.h"
 #include "crypto/bech32.h"
