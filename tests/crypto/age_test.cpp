@@ -310,24 +310,41 @@ TEST(Age, WrongIdentityIsNoMatch) {
   EXPECT_EQ(decrypt(*file, {}).code(), Errc::no_identity_match);
 }
 
+// Flips every stride-th bit of file, one at a time: no flip may leave a file
+// that opens, and flips must land in every stage (header text, stanza: no
+// match, MAC, payload).
+template <class Open>
+void expect_every_flip_rejected(const Bytes& file, std::size_t stride, Open open) {
+  std::map<Failure, int> kinds;
+  for (std::size_t i = 0; i < file.size() * 8; i += stride) {
+    Bytes tampered = file;
+    tampered[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
+    Decryption r = open(tampered);
+    ASSERT_FALSE(r.plaintext.ok()) << "bit " << i << " flipped and the file still opened";
+    ++kinds[r.failure];
+  }
+  EXPECT_GT(kinds[Failure::header], 0);
+  EXPECT_GT(kinds[Failure::no_match], 0);
+  EXPECT_GT(kinds[Failure::hmac], 0);
+  EXPECT_GT(kinds[Failure::payload], 0);
+}
+
 TEST(Age, EverySingleBitFlipIsRejected) {
   const auto ids = make_identities(1);
   auto file = encrypt(as_bytes("a short testimony"), recipients_of(ids));
   ASSERT_TRUE(file.ok());
   ASSERT_TRUE(decrypt(*file, ids).ok());
-  std::map<Failure, int> kinds;
-  for (std::size_t i = 0; i < file->size() * 8; ++i) {
-    Bytes tampered = *file;
-    tampered[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
-    auto r = decrypt_detailed(tampered, ids);
-    ASSERT_FALSE(r.plaintext.ok()) << "bit " << i << " flipped and the file still opened";
-    ++kinds[r.failure];
-  }
-  // Flips land in every stage: header text, stanza (no match), MAC, payload.
-  EXPECT_GT(kinds[Failure::header], 0);
-  EXPECT_GT(kinds[Failure::no_match], 0);
-  EXPECT_GT(kinds[Failure::hmac], 0);
-  EXPECT_GT(kinds[Failure::payload], 0);
+  expect_every_flip_rejected(*file, 1, [&](ByteView f) { return decrypt_detailed(f, ids); });
+}
+
+// A hybrid file, every 7th bit (each flip costs an ML-KEM-768 decapsulation).
+TEST(Age, HybridBitFlipsAreRejected) {
+  std::vector<HybridIdentity> ids;
+  ids.push_back(hybrid_kem::generate_key_pair());
+  auto file = encrypt(as_bytes("a short testimony"), {}, std::span(&ids[0].encapsulation_key, 1));
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE(decrypt(*file, {}, ids).ok());
+  expect_every_flip_rejected(*file, 7, [&](ByteView f) { return decrypt_detailed(f, {}, ids); });
 }
 
 TEST(Age, TruncationAndExtensionAreRejected) {
