@@ -7,6 +7,7 @@
 
 #include "crypto/declassify.h"
 #include "crypto/mlkem_kpke.h"
+#include "crypto/mlkem_sampling.h"
 #include "crypto/random.h"
 #include "crypto/sha3.h"
 

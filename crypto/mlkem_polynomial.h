@@ -36,9 +36,9 @@ using PolyVector = std::array<Poly, kK>;
 using Matrix = std::array<Poly, kK * kK>;
 
 // Wipes a polynomial, vector or matrix of secret coefficients on every exit path.
-template <class T>
 class WipePolysOnExit {
  public:
+  template <class T>
   explicit WipePolysOnExit(T& value) : wipe_(MutableByteView(reinterpret_cast<std::uint8_t*>(&value), sizeof value)) {}
 
  private:

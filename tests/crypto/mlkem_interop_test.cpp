@@ -8,6 +8,7 @@
 // noble decapsulates; both reject an altered ciphertext to the same J(z || c).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <string>
