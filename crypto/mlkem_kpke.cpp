@@ -20,10 +20,8 @@ void encode_vector(const PolyVector& v, MutableByteView out) {
   for (std::size_t i = 0; i < kK; ++i) byte_encode(v[i], 12, out.subspan(i * kPolyBytes, kPolyBytes));
 }
 
-PolyVector decode_vector(ByteView in) {
-  PolyVector v;
-  for (std::size_t i = 0; i < kK; ++i) v[i] = byte_decode(in.subspan(i * kPolyBytes, kPolyBytes), 12);
-  return v;
+void decode_vector(ByteView in, PolyVector& v) {
+  for (std::size_t i = 0; i < kK; ++i) byte_decode(in.subspan(i * kPolyBytes, kPolyBytes), 12, v[i]);
 }
 
 }  // namespace
@@ -37,8 +35,8 @@ void kpke_keygen(ByteView rho, ByteView sigma, MutableByteView ek_pke, MutableBy
   PolyVector s, e;
   WipePolysOnExit wipe_s(s), wipe_e(e);
   std::uint8_t n = 0;
-  for (auto& p : s) p = sample_noise(sigma, n++);
-  for (auto& p : e) p = sample_noise(sigma, n++);
+  for (auto& p : s) sample_noise(sigma, n++, p);
+  for (auto& p : e) sample_noise(sigma, n++, p);
   for (auto& p : s) ntt(p);
   for (auto& p : e) ntt(p);
   // t̂ = Â ∘ ŝ + ê: public once computed (it is the encapsulation key).
@@ -56,15 +54,16 @@ void kpke_encrypt(ByteView ek_pke, ByteView m, ByteView r, MutableByteView c) {
   require_size(m, kPkeMessageBytes);
   require_size(r, 32);
   require_size(c, kPkeCiphertextBytes);
-  const PolyVector t = decode_vector(ek_pke.first(kK * kPolyBytes));
+  PolyVector t;
+  decode_vector(ek_pke.first(kK * kPolyBytes), t);
   const Matrix a = sample_matrix(ek_pke.subspan(kK * kPolyBytes));
   PolyVector y, e1, u;
   Poly e2, mu, v;
   WipePolysOnExit wipe_y(y), wipe_e1(e1), wipe_u(u), wipe_e2(e2), wipe_mu(mu), wipe_v(v);
   std::uint8_t n = 0;
-  for (auto& p : y) p = sample_noise(r, n++);
-  for (auto& p : e1) p = sample_noise(r, n++);
-  e2 = sample_noise(r, n);
+  for (auto& p : y) sample_noise(r, n++, p);
+  for (auto& p : e1) sample_noise(r, n++, p);
+  sample_noise(r, n, e2);
   for (auto& p : y) ntt(p);
   // u = NTT^-1(Â^T ∘ ŷ) + e1
   for (std::size_t i = 0; i < kK; ++i) {
@@ -74,7 +73,7 @@ void kpke_encrypt(ByteView ek_pke, ByteView m, ByteView r, MutableByteView c) {
     add_to(u[i], e1[i]);
   }
   // μ = Decompress_1(ByteDecode_1(m)); v = NTT^-1(t̂^T ∘ ŷ) + e2 + μ
-  mu = byte_decode(m, 1);
+  byte_decode(m, 1, mu);
   decompress(mu, 1);
   for (std::size_t j = 0; j < kK; ++j) multiply_ntts_add(v, t[j], y[j]);
   inverse_ntt(v);
@@ -96,13 +95,13 @@ void kpke_decrypt(ByteView dk_pke, ByteView c, MutableByteView m) {
   Poly w, product;
   WipePolysOnExit wipe_s(s), wipe_u(u), wipe_w(w), wipe_product(product);
   for (std::size_t i = 0; i < kK; ++i) {
-    u[i] = byte_decode(c.subspan(i * kU, kU), kDu);
+    byte_decode(c.subspan(i * kU, kU), kDu, u[i]);
     decompress(u[i], kDu);
     ntt(u[i]);
   }
-  w = byte_decode(c.subspan(kK * kU, kV), kDv);
+  byte_decode(c.subspan(kK * kU, kV), kDv, w);
   decompress(w, kDv);
-  s = decode_vector(dk_pke);
+  decode_vector(dk_pke, s);
   // w = v' - NTT^-1(ŝ^T ∘ NTT(u'))
   for (std::size_t i = 0; i < kK; ++i) multiply_ntts_add(product, s[i], u[i]);
   inverse_ntt(product);

@@ -154,10 +154,9 @@ void byte_encode(const Poly& f, int d, MutableByteView out) {
   }
 }
 
-Poly byte_decode(ByteView in, int d) {
+void byte_decode(ByteView in, int d, Poly& f) {
   if (in.size() != 32 * static_cast<std::size_t>(d)) std::abort();  // a caller bug
   const std::uint32_t mask = (std::uint32_t{1} << d) - 1;
-  Poly f;
   std::uint32_t acc = 0;
   int bits = 0;
   std::size_t i = 0;
@@ -172,7 +171,6 @@ Poly byte_decode(ByteView in, int d) {
     // For d = 12 the value is below 2^12 < 2q: one conditional subtraction is mod q.
     x = d == 12 ? field_reduce_once(value) : static_cast<FieldElement>(value);
   }
-  return f;
 }
 
 bool encapsulation_key_is_reduced(ByteView ek) {

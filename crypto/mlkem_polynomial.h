@@ -66,8 +66,9 @@ void decompress(Poly& f, int d);
 
 // Algorithms 5 and 6: ByteEncode_d and ByteDecode_d, d in 1..12; out and in
 // are 32 * d bytes. ByteDecode_12 reduces modulo q, as the algorithm says.
+// Secret polynomials are decoded in place (no copy left in a temporary).
 void byte_encode(const Poly& f, int d, MutableByteView out);
-[[nodiscard]] Poly byte_decode(ByteView in, int d);
+void byte_decode(ByteView in, int d, Poly& out);
 
 // The modulus check of section 7.2: every 12-bit coefficient of the first
 // kK * kPolyBytes bytes of `ek` is below q. Public input: may branch.

@@ -44,7 +44,7 @@ Matrix sample_matrix(ByteView rho) {
   return a;
 }
 
-Poly sample_noise(ByteView seed, std::uint8_t n) {
+void sample_noise(ByteView seed, std::uint8_t n, Poly& f) {
   // PRF_η(s, b) = SHAKE256(s || b, 8 · 64η bits).
   ByteArray<kPrfBytes> prf{};
   WipeOnExit wipe_prf(prf);
@@ -52,7 +52,6 @@ Poly sample_noise(ByteView seed, std::uint8_t n) {
   shake256({seed, b}, prf);
   // SamplePolyCBD_2: each coefficient is (b0 + b1) - (b2 + b3) of four bits,
   // two coefficients per byte, mapped into [0, q) by adding q.
-  Poly f;
   for (std::size_t k = 0; k < kPrfBytes; ++k) {
     const std::uint32_t byte = prf[k];
     for (std::size_t half = 0; half < 2; ++half) {
@@ -62,7 +61,6 @@ Poly sample_noise(ByteView seed, std::uint8_t n) {
       f.c[2 * k + half] = field_reduce_once(x + kQ - y);
     }
   }
-  return f;
 }
 
 }  // namespace cairn::crypto::mlkem768::detail

@@ -23,8 +23,9 @@ inline constexpr std::size_t kSampleNttFirstRead = 3 * 168;
 // the final standard's index order).
 [[nodiscard]] Matrix sample_matrix(ByteView rho);
 
-// SamplePolyCBD_η(PRF_η(seed, n)) (Algorithms 8 and 4.3) for η = 2, ML-KEM-768's
-// η1 and η2. Secret input and output: constant time, and the PRF's output is wiped.
-[[nodiscard]] Poly sample_noise(ByteView seed, std::uint8_t n);
+// SamplePolyCBD_η(PRF_η(seed, n)) (Algorithm 8, and PRF of section 4.1) for
+// η = 2, ML-KEM-768's η1 and η2, into f. Secret input and output: constant
+// time, written in place, and the PRF's output is wiped.
+void sample_noise(ByteView seed, std::uint8_t n, Poly& f);
 
 }  // namespace cairn::crypto::mlkem768::detail

@@ -146,9 +146,9 @@ TEST(MlKemIntermediate, KPkeKeyGenStepByStep) {
   const Matrix a = sample_matrix(rho);
   EXPECT_EQ(a[0].c, v.coefficients("A[0, 0]").c);
   EXPECT_EQ(encode12(std::vector<Poly>(a.begin(), a.end())), v.hex("A"));
-  std::vector<Poly> s, e;
-  for (std::uint8_t n = 0; n < 3; ++n) s.push_back(sample_noise(sigma, n));
-  for (std::uint8_t n = 3; n < 6; ++n) e.push_back(sample_noise(sigma, n));
+  std::vector<Poly> s(3), e(3);
+  for (std::uint8_t n = 0; n < 3; ++n) sample_noise(sigma, n, s[n]);
+  for (std::uint8_t n = 0; n < 3; ++n) sample_noise(sigma, static_cast<std::uint8_t>(3 + n), e[n]);
   EXPECT_EQ(s[0].c, v.coefficients("s[0]").c);
   EXPECT_EQ(encode12(s), v.hex("s"));
   EXPECT_EQ(encode12(e), v.hex("e"));
