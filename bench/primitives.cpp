@@ -14,6 +14,7 @@
 #include "bench_support.h"
 #include "crypto/drop.h"
 #include "crypto/hash.h"
+#include "crypto/mlkem768.h"
 #include "crypto/noise.h"
 #include "crypto/pow.h"
 #include "crypto/random.h"
@@ -157,6 +158,19 @@ int main(int argc, char** argv) {
   auto point = crypto::x25519_generate().public_key;
   auto x = bench::cost_per_call(4000, [&] { (void)crypto::x25519(scalar.secret, point); });
   report("x25519_ops_per_s", 1e6 / x.cpu_us, "op/s (CPU)");
+
+  // ML-KEM-768 (issue 17's post-quantum half), in the same run as X25519.
+  {
+    namespace mlkem = crypto::mlkem768;
+    auto kp = mlkem::generate();
+    auto enc = must(mlkem::encapsulate(kp.encapsulation_key), "encapsulate");
+    auto kg = bench::cost_per_call(2000, [&] { (void)mlkem::generate(); });
+    auto en = bench::cost_per_call(2000, [&] { (void)must(mlkem::encapsulate(kp.encapsulation_key), "encapsulate"); });
+    auto de = bench::cost_per_call(2000, [&] { (void)must(mlkem::decapsulate(kp.decapsulation_key, enc.ciphertext), "decapsulate"); });
+    report("mlkem768_keygen_ops_per_s", 1e6 / kg.cpu_us, "op/s (CPU)");
+    report("mlkem768_encaps_ops_per_s", 1e6 / en.cpu_us, "op/s (CPU)");
+    report("mlkem768_decaps_ops_per_s", 1e6 / de.cpu_us, "op/s (CPU)");
+  }
 
   Bytes big(1 << 20, 0x5a);
   auto mb = bench::cost_per_call(200, [&] { (void)crypto::blake2b_256(big); });

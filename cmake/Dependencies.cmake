@@ -12,7 +12,15 @@ find_package(Protobuf 3.21 REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS system)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(ZLIB REQUIRED)
-find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)  # SHA3-256 for onion names (crypto/sha3)
+# SHA-3 and SHAKE (crypto/sha3): onion names' checksum, ML-KEM's hashes.
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+# valgrind's client requests (crypto/declassify.h; header only, no-ops outside
+# valgrind): the constant-time check of ML-KEM runs under memcheck.
+include(CheckIncludeFileCXX)
+check_include_file_cxx(valgrind/memcheck.h CAIRN_HAVE_VALGRIND_MEMCHECK_H)
+if(NOT CAIRN_HAVE_VALGRIND_MEMCHECK_H)
+  message(FATAL_ERROR "valgrind/memcheck.h is missing (Debian package valgrind): run scripts/bootstrap.sh")
+endif()
 find_package(Threads REQUIRED)
 if(CAIRN_BUILD_TESTS)
   find_package(GTest REQUIRED)

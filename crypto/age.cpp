@@ -23,7 +23,7 @@ Status check_stanzas(const Header& header) {
     } else if (stanza.type() == kScryptStanzaType) {
       CAIRN_CHECK(check_scrypt_stanza(stanza));
     } else if (stanza.type() == kHybridStanzaType) {
-      CAIRN_CHECK(check_hybrid_stanza(stanza));
+      CAIRN_CHECK(hybrid_check_stanza(stanza));
     }
   }
   return ok_status();
@@ -50,26 +50,30 @@ Result<File> parse_file(ByteView bytes) {
   return file;
 }
 
-Result<Secret> unwrap_file_key(const Header& header, std::span<const Identity> identities) {
-  if (identities.size() > kMaxIdentities)
+Result<Secret> unwrap_file_key(const Header& header, std::span<const Identity> identities,
+                               std::span<const HybridIdentity> hybrid_identities) {
+  const std::size_t held = identities.size() + hybrid_identities.size();
+  if (held > kMaxIdentities)
     return make_error(Errc::invalid_argument, "more than " + std::to_string(kMaxIdentities) + " identities to try");
   if (has_type(header, kScryptStanzaType))
     return make_error(Errc::unsupported,
                       "this age file is encrypted with a passphrase (scrypt), which Cairn does not implement");
   for (const auto& stanza : header.stanzas) {
-    if (stanza.type() != kX25519StanzaType) continue;
-    for (const auto& identity : identities) {
-      CAIRN_TRY(auto file_key, x25519_unwrap(stanza, identity));
-      if (file_key) return std::move(*file_key);
+    if (stanza.type() == kX25519StanzaType) {
+      for (const auto& identity : identities) {
+        CAIRN_TRY(auto file_key, x25519_unwrap(stanza, identity));
+        if (file_key) return std::move(*file_key);
+      }
+    } else if (stanza.type() == kHybridStanzaType) {
+      for (const auto& identity : hybrid_identities) {
+        CAIRN_TRY(auto file_key, hybrid_unwrap(stanza, identity));
+        if (file_key) return std::move(*file_key);
+      }
     }
   }
-  if (has_type(header, kHybridStanzaType))
-    return make_error(Errc::unsupported,
-                      "this age file is encrypted to post-quantum hybrid recipients (mlkem768x25519), which Cairn "
-                      "does not implement, and none of its X25519 stanzas is for an identity held here");
-  if (identities.empty()) return make_error(Errc::no_identity_match, "no identity was given to open this age file");
-  return make_error(Errc::no_identity_match, "no identity held (" + std::to_string(identities.size()) +
-                                                 " tried) opens this age file");
+  if (held == 0) return make_error(Errc::no_identity_match, "no identity was given to open this age file");
+  return make_error(Errc::no_identity_match,
+                    "no identity held (" + std::to_string(held) + " tried) opens this age file");
 }
 
 Result<Secret> open_payload(const File& file, const Secret& file_key) {
@@ -85,26 +89,45 @@ std::size_t x25519_file_size(std::size_t plaintext_size, std::size_t recipients)
          stream_sealed_size(plaintext_size);
 }
 
-Result<Bytes> encrypt(ByteView plaintext, std::span<const X25519Public> recipients) {
-  if (recipients.empty()) return make_error(Errc::invalid_argument, "an age file needs at least one recipient");
-  if (recipients.size() > kMaxStanzas)
-    return make_error(Errc::invalid_argument, "more than " + std::to_string(kMaxStanzas) +
+std::size_t hybrid_file_size(std::size_t plaintext_size, std::size_t recipients) {
+  return header_encoded_size(recipients * kHybridStanzaBytes) + kPayloadNonceBytes +
+         stream_sealed_size(plaintext_size);
+}
+
+Result<Bytes> encrypt(ByteView plaintext, std::span<const X25519Public> recipients,
+                      std::span<const HybridRecipient> hybrid_recipients) {
+  if (!recipients.empty() && !hybrid_recipients.empty())
+    return make_error(Errc::invalid_argument,
+                      "an age file is never encrypted to both X25519 and post-quantum hybrid recipients: a quantum "
+                      "computer would open it through an X25519 stanza");
+  const std::size_t count = recipients.size() + hybrid_recipients.size();
+  if (count == 0) return make_error(Errc::invalid_argument, "an age file needs at least one recipient");
+  const std::size_t cap = hybrid_recipients.empty() ? kMaxStanzas : kMaxHybridRecipients;
+  if (count > cap)
+    return make_error(Errc::invalid_argument, "more than " + std::to_string(cap) +
                                                   " recipients (Cairn would refuse to read the file)");
   if (plaintext.size() > kMaxInMemoryBytes)
     return make_error(Errc::too_large, "the plaintext is larger than " + std::to_string(kMaxInMemoryBytes) + " bytes");
 
   const Secret file_key = random_secret(kFileKeyBytes);
   std::vector<Stanza> stanzas;
-  stanzas.reserve(recipients.size());
+  stanzas.reserve(count);
   for (const auto& recipient : recipients) {
     CAIRN_TRY(auto stanza, x25519_wrap(file_key, recipient));
     stanzas.push_back(std::move(stanza));
+  }
+  for (const auto& recipient : hybrid_recipients) {
+    auto stanza = hybrid_wrap(file_key, recipient);
+    if (!stanza.ok())
+      return make_error(Errc::invalid_argument, "a hybrid recipient is not a usable key: " + stanza.error().message);
+    stanzas.push_back(std::move(stanza).value());
   }
   const Bytes header = encode_header(stanzas, file_key);
   PayloadNonce nonce{};
   random_bytes(nonce);
 
-  const std::size_t expected = x25519_file_size(plaintext.size(), recipients.size());
+  const std::size_t expected = hybrid_recipients.empty() ? x25519_file_size(plaintext.size(), count)
+                                                         : hybrid_file_size(plaintext.size(), count);
   Bytes out(header.size() + kPayloadNonceBytes + stream_sealed_size(plaintext.size()));
   if (out.size() != expected)
     return make_error(Errc::internal, "the age file's size differs from the computed size");
@@ -129,11 +152,12 @@ std::string_view to_string(Failure failure) {
   return "unknown";
 }
 
-Decryption decrypt_detailed(ByteView bytes, std::span<const Identity> identities) {
+Decryption decrypt_detailed(ByteView bytes, std::span<const Identity> identities,
+                            std::span<const HybridIdentity> hybrid_identities) {
   auto file = parse_file(bytes);
   if (!file.ok())
     return {file.error(), file.code() == Errc::unsupported ? Failure::armor : Failure::header};
-  auto file_key = unwrap_file_key(file->header, identities);
+  auto file_key = unwrap_file_key(file->header, identities, hybrid_identities);
   if (!file_key.ok()) {
     switch (file_key.code()) {
       case Errc::no_identity_match: return {file_key.error(), Failure::no_match};
@@ -148,8 +172,9 @@ Decryption decrypt_detailed(ByteView bytes, std::span<const Identity> identities
   return {std::move(plaintext).value(), Failure::none};
 }
 
-Result<Secret> decrypt(ByteView file, std::span<const Identity> identities) {
-  return std::move(decrypt_detailed(file, identities).plaintext);
+Result<Secret> decrypt(ByteView file, std::span<const Identity> identities,
+                       std::span<const HybridIdentity> hybrid_identities) {
+  return std::move(decrypt_detailed(file, identities, hybrid_identities).plaintext);
 }
 
 }  // namespace cairn::crypto::age

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "crypto/age_base64.h"
-#include "crypto/age_x25519.h"
 
 namespace cairn::crypto::age {
 
@@ -26,24 +25,6 @@ Status check_scrypt_stanza(const Stanza& stanza) {
     return make_error(Errc::malformed, "an scrypt stanza's work factor is above Cairn's limit of 22");
   if (stanza.body.size() != kWrappedFileKeyBytes)
     return make_error(Errc::malformed, "an scrypt stanza's body must be 32 bytes (a file key and its tag)");
-  return ok_status();
-}
-
-Status check_hybrid_stanza(const Stanza& stanza) {
-  if (stanza.args.size() != 2)
-    return make_error(Errc::malformed, "an mlkem768x25519 stanza must have exactly one argument after its type");
-  auto enc = base64_decode(stanza.args[1]);
-  if (!enc.ok()) return make_error(Errc::malformed, "an mlkem768x25519 stanza's encapsulation: " + enc.error().message);
-  if (enc->size() != kHybridEncBytes)
-    return make_error(Errc::malformed, "an mlkem768x25519 stanza's encapsulation must be 1120 bytes");
-  if (stanza.body.size() != kWrappedFileKeyBytes)
-    return make_error(Errc::malformed, "an mlkem768x25519 stanza's body must be 32 bytes (a file key and its tag)");
-  // The X25519 half of the hybrid KEM follows the ML-KEM ciphertext; a
-  // low-order share makes its shared secret zero, which every identity must refuse.
-  X25519Public share{};
-  std::copy(enc->end() - kX25519Bytes, enc->end(), share.begin());
-  if (is_low_order(share))
-    return make_error(Errc::malformed, "an mlkem768x25519 stanza's X25519 share is a low-order point");
   return ok_status();
 }
 

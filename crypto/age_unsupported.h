@@ -1,8 +1,8 @@
-// Recipient types of the age spec that Cairn recognises but does not
-// implement: scrypt (passphrases) and mlkem768x25519 (post-quantum hybrid).
-// Cairn checks their stanzas' shape like any identity implementation must, so
-// a malformed one is a header failure, and reports a well-formed one as
-// Errc::unsupported naming the feature, never as "no identity matched".
+// The recipient type of the age spec that Cairn recognises but does not
+// implement: scrypt (passphrases). Cairn checks its stanzas' shape like any
+// identity implementation must, so a malformed one is a header failure, and
+// reports a well-formed one as Errc::unsupported naming the feature, never as
+// "no identity matched".
 #pragma once
 
 #include <cstddef>
@@ -16,8 +16,6 @@ namespace cairn::crypto::age {
 // --- Specification constants ---
 inline constexpr std::string_view kScryptStanzaType = "scrypt";
 inline constexpr std::size_t kScryptSaltBytes = 16;
-inline constexpr std::string_view kHybridStanzaType = "mlkem768x25519";
-inline constexpr std::size_t kHybridEncBytes = 1120;  // ML-KEM-768 ciphertext (1088) || X25519 share (32)
 inline constexpr std::size_t kWrappedFileKeyBytes = 32;  // 16-byte file key + 16-byte tag
 
 // --- Implementation constants ---
@@ -30,10 +28,5 @@ inline constexpr int kMaxScryptWorkFactor = 22;
 // The spec's rule that an scrypt stanza is alone in its header is checked by
 // the caller, which sees the whole header. Errc::malformed otherwise.
 [[nodiscard]] Status check_scrypt_stanza(const Stanza& stanza);
-
-// "mlkem768x25519" stanza: exactly one argument after the type, a canonical
-// 1120-byte encapsulation whose X25519 part is not of low order, and a 32-byte
-// body. Errc::malformed otherwise.
-[[nodiscard]] Status check_hybrid_stanza(const Stanza& stanza);
 
 }  // namespace cairn::crypto::age

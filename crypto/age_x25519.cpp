@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "crypto/aead.h"
+#include "crypto/age_hybrid.h"
 #include "crypto/bech32.h"
 #include "crypto/hkdf.h"
 
@@ -13,13 +14,6 @@ namespace {
 
 // The X25519 stanza's ChaCha20-Poly1305 nonce is fixed: each wrap key is used once.
 constexpr AeadNonce kZeroNonce{};
-
-bool has_upper(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-bool has_lower(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-}
 
 // wrap key = HKDF-SHA-256(ikm = shared secret, salt = ephemeral share || recipient, info).
 Secret wrap_key(const Secret& shared, const X25519Public& share, const X25519Public& recipient) {
@@ -57,15 +51,17 @@ bool is_low_order(const X25519Public& point) {
 }
 
 Result<X25519Public> parse_recipient(std::string_view text) {
+  // A hybrid recipient is longer than any X25519 one may be: say what it is
+  // before the length cap would call it merely too long.
+  if (bech32_has_hrp(text, kHybridRecipientHrp))
+    return make_error(Errc::malformed,
+                      "this is a post-quantum hybrid recipient (age1pq1…), not an X25519 recipient (age1…)");
   auto decoded = bech32_decode(text);
   if (!decoded.ok())
     return make_error(decoded.code(), "not a valid age recipient: " + decoded.error().message);
-  if (decoded->hrp == kHybridRecipientHrp)
-    return make_error(Errc::unsupported,
-                      "post-quantum hybrid recipients (age1pq1…) are not supported; use an X25519 recipient (age1…)");
   if (decoded->hrp != kRecipientHrp)
     return make_error(Errc::malformed, "not an age X25519 recipient: it must start with 'age1'");
-  if (has_upper(text)) return make_error(Errc::malformed, "an age recipient must be written in lower case");
+  if (decoded->upper_case) return make_error(Errc::malformed, "an age recipient must be written in lower case");
   if (decoded->data.size() != kX25519Bytes)
     return make_error(Errc::malformed, "an age X25519 recipient must encode 32 bytes");
   X25519Public out{};
@@ -77,29 +73,23 @@ Result<X25519Public> parse_recipient(std::string_view text) {
 std::string format_recipient(const X25519Public& recipient) { return bech32_encode(kRecipientHrp, recipient); }
 
 Result<Identity> parse_identity(std::string_view text) {
+  if (bech32_has_hrp(text, kHybridIdentityHrp))
+    return make_error(Errc::malformed,
+                      "this is a post-quantum hybrid identity (AGE-SECRET-KEY-PQ-1…), not an X25519 identity");
   auto decoded = bech32_decode(text);
   if (!decoded.ok())
     return make_error(decoded.code(), "not a valid age identity: " + decoded.error().message);
   WipeOnExit wipe_decoded(decoded->data);  // the secret scalar, in a plain vector until copied
-  if (decoded->hrp == kHybridIdentityHrp)
-    return make_error(Errc::unsupported, "post-quantum hybrid identities (AGE-SECRET-KEY-PQ-1…) are not supported");
   if (decoded->hrp != kIdentityHrp)
     return make_error(Errc::malformed, "not an age X25519 identity: it must start with 'AGE-SECRET-KEY-1'");
-  if (has_lower(text)) return make_error(Errc::malformed, "an age identity must be written in upper case");
+  if (!decoded->upper_case) return make_error(Errc::malformed, "an age identity must be written in upper case");
   if (decoded->data.size() != kX25519Bytes)
     return make_error(Errc::malformed, "an age X25519 identity must encode 32 bytes");
   return x25519_from_secret(Secret::copy_of(decoded->data));
 }
 
 Secret format_identity(const Identity& identity) {
-  std::string text = bech32_encode(kIdentityHrp, identity.secret.view());
-  Secret out(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    out.data()[i] = static_cast<std::uint8_t>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  }
-  wipe(text.data(), text.size());
-  return out;
+  return bech32_encode_upper_secret(kIdentityHrp, identity.secret.view());
 }
 
 Result<Stanza> x25519_wrap(const Secret& file_key, const X25519Public& recipient) {

@@ -23,9 +23,6 @@ inline constexpr std::string_view kX25519WrapInfo = "age-encryption.org/v1/X2551
 inline constexpr std::string_view kRecipientHrp = "age";
 inline constexpr std::string_view kIdentityHrp = "age-secret-key-";  // written upper-case
 inline constexpr std::size_t kX25519BodyBytes = kFileKeyBytes + kAeadTagBytes;
-// Other recipient types' encodings, recognised only to say they are unsupported.
-inline constexpr std::string_view kHybridRecipientHrp = "age1pq";
-inline constexpr std::string_view kHybridIdentityHrp = "age-secret-key-pq-";
 
 // The exact encoded size of one X25519 stanza (98 bytes).
 inline constexpr std::size_t kX25519StanzaBytes = stanza_encoded_size(
@@ -35,8 +32,8 @@ inline constexpr std::size_t kX25519StanzaBytes = stanza_encoded_size(
 using Identity = X25519KeyPair;
 
 // "age1…" (lower case). Errors: Errc::checksum_mismatch (a typo),
-// Errc::unsupported (a post-quantum "age1pq1…" recipient), Errc::malformed
-// (anything else, including a low-order point, which no honest key is).
+// Errc::malformed (anything else, including a low-order point, which no honest
+// key is, and a hybrid "age1pq1…" recipient: crypto/age_hybrid.h parses those).
 [[nodiscard]] Result<X25519Public> parse_recipient(std::string_view text);
 [[nodiscard]] std::string format_recipient(const X25519Public& recipient);
 

@@ -100,6 +100,26 @@ std::string bech32_encode(std::string_view hrp, ByteView data) {
   return out;
 }
 
+Secret bech32_encode_upper_secret(std::string_view hrp, ByteView data) {
+  std::string text = bech32_encode(hrp, data);
+  Secret out(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    out.data()[i] = static_cast<std::uint8_t>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  wipe(text.data(), text.size());
+  return out;
+}
+
+bool bech32_has_hrp(std::string_view text, std::string_view hrp) {
+  if (text.size() <= hrp.size() || text[hrp.size()] != '1') return false;
+  for (std::size_t i = 0; i < hrp.size(); ++i) {
+    const char c = text[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != hrp[i]) return false;
+  }
+  return true;
+}
+
 Result<Bech32Decoded> bech32_decode(std::string_view text, std::size_t max_length) {
   if (text.size() > max_length)
     return make_error(Errc::too_large, "the string is longer than any valid Cairn or age key");
@@ -115,6 +135,7 @@ Result<Bech32Decoded> bech32_decode(std::string_view text, std::size_t max_lengt
     return make_error(Errc::malformed, "the string has no valid separator or is too short");
 
   Bech32Decoded out;
+  out.upper_case = has_upper;
   out.hrp.reserve(sep);
   for (std::size_t i = 0; i < sep; ++i) {
     char c = text[i];

@@ -8,15 +8,18 @@
 
 namespace cairn::crypto {
 
-Result<Secret> hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
-  if (length == 0 || length > 255 * kSha256Bytes)
-    return make_error(Errc::invalid_argument, "HKDF-SHA-256 output length out of range");
-  // Extract: PRK = HMAC(salt or 32 zero bytes, IKM).
+Secret hkdf_sha256_extract(ByteView salt, ByteView ikm) {
+  // PRK = HMAC(salt, IKM); an empty salt stands for 32 zero bytes (RFC 5869 2.2).
   ByteArray<kSha256Bytes> zero_salt{};
   Secret prk(kSha256Bytes);
   hmac_sha256(prk.bytes(), salt.empty() ? ByteView(zero_salt) : salt, ikm);
+  return prk;
+}
 
-  // Expand: T(i) = HMAC(PRK, T(i-1) | info | i).
+Result<Secret> hkdf_sha256_expand(ByteView prk, ByteView info, std::size_t length) {
+  if (length == 0 || length > 255 * kSha256Bytes)
+    return make_error(Errc::invalid_argument, "HKDF-SHA-256 output length out of range");
+  // T(i) = HMAC(PRK, T(i-1) | info | i).
   Secret okm(length);
   Secret block(kSha256Bytes + info.size() + 1);
   ByteArray<kSha256Bytes> t{};
@@ -26,13 +29,19 @@ Result<Secret> hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::size
     std::memcpy(block.data(), t.data(), t_len);
     if (!info.empty()) std::memcpy(block.data() + t_len, info.data(), info.size());
     block.data()[t_len + info.size()] = i;
-    hmac_sha256(t, prk.view(), ByteView(block.data(), t_len + info.size() + 1));
+    hmac_sha256(t, prk, ByteView(block.data(), t_len + info.size() + 1));
     t_len = kSha256Bytes;
     std::size_t n = std::min(kSha256Bytes, length - done);
     std::memcpy(okm.data() + done, t.data(), n);
     done += n;
   }
   return okm;
+}
+
+Result<Secret> hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
+  if (length == 0 || length > 255 * kSha256Bytes)
+    return make_error(Errc::invalid_argument, "HKDF-SHA-256 output length out of range");
+  return hkdf_sha256_expand(hkdf_sha256_extract(salt, ikm).view(), info, length);
 }
 
 void hmac_blake2b(MutableByteView out, ByteView key, ByteView data) {

@@ -1,5 +1,6 @@
 // Key derivation:
-//  - HKDF-SHA-256 (RFC 5869), used by age (header MAC key, payload key, X25519 wrap key);
+//  - HKDF-SHA-256 (RFC 5869), used by age (header MAC key, payload key, X25519 wrap key)
+//    and by HPKE (crypto/hpke.h, age's hybrid recipients);
 //  - Noise's HKDF over HMAC-BLAKE2b (Noise spec rev. 34, section 4.3), used by the
 //    Noise symmetric state. HMAC-BLAKE2b is built from libsodium's BLAKE2b with
 //    the RFC 2104 construction (block 128 bytes, output 64 bytes).
@@ -13,6 +14,11 @@ namespace cairn::crypto {
 
 // RFC 5869 HKDF-SHA-256. Fails if length > 255 * 32.
 [[nodiscard]] Result<Secret> hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::size_t length);
+// Its two steps, for protocols that label each one (HPKE, RFC 9180): Extract
+// gives the 32-byte PRK (an empty salt means 32 zero bytes); Expand fails if
+// length is 0 or > 255 * 32.
+[[nodiscard]] Secret hkdf_sha256_extract(ByteView salt, ByteView ikm);
+[[nodiscard]] Result<Secret> hkdf_sha256_expand(ByteView prk, ByteView info, std::size_t length);
 
 inline constexpr std::size_t kNoiseHashBytes = 64;  // BLAKE2b-512
 

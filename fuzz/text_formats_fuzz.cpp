@@ -2,6 +2,7 @@
 // organisation and relay key strings, Bech32 itself.
 #include <string_view>
 
+#include "crypto/age_hybrid.h"
 #include "crypto/age_x25519.h"
 #include "crypto/bech32.h"
 #include "crypto/drop_address.h"
@@ -19,6 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   (void)age::parse_recipient(text);
   (void)age::parse_identity(text);
+  (void)age::parse_hybrid_recipient(text);
+  (void)age::parse_hybrid_identity(text);
   (void)parse_organisation_key(text);
   (void)parse_relay_keys(text);
   return 0;

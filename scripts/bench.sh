@@ -131,6 +131,11 @@ P="$WORK/primitives"
   echo "$(val insert_durable_single_per_s "$P")/s, drops in commits of 16: $(val insert_durable_batch16_per_s "$P")/s,"
   echo "of 64: $(val insert_durable_batch64_per_s "$P")/s (all on one core)."
   echo
+  echo "ML-KEM-768 (crypto/mlkem768.h, the post-quantum half of hybrid recipients) in the"
+  echo "same run: key generation $(val mlkem768_keygen_ops_per_s "$P") op/s, encapsulation"
+  echo "$(val mlkem768_encaps_ops_per_s "$P") op/s, decapsulation $(val mlkem768_decaps_ops_per_s "$P") op/s"
+  echo "(CPU time, one thread), against X25519's $(val x25519_ops_per_s "$P") op/s above."
+  echo
   echo "**Primitive bound** for drops/s = 1 / (the relay's share of the handshake ÷ drops"
   echo "per connection + record decryption of a PutDrop + durable insert per drop in a"
   echo "batch of as many drops as there are clients, 16 or 64), in wall time."

@@ -34,7 +34,16 @@ packages=(
   # file), lintian; the relay's unit is checked with systemd-analyze (from
   # systemd, needed only as a tool: nothing is started) and man(1)
   help2man dpkg-dev file lintian systemd man-db
+  # ML-KEM: valgrind's memcheck proves it constant time (its client-request
+  # header is also needed to build crypto/); an independent implementation from
+  # the npm registry (@noble/post-quantum, tests only) cross-checks it
+  valgrind nodejs
 )
+# npm comes with Node.js from some sources (NodeSource) and as its own Debian
+# package from others: ask for the package only when no npm command exists.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 ./scripts/build.sh
+./scripts/npm-interop.sh
 ctest --preset release
 ./scripts/sanitize.sh

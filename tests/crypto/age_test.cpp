@@ -3,23 +3,22 @@
 //
 // How outcomes are judged, vector by vector:
 //  1. A vector that needs only what Cairn implements (a binary file, X25519
-//     identities or none, no passphrase) must give exactly its `expect:`
-//     outcome; `success` also needs the payload's SHA-256 and the unwrapped
-//     file key to equal the vector's.
+//     or hybrid identities or none, no passphrase) must give exactly its
+//     `expect:` outcome; `success` also needs the payload's SHA-256 and the
+//     unwrapped file key to equal the vector's.
 //  2. An armored vector must be refused as armor (Errc::unsupported): Cairn
 //     reads binary files only. If the file does not even begin with a PEM
 //     line (after whitespace), it is not recognisable as armor, and it must be
 //     a header failure instead.
-//  3. A vector that needs a passphrase (scrypt) or a hybrid (ML-KEM) identity
-//     and expects a header failure must be a header failure: Cairn checks
-//     the shape of scrypt and mlkem768x25519 stanzas as the spec requires of
-//     any identity implementation, so it reports that failure before it can
-//     say "unsupported".
-//  4. Any other such vector must be refused with Errc::unsupported if its
-//     header has a `scrypt` or `mlkem768x25519` stanza (Cairn cannot tell a
-//     success from a no-match without the key), and otherwise (e.g. an
-//     upper-case "Scrypt" type, which is simply an unknown stanza) must give
-//     exactly its expected outcome.
+//  3. A vector that needs a passphrase (scrypt) and expects a header failure
+//     must be a header failure: Cairn checks the shape of scrypt stanzas as
+//     the spec requires of any identity implementation, so it reports that
+//     failure before it can say "unsupported".
+//  4. Any other passphrase vector must be refused with Errc::unsupported if
+//     its header has a `scrypt` stanza (Cairn cannot tell a success from a
+//     no-match without the key), and otherwise (e.g. an upper-case "Scrypt"
+//     type, which is simply an unknown stanza) must give exactly its expected
+//     outcome.
 #include "crypto/age.h"
 
 #include <gtest/gtest.h>
@@ -108,6 +107,28 @@ std::vector<Vector> load_all() {
 }
 
 
+// A vector's identities, by type; every one must parse.
+struct Identities {
+  std::vector<Identity> x25519;
+  std::vector<HybridIdentity> hybrid;
+};
+
+Identities parse_identities(const Vector& v) {
+  Identities out;
+  for (auto [it, end] = v.fields.equal_range("identity"); it != end; ++it) {
+    if (it->second.starts_with("AGE-SECRET-KEY-PQ-1")) {
+      auto id = parse_hybrid_identity(it->second);
+      EXPECT_TRUE(id.ok()) << id.error().message;
+      if (id.ok()) out.hybrid.push_back(std::move(id).value());
+    } else {
+      auto id = parse_identity(it->second);
+      EXPECT_TRUE(id.ok()) << id.error().message;
+      if (id.ok()) out.x25519.push_back(std::move(id).value());
+    }
+  }
+  return out;
+}
+
 bool contains(ByteView hay, std::string_view needle) {
   const auto n = as_bytes(needle);
   return std::search(hay.begin(), hay.end(), n.begin(), n.end()) != hay.end();
@@ -123,27 +144,18 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
   const auto vectors = load_all();
   ASSERT_GE(vectors.size(), 140u) << "the CCTV age vectors are missing from tests/vectors/age";
 
-  int total = 0, as_expected = 0, unsupported = 0, native = 0, native_matched = 0;
+  int total = 0, as_expected = 0, unsupported = 0, native = 0, native_matched = 0, hybrid = 0, hybrid_matched = 0;
   for (const auto& v : vectors) {
     SCOPED_TRACE(v.name);
     ++total;
     const std::string expect = v.get("expect");
     ASSERT_FALSE(expect.empty());
 
-    std::vector<Identity> identities;
-    bool needs_unimplemented = v.has("passphrase");
-    for (auto [it, end] = v.fields.equal_range("identity"); it != end; ++it) {
-      auto id = parse_identity(it->second);
-      if (!id.ok()) {
-        ASSERT_EQ(id.code(), Errc::unsupported) << id.error().message;
-        needs_unimplemented = true;
-        continue;
-      }
-      identities.push_back(std::move(id).value());
-    }
+    Identities ids = parse_identities(v);
+    const bool needs_unimplemented = v.has("passphrase");
     const bool armored = v.get("armored") == "yes";
 
-    auto result = decrypt_detailed(v.file, identities);
+    auto result = decrypt_detailed(v.file, ids.x25519, ids.hybrid);
     const std::string observed = std::string(to_string(result.failure));
     if (std::getenv("CAIRN_AGE_VECTORS_VERBOSE") != nullptr)
       std::printf("%-45s expect %-16s got %-20s %s\n", v.name.c_str(), expect.c_str(), observed.c_str(),
@@ -167,8 +179,7 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
       continue;
     }
     if (needs_unimplemented) {
-      const bool has_unimplemented_stanza =
-          contains(v.file, "\n-> scrypt ") || contains(v.file, "\n-> mlkem768x25519 ");
+      const bool has_unimplemented_stanza = contains(v.file, "\n-> scrypt ");
       if (expect == "header failure" || !has_unimplemented_stanza) {  // rules 3 and 4
         EXPECT_EQ(observed, expect) << (result.plaintext.ok() ? "" : result.plaintext.error().message);
         ++as_expected;
@@ -184,6 +195,8 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
 
     // Rule 1: everything Cairn implements must match exactly.
     ++native;
+    const bool is_hybrid = v.name.starts_with("hybrid");
+    if (is_hybrid) ++hybrid;
     EXPECT_EQ(observed, expect) << (result.plaintext.ok() ? "" : result.plaintext.error().message);
     if (observed != expect) continue;
     if (expect == "success") {
@@ -191,22 +204,24 @@ TEST(AgeVectors, EveryVectorHasTheExpectedOutcome) {
       EXPECT_EQ(to_hex(sha256(result.plaintext->view())), v.get("payload"));
       auto file = parse_file(v.file);
       ASSERT_TRUE(file.ok());
-      auto file_key = unwrap_file_key(file->header, identities);
+      auto file_key = unwrap_file_key(file->header, ids.x25519, ids.hybrid);
       ASSERT_TRUE(file_key.ok());
       EXPECT_EQ(to_hex(file_key->view()), v.get("file key"));
       if (to_hex(sha256(result.plaintext->view())) != v.get("payload")) continue;
     }
     ++native_matched;
+    if (is_hybrid) ++hybrid_matched;
     ++as_expected;
   }
   std::printf("age vectors: %d total, %d passed as expected, %d skipped as unsupported; "
-              "%d of %d X25519/plain vectors ran and matched\n",
-              total, as_expected, unsupported, native_matched, native);
+              "%d of %d X25519/hybrid/plain vectors ran and matched, %d of %d hybrid* ones\n",
+              total, as_expected, unsupported, native_matched, native, hybrid_matched, hybrid);
   EXPECT_EQ(native_matched, native);
   EXPECT_EQ(as_expected + unsupported, total);
-  // The CCTV vectors that need nothing Cairn leaves out (armor, scrypt, ML-KEM);
-  // a change here means the classification above, or the vector set, changed.
-  EXPECT_EQ(native, 67);
+  // The CCTV vectors that need nothing Cairn leaves out (armor, scrypt); a
+  // change here means the classification above, or the vector set, changed.
+  EXPECT_EQ(native, 85);
+  EXPECT_EQ(hybrid, 18);  // every hybrid* vector but armor_hybrid (armor)
 }
 
 // Every strict prefix of a file that opens must fail to open (STREAM detects
@@ -217,12 +232,8 @@ TEST(AgeVectors, PrefixesOfGoodFilesNeverOpen) {
   int checked = 0;
   for (const auto& v : load_all()) {
     if (v.get("expect") != "success" || v.has("armored") || v.has("passphrase")) continue;
-    std::vector<Identity> identities;
-    for (auto [it, end] = v.fields.equal_range("identity"); it != end; ++it) {
-      auto id = parse_identity(it->second);
-      if (id.ok()) identities.push_back(std::move(id).value());
-    }
-    if (identities.empty()) continue;
+    const Identities ids = parse_identities(v);
+    if (ids.x25519.empty() && ids.hybrid.empty()) continue;
     SCOPED_TRACE(v.name);
     std::vector<std::size_t> lengths;
     const std::size_t dense = std::min<std::size_t>(v.file.size(), 1024);
@@ -230,11 +241,12 @@ TEST(AgeVectors, PrefixesOfGoodFilesNeverOpen) {
     for (std::size_t i = 1; i <= 8 && dense < v.file.size(); ++i)
       lengths.push_back(dense + (v.file.size() - dense) * i / 9);
     for (std::size_t len : lengths) {
-      auto r = decrypt_detailed(ByteView(v.file).first(len), identities);
+      auto r = decrypt_detailed(ByteView(v.file).first(len), ids.x25519, ids.hybrid);
       ASSERT_NE(r.failure, Failure::none) << "a " << len << "-byte prefix opened";
       ++checked;
     }
-    ASSERT_EQ(decrypt_detailed(ByteView(v.file).first(v.file.size() - 1), identities).failure, Failure::payload);
+    ASSERT_EQ(decrypt_detailed(ByteView(v.file).first(v.file.size() - 1), ids.x25519, ids.hybrid).failure,
+              Failure::payload);
   }
   EXPECT_GT(checked, 500);
 }
@@ -298,24 +310,41 @@ TEST(Age, WrongIdentityIsNoMatch) {
   EXPECT_EQ(decrypt(*file, {}).code(), Errc::no_identity_match);
 }
 
+// Flips every stride-th bit of file, one at a time: no flip may leave a file
+// that opens, and flips must land in every stage (header text, stanza: no
+// match, MAC, payload).
+template <class Open>
+void expect_every_flip_rejected(const Bytes& file, std::size_t stride, Open open) {
+  std::map<Failure, int> kinds;
+  for (std::size_t i = 0; i < file.size() * 8; i += stride) {
+    Bytes tampered = file;
+    tampered[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
+    Decryption r = open(tampered);
+    ASSERT_FALSE(r.plaintext.ok()) << "bit " << i << " flipped and the file still opened";
+    ++kinds[r.failure];
+  }
+  EXPECT_GT(kinds[Failure::header], 0);
+  EXPECT_GT(kinds[Failure::no_match], 0);
+  EXPECT_GT(kinds[Failure::hmac], 0);
+  EXPECT_GT(kinds[Failure::payload], 0);
+}
+
 TEST(Age, EverySingleBitFlipIsRejected) {
   const auto ids = make_identities(1);
   auto file = encrypt(as_bytes("a short testimony"), recipients_of(ids));
   ASSERT_TRUE(file.ok());
   ASSERT_TRUE(decrypt(*file, ids).ok());
-  std::map<Failure, int> kinds;
-  for (std::size_t i = 0; i < file->size() * 8; ++i) {
-    Bytes tampered = *file;
-    tampered[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
-    auto r = decrypt_detailed(tampered, ids);
-    ASSERT_FALSE(r.plaintext.ok()) << "bit " << i << " flipped and the file still opened";
-    ++kinds[r.failure];
-  }
-  // Flips land in every stage: header text, stanza (no match), MAC, payload.
-  EXPECT_GT(kinds[Failure::header], 0);
-  EXPECT_GT(kinds[Failure::no_match], 0);
-  EXPECT_GT(kinds[Failure::hmac], 0);
-  EXPECT_GT(kinds[Failure::payload], 0);
+  expect_every_flip_rejected(*file, 1, [&](ByteView f) { return decrypt_detailed(f, ids); });
+}
+
+// A hybrid file, every 7th bit (each flip costs an ML-KEM-768 decapsulation).
+TEST(Age, HybridBitFlipsAreRejected) {
+  std::vector<HybridIdentity> ids;
+  ids.push_back(hybrid_kem::generate_key_pair());
+  auto file = encrypt(as_bytes("a short testimony"), {}, std::span(&ids[0].encapsulation_key, 1));
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE(decrypt(*file, {}, ids).ok());
+  expect_every_flip_rejected(*file, 7, [&](ByteView f) { return decrypt_detailed(f, {}, ids); });
 }
 
 TEST(Age, TruncationAndExtensionAreRejected) {
@@ -457,9 +486,10 @@ TEST(AgeKeys, ParseErrorsAreSpecific) {
   EXPECT_EQ(parse_identity("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj").code(), Errc::malformed);
   EXPECT_EQ(parse_recipient("AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX").code(),
             Errc::malformed);
-  // Post-quantum identities are recognised and refused as unsupported.
-  EXPECT_EQ(parse_identity("AGE-SECRET-KEY-PQ-1XX76JRALNLXDMEW0CRK45QMCCH4X06SE84UN3VPM33W6HWDX0H3SK3ZQFR").code(),
-            Errc::unsupported);
+  // A post-quantum identity is not an X25519 one (crypto/age_hybrid.h parses it).
+  auto pq = parse_identity("AGE-SECRET-KEY-PQ-1XX76JRALNLXDMEW0CRK45QMCCH4X06SE84UN3VPM33W6HWDX0H3SK3ZQFR");
+  EXPECT_EQ(pq.code(), Errc::malformed);
+  EXPECT_NE(pq.error().message.find("hybrid"), std::string::npos) << pq.error().message;
   // Wrong length: 31 bytes under the right prefix.
   EXPECT_EQ(parse_recipient(bech32_encode("age", Bytes(31, 7))).code(), Errc::malformed);
   // The all-zero point is of low order: no honest key.

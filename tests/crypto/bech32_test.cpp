@@ -50,6 +50,32 @@ TEST(Bech32, RoundTripAndTypoDetection) {
   }
 }
 
+TEST(Bech32, CaseIsReportedAndUpperEncodingIsTheSameString) {
+  const Bytes data{1, 2, 3, 250};
+  const std::string lower = bech32_encode("key-", data);
+  const Secret upper = bech32_encode_upper_secret("key-", data);
+  const std::string upper_text(reinterpret_cast<const char*>(upper.data()), upper.size());
+  ASSERT_EQ(upper_text.size(), lower.size());
+  for (std::size_t i = 0; i < lower.size(); ++i)
+    EXPECT_EQ(upper_text[i], (lower[i] >= 'a' && lower[i] <= 'z') ? lower[i] - 'a' + 'A' : lower[i]);
+  auto l = bech32_decode(lower);
+  auto u = bech32_decode(upper_text);
+  ASSERT_TRUE(l.ok() && u.ok());
+  EXPECT_FALSE(l->upper_case);
+  EXPECT_TRUE(u->upper_case);
+  EXPECT_EQ(u->hrp, "key-");
+  EXPECT_EQ(u->data, data);
+}
+
+TEST(Bech32, HrpIsRecognisedInEitherCaseBeforeDecoding) {
+  EXPECT_TRUE(bech32_has_hrp("age1pq1anything", "age1pq"));
+  EXPECT_TRUE(bech32_has_hrp("AGE1PQ1ANYTHING", "age1pq"));
+  EXPECT_FALSE(bech32_has_hrp("age1qqq", "age1pq"));
+  EXPECT_FALSE(bech32_has_hrp("age1pq", "age1pq"));   // no separator after it
+  EXPECT_FALSE(bech32_has_hrp("age1pqx1", "age1pq"));
+  EXPECT_TRUE(bech32_has_hrp(std::string(5000, 'q').insert(0, "age1pq1"), "age1pq"));  // any length
+}
+
 TEST(Bech32, CapCheckedFirst) {
   EXPECT_EQ(bech32_decode(std::string(kBech32MaxLength + 1, 'q')).code(), Errc::too_large);
 }

@@ -42,6 +42,23 @@ TEST(HkdfSha256, Rfc5869Vectors) {
   }
 }
 
+// Extract and Expand alone (HPKE labels each): the PRKs of RFC 5869 test
+// cases 1 and 3 (an empty salt is 32 zero bytes), then the same OKMs.
+TEST(HkdfSha256, ExtractAndExpandAreTheTwoSteps) {
+  const Secret prk1 = hkdf_sha256_extract(hex(kCases[0].salt), hex(kCases[0].ikm));
+  EXPECT_EQ(to_hex(prk1.view()), "077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5");
+  const Secret prk3 = hkdf_sha256_extract({}, hex(kCases[2].ikm));
+  EXPECT_EQ(to_hex(prk3.view()), "19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04");
+  auto okm1 = hkdf_sha256_expand(prk1.view(), hex(kCases[0].info), kCases[0].length);
+  ASSERT_TRUE(okm1.ok());
+  EXPECT_EQ(to_hex(okm1->view()), kCases[0].okm);
+  auto okm3 = hkdf_sha256_expand(prk3.view(), {}, kCases[2].length);
+  ASSERT_TRUE(okm3.ok());
+  EXPECT_EQ(to_hex(okm3->view()), kCases[2].okm);
+  EXPECT_EQ(hkdf_sha256_expand(prk1.view(), {}, 0).code(), Errc::invalid_argument);
+  EXPECT_EQ(hkdf_sha256_expand(prk1.view(), {}, 255 * 32 + 1).code(), Errc::invalid_argument);
+}
+
 TEST(HkdfSha256, RejectsImpossibleLengths) {
   EXPECT_EQ(hkdf_sha256({}, hex("00"), {}, 0).code(), Errc::invalid_argument);
   EXPECT_EQ(hkdf_sha256({}, hex("00"), {}, 255 * 32 + 1).code(), Errc::invalid_argument);
