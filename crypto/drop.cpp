@@ -93,6 +93,14 @@ Result<Bytes> seal_drop(ByteView body, std::span<const age::HybridRecipient> rec
   return exactly(age::encrypt(plaintext.view(), {}, recipients), drop_size);
 }
 
+Result<Bytes> seal_drop(ByteView body, const DropRecipientKeys& recipients, std::size_t drop_size) {
+  if (!recipients.x25519.empty() && !recipients.hybrid.empty())
+    return make_error(Errc::invalid_argument, "a drop is never sealed to both X25519 and post-quantum recipients");
+  if (recipients.kind() == DropRecipients::hybrid)
+    return seal_drop(body, std::span<const age::HybridRecipient>(recipients.hybrid), drop_size);
+  return seal_drop(body, std::span<const X25519Public>(recipients.x25519), drop_size);
+}
+
 Result<Secret> open_drop(ByteView drop, std::span<const age::Identity> identities, std::size_t drop_size,
                          std::span<const age::HybridIdentity> hybrid_identities) {
   if (drop_size > kMaxDropSize)

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <span>
+#include <vector>
 
 #include "common/bytes.h"
 #include "common/result.h"
@@ -38,6 +39,16 @@ inline constexpr std::size_t kMaxDropSize = 16 * 1024 * 1024;
 
 // Which stanzas a drop's header holds: one kind for every recipient.
 enum class DropRecipients : std::uint8_t { x25519, hybrid };
+
+// Every recipient of a drop: a key bundle's messaging keys, all X25519 or
+// (a hybrid bundle) all hybrid, never both.
+struct DropRecipientKeys {
+  std::vector<X25519Public> x25519;
+  std::vector<age::HybridRecipient> hybrid;
+
+  [[nodiscard]] DropRecipients kind() const { return hybrid.empty() ? DropRecipients::x25519 : DropRecipients::hybrid; }
+  [[nodiscard]] std::size_t size() const { return x25519.size() + hybrid.size(); }
+};
 
 // The largest body a drop of drop_size bytes to recipient_count recipients
 // holds. Errc::invalid_argument if recipient_count is 0 or over the cap,
@@ -60,6 +71,9 @@ enum class DropRecipients : std::uint8_t { x25519, hybrid };
 // (a recipient no one can encapsulate to is Errc::invalid_argument).
 [[nodiscard]] Result<Bytes> seal_drop(ByteView body, std::span<const age::HybridRecipient> recipients,
                                       std::size_t drop_size);
+
+// Seals to whichever list is not empty; Errc::invalid_argument if both are.
+[[nodiscard]] Result<Bytes> seal_drop(ByteView body, const DropRecipientKeys& recipients, std::size_t drop_size);
 
 // Opens a drop and returns its body (testimony: kept in a Secret). Errors:
 // Errc::malformed (not exactly drop_size bytes, checked before any crypto; a
