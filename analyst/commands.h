@@ -63,7 +63,8 @@ template <class Body>
 }
 
 // init: the vault, the organisation key and the first analyst.
-[[nodiscard]] int init_command(const CommandContext& g, const std::string& name, bool insecure);
+// hybrid: the organisation's messaging keys are post-quantum (MLKEM768-X25519).
+[[nodiscard]] int init_command(const CommandContext& g, const std::string& name, bool insecure, bool hybrid = false);
 
 // analyst add / list.
 [[nodiscard]] int analyst_add_command(const CommandContext& g, const std::string& name);

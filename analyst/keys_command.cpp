@@ -77,7 +77,7 @@ int keys_bundle_command(const CommandContext& g, BundleOptions options, const fs
     const auto& v = bundle->verified;
     std::cout << trf("key bundle for relay '%s' written to %s: %s analyst(s), %s messaging key(s) in use, drop size %s "
                      "bytes, valid until %s",
-                     bundle->relay, out.string(), v.analysts.size(), v.messaging_keys.size(), v.drop_size,
+                     bundle->relay, out.string(), v.analysts.size(), v.messaging_key_count(), v.drop_size,
                      describe_day(v.expires_day));
     if (!v.bridge_lines.empty()) std::cout << trf(", %s bridge line(s)", v.bridge_lines.size());
     std::cout << std::endl;

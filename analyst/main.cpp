@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
 
   std::string name, keys_text, host, out_text;
   fs::path out, receipt, bundle_path, qr;
-  bool insecure = false, raw = false;
+  bool insecure = false, raw = false, hybrid = false;
   std::uint16_t port = 0;
   std::int64_t id = 0, key_id = -1;
   DayNumber grace = kDefaultDestroyGraceDays;
@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
 
   auto* init = app.add_subcommand("init", tr("create the vault, the organisation key and the first analyst"));
   init->add_option("--name", name, tr("the first analyst's name"))->required();
+  init->add_flag("--hybrid", hybrid,
+                 tr("post-quantum messaging keys (ML-KEM-768 + X25519): drops stay secret after a quantum computer; "
+                    "a 32 KiB drop then holds at most 20 keys, 10 analysts"));
 #ifdef CAIRN_TESTING_SWITCHES
   init->add_flag("--insecure-fast-kdf", insecure,
                  "TESTS ONLY: derive the vault key with Argon2id's minimum cost (recorded in the vault, "
@@ -145,7 +148,7 @@ int main(int argc, char** argv) {
   g.testing_build = true;
 #endif
 
-  if (*init) return init_command(g, name, insecure);
+  if (*init) return init_command(g, name, insecure, hybrid);
   if (*analyst_add) return analyst_add_command(g, name);
   if (*analyst_list) return analyst_list_command(g);
   if (*relay_add) return relay_add_command(g, name, keys_text);
