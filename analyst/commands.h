@@ -79,7 +79,8 @@ template <class Body>
 
 // keys list / rotate / bundle / address / export-age-identity.
 [[nodiscard]] int keys_list_command(const CommandContext& g);
-[[nodiscard]] int keys_rotate_command(const CommandContext& g, DayNumber grace);
+// hybrid: switch the organisation to post-quantum messaging keys first.
+[[nodiscard]] int keys_rotate_command(const CommandContext& g, DayNumber grace, bool hybrid = false);
 // bridges_file: Tor bridge lines to sign into the bundle (empty: none).
 [[nodiscard]] int keys_bundle_command(const CommandContext& g, BundleOptions options, const std::filesystem::path& bridges_file,
                                       const std::filesystem::path& out);

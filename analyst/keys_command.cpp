@@ -41,9 +41,9 @@ int keys_list_command(const CommandContext& g) {
   });
 }
 
-int keys_rotate_command(const CommandContext& g, DayNumber grace) {
+int keys_rotate_command(const CommandContext& g, DayNumber grace, bool hybrid) {
   return with_vault(g, [&](Vault& vault) {
-    auto report = rotate_keys(vault, g.today, grace);
+    auto report = rotate_keys(vault, g.today, grace, hybrid);
     if (!report.ok()) return cli::fail(report.error());
     for (const auto& k : report->created)
       std::cout << trf("new messaging key %s for analyst '%s', valid %s to %s", k.id, k.analyst,

@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
   auto* keys_rotate = keys->add_subcommand("rotate", tr("make new messaging keys when due; destroy expired secrets"));
   keys_rotate->add_option("--destroy-after-days", grace, tr("destroy a secret this many days after its key expired"))
       ->capture_default_str();
+  keys_rotate->add_flag("--hybrid", hybrid,
+                        tr("switch to post-quantum messaging keys: every analyst gets one today, and key bundles "
+                           "carry only those from now on"));
   auto* keys_bundle = keys->add_subcommand("bundle", tr("write the signed key bundle for a relay"));
   keys_bundle->add_option("--out", out, tr("the file to create"))->required();
   keys_bundle->add_option("--relay", bundle_options.relay, tr("the relay (needed if there are several)"));
@@ -155,7 +158,7 @@ int main(int argc, char** argv) {
   if (*relay_list) return relay_list_command(g);
   if (*relay_address) return relay_address_command(g, name, endpoints);
   if (*keys_list) return keys_list_command(g);
-  if (*keys_rotate) return keys_rotate_command(g, grace);
+  if (*keys_rotate) return keys_rotate_command(g, grace, hybrid);
   if (*keys_bundle) return keys_bundle_command(g, bundle_options, bridges_file, out);
   if (*keys_address) return keys_address_command(g, relay_names, host, port, qr);
   if (*keys_age)

@@ -119,5 +119,53 @@ TEST_F(HybridStationTest, WithoutTheHybridSecretsTheDropDoesNotOpen) {
   EXPECT_EQ(report->no_key, 1u);
 }
 
+// An organisation that began classical switches with keys rotate --hybrid:
+// every analyst gets a hybrid key that day, the next bundle is all hybrid,
+// and drops sealed to the old X25519 bundle still open.
+TEST(HybridSwitch, KeysRotateHybridSwitchesAClassicalOrganisation) {
+  test::Station station;
+  auto relay = test::two_analysts_and_a_relay(station);
+  const DayNumber today = today_utc();
+  auto bundle = [&](const std::string& name) {
+    station.ok({"keys", "bundle", "--out", station.path(name).string()});
+    auto body = must(wire::unwrap_file(wire::FileKind::key_bundle, test::read_file(station.path(name))), "bundle");
+    return must(crypto::verify_key_bundle(body, station.org(), today), "verify");
+  };
+  const auto classical = bundle("classical.cairn");
+  ASSERT_FALSE(classical.hybrid());
+  ASSERT_EQ(classical.messaging_keys.size(), 2u);
+  const Bytes old_drop =
+      must(crypto::seal_drop(test::text_body("sealed to the classical keys"), classical.drop_recipients(),
+                             classical.drop_size),
+           "seal");
+
+  // Nothing is due: a plain rotate makes no key.
+  EXPECT_NE(station.ok({"keys", "rotate"}).out.find("no key is due"), std::string::npos);
+  auto r = station.ok({"keys", "rotate", "--hybrid"});
+  EXPECT_NE(r.out.find("'kim'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("'lee'"), std::string::npos) << r.out;
+  const auto hybrid = bundle("hybrid.cairn");
+  EXPECT_TRUE(hybrid.hybrid());
+  EXPECT_TRUE(hybrid.messaging_keys.empty());
+  EXPECT_EQ(hybrid.hybrid_messaging_keys.size(), 2u);
+  // And it stays so: the next rotate finds nothing due.
+  EXPECT_NE(station.ok({"keys", "rotate"}).out.find("no key is due"), std::string::npos);
+
+  const Bytes new_drop = must(
+      crypto::seal_drop(test::text_body("sealed to the hybrid keys"), hybrid.drop_recipients(), hybrid.drop_size),
+      "seal");
+  relay->put({old_drop, new_drop});
+  auto exported = relay->export_to(station.path("export.tar"));
+  auto v = station.open();
+  ImportOptions o;
+  o.today = today;
+  auto report = import_bundle(*v, exported, o);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->texts, 2u);
+  EXPECT_EQ(report->no_key, 0u);
+  EXPECT_EQ(must(messaging_identities(*v), "x25519").size(), 2u);
+  EXPECT_EQ(must(messaging_hybrid_identities(*v), "hybrid").size(), 2u);
+}
+
 }  // namespace
 }  // namespace cairn::analyst
