@@ -49,10 +49,6 @@ class DropWindow {
   // recipients: a key bundle's drop_recipients(), X25519 or hybrid.
   DropWindow(DropSource source, crypto::DropRecipientKeys recipients, std::size_t drop_size,
              std::size_t window = kDefaultWindow, unsigned threads = 0);
-  DropWindow(DropSource source, std::vector<crypto::X25519Public> recipients, std::size_t drop_size,
-             std::size_t window = kDefaultWindow, unsigned threads = 0)
-      : DropWindow(std::move(source), crypto::DropRecipientKeys{std::move(recipients), {}}, drop_size, window,
-                   threads) {}
   DropWindow(const DropWindow&) = delete;
   DropWindow& operator=(const DropWindow&) = delete;
   ~DropWindow();
