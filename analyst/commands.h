@@ -63,7 +63,8 @@ template <class Body>
 }
 
 // init: the vault, the organisation key and the first analyst.
-[[nodiscard]] int init_command(const CommandContext& g, const std::string& name, bool insecure);
+// hybrid: the organisation's messaging keys are post-quantum (MLKEM768-X25519).
+[[nodiscard]] int init_command(const CommandContext& g, const std::string& name, bool insecure, bool hybrid = false);
 
 // analyst add / list.
 [[nodiscard]] int analyst_add_command(const CommandContext& g, const std::string& name);
@@ -78,7 +79,8 @@ template <class Body>
 
 // keys list / rotate / bundle / address / export-age-identity.
 [[nodiscard]] int keys_list_command(const CommandContext& g);
-[[nodiscard]] int keys_rotate_command(const CommandContext& g, DayNumber grace);
+// hybrid: switch the organisation to post-quantum messaging keys first.
+[[nodiscard]] int keys_rotate_command(const CommandContext& g, DayNumber grace, bool hybrid = false);
 // bridges_file: Tor bridge lines to sign into the bundle (empty: none).
 [[nodiscard]] int keys_bundle_command(const CommandContext& g, BundleOptions options, const std::filesystem::path& bridges_file,
                                       const std::filesystem::path& out);

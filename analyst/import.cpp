@@ -101,16 +101,32 @@ Result<std::pair<wire::ExportManifest, RelayRecord>> check_manifest(Vault& vault
 
 // Tries the identities in groups (age caps identities per file).
 enum class Opened { body, no_key, unreadable };
-Result<Opened> open_with(ByteView drop, const std::vector<crypto::age::Identity>& identities, crypto::Secret& body) {
-  for (std::size_t start = 0; start < identities.size(); start += crypto::age::kMaxIdentities) {
-    auto end = std::min(identities.size(), start + crypto::age::kMaxIdentities);
-    auto opened = crypto::open_drop(drop, std::span(identities).subspan(start, end - start), drop.size());
-    if (opened.ok()) {
-      body = std::move(opened).value();
-      return Opened::body;
+// X25519 identities first, then hybrid ones.
+struct StationIdentities {
+  std::vector<crypto::age::Identity> x25519;
+  std::vector<crypto::age::HybridIdentity> hybrid;
+};
+
+Result<Opened> open_with(ByteView drop, const StationIdentities& identities, crypto::Secret& body) {
+  auto groups = [&](std::size_t count, auto open_group) -> std::optional<Opened> {
+    for (std::size_t start = 0; start < count; start += crypto::age::kMaxIdentities) {
+      auto opened = open_group(start, std::min(count, start + crypto::age::kMaxIdentities) - start);
+      if (opened.ok()) {
+        body = std::move(opened).value();
+        return Opened::body;
+      }
+      if (opened.code() != Errc::no_identity_match) return Opened::unreadable;
     }
-    if (opened.code() != Errc::no_identity_match) return Opened::unreadable;
-  }
+    return std::nullopt;
+  };
+  if (auto x = groups(identities.x25519.size(), [&](std::size_t start, std::size_t n) {
+        return crypto::open_drop(drop, std::span(identities.x25519).subspan(start, n), drop.size());
+      }))
+    return *x;
+  if (auto h = groups(identities.hybrid.size(), [&](std::size_t start, std::size_t n) {
+        return crypto::open_drop(drop, {}, drop.size(), std::span(identities.hybrid).subspan(start, n));
+      }))
+    return *h;
   return Opened::no_key;
 }
 
@@ -120,11 +136,12 @@ class Importer {
       : vault_(vault), options_(options), report_(report) {}
 
   Status load_identities() {
-    CAIRN_TRY(identities_, messaging_identities(vault_));
+    CAIRN_TRY(identities_.x25519, messaging_identities(vault_));
+    CAIRN_TRY(identities_.hybrid, messaging_hybrid_identities(vault_));
     return ok_status();
   }
 
-  const std::vector<crypto::age::Identity>& identities() const { return identities_; }
+  const StationIdentities& identities() const { return identities_; }
 
   // One drop not imported before, opened (open_with, on any thread). Returns
   // whether the receipt names it (the relay may delete it): its content is
@@ -284,7 +301,7 @@ class Importer {
   Vault& vault_;
   const ImportOptions& options_;
   ImportReport& report_;
-  std::vector<crypto::age::Identity> identities_;
+  StationIdentities identities_;
   std::set<std::int64_t> touched_;
 };
 

@@ -25,7 +25,7 @@ void remove_new_vault(const fs::path& dir) {
 
 }  // namespace
 
-int init_command(const CommandContext& g, const std::string& name, bool insecure) {
+int init_command(const CommandContext& g, const std::string& name, bool insecure, bool hybrid) {
   auto passphrase = read_passphrase(g.source(), tr("New vault passphrase: "), Confirm::yes);
   if (!passphrase.ok()) return fail_passphrase(passphrase.error());
   if (passphrase->size() < kRecommendedPassphraseBytes)
@@ -35,6 +35,7 @@ int init_command(const CommandContext& g, const std::string& name, bool insecure
   if (!vault.ok()) return cli::fail(vault.error());
   auto st = (*vault)->transaction([&]() -> Status {
     CAIRN_CHECK(create_organisation(**vault));
+    if (hybrid) CAIRN_CHECK(choose_hybrid_messaging(**vault));
     CAIRN_CHECK(add_analyst(**vault, name, g.today));
     return ok_status();
   });

@@ -56,6 +56,9 @@ Result<StationBundle> make_key_bundle(Vault& vault, const BundleOptions& options
   CAIRN_TRY(auto org, organisation_key(vault));
   CAIRN_TRY(auto people, analysts(vault));
   CAIRN_TRY(auto keys, messaging_keys(vault));
+  // Only keys of the organisation's kind: a bundle is never mixed.
+  CAIRN_TRY(const bool hybrid, hybrid_messaging(vault));
+  std::erase_if(keys, [hybrid](const MessagingKeyRecord& k) { return k.hybrid_key.has_value() != hybrid; });
 
   crypto::KeyBundleParams params;
   params.issued_day = days_before(today, kClockToleranceDays);

@@ -11,6 +11,14 @@ namespace {
 
 constexpr std::string_view kOrganisationSeed = "organisation.seed";
 constexpr std::string_view kOrganisationPublic = "organisation.public";
+constexpr std::string_view kMessagingKind = "messaging.kind";
+constexpr std::string_view kHybridKind = "mlkem768x25519";
+
+// A role 5 certificate (its role byte): the key is hybrid.
+bool is_hybrid_certificate(const Bytes& certificate) {
+  return certificate.size() > 1 &&
+         certificate[1] == static_cast<std::uint8_t>(crypto::CertificateRole::analyst_hybrid_messaging);
+}
 
 template <std::size_t N>
 Result<ByteArray<N>> fixed(const Bytes& b, const char* what) {
@@ -59,6 +67,12 @@ Result<MessagingKeyRecord> key_row(const db::Statement& s) {
   k.analyst = s.column_text(2);
   CAIRN_TRY(k.public_key, fixed<32>(s.column_blob(3), i18n::N_("messaging key")));
   k.certificate = s.column_blob(4);
+  if (is_hybrid_certificate(k.certificate)) {
+    auto cert = crypto::parse_certificate(k.certificate);
+    if (!cert.ok() || cert->subject_key != k.public_key)
+      return make_error(Errc::storage, i18n::tr("a post-quantum messaging key in the vault does not match its certificate"));
+    k.hybrid_key = cert->hybrid_key;
+  }
   k.created_day = static_cast<DayNumber>(s.column_int(5));
   k.not_after_day = static_cast<DayNumber>(s.column_int(6));
   if (!s.column_is_null(7)) k.destroyed_day = static_cast<DayNumber>(s.column_int(7));
@@ -164,18 +178,44 @@ Result<crypto::Ed25519KeyPair> analyst_identity(Vault& vault, std::string_view n
   return pair;
 }
 
+Result<bool> hybrid_messaging(Vault& vault) {
+  CAIRN_TRY(auto kind, vault.get_meta(kMessagingKind));
+  return kind && std::string_view(as_chars(*kind)) == kHybridKind;
+}
+
+Status choose_hybrid_messaging(Vault& vault) { return vault.put_meta(kMessagingKind, as_bytes(kHybridKind)); }
+
 Result<MessagingKeyRecord> add_messaging_key(Vault& vault, const AnalystRecord& analyst, DayNumber today) {
   CAIRN_TRY(auto identity, analyst_identity(vault, analyst.name));
-  auto key = crypto::x25519_generate();
+  CAIRN_TRY(const bool hybrid, hybrid_messaging(vault));
   DayNumber not_after = today + kMessagingKeyValidDays - 1;
-  CAIRN_TRY(auto cert, certify(identity, crypto::CertificateRole::analyst_messaging, key.public_key,
-                               days_before(today, kClockToleranceDays), not_after, analyst.name));
+  const DayNumber not_before = days_before(today, kClockToleranceDays);
+  crypto::X25519Public public_key{};  // the X25519 key, or the hybrid key's id
+  crypto::Secret secret;              // the X25519 scalar, or the hybrid seed
+  crypto::Certificate cert;
+  if (hybrid) {
+    auto key = crypto::hybrid_kem::generate_key_pair();
+    crypto::CertificateFields f{crypto::CertificateRole::analyst_hybrid_messaging, {}, not_before, not_after,
+                                analyst.name};
+    f.hybrid_key = key.encapsulation_key;
+    auto issued = crypto::issue_certificate(identity, f);
+    if (!issued.ok()) return make_error(Errc::invalid_argument, issued.error().message);
+    cert = std::move(issued).value();
+    public_key = cert.subject_key;
+    secret = std::move(key.seed);
+  } else {
+    auto key = crypto::x25519_generate();
+    CAIRN_TRY(cert, certify(identity, crypto::CertificateRole::analyst_messaging, key.public_key, not_before, not_after,
+                            analyst.name));
+    public_key = key.public_key;
+    secret = std::move(key.secret);
+  }
   CAIRN_TRY(auto insert, vault.db().prepare(
                              "INSERT INTO messaging_keys (analyst, public_key, secret_key, certificate, created_day, "
                              "not_after_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6);"));
   CAIRN_CHECK(insert.bind(1, analyst.id)
-                  .bind(2, ByteView(key.public_key))
-                  .bind(3, key.secret.view())
+                  .bind(2, ByteView(public_key))
+                  .bind(3, secret.view())
                   .bind(4, cert.encoded)
                   .bind(5, std::int64_t{today})
                   .bind(6, std::int64_t{not_after})
@@ -204,12 +244,13 @@ Result<std::vector<MessagingKeyRecord>> messaging_keys(Vault& vault) {
 }
 
 Result<std::vector<crypto::age::Identity>> messaging_identities(Vault& vault) {
-  CAIRN_TRY(auto q, vault.db().prepare(
-                        "SELECT secret_key, public_key FROM messaging_keys WHERE secret_key IS NOT NULL ORDER BY id DESC;"));
+  CAIRN_TRY(auto q, vault.db().prepare("SELECT secret_key, public_key, certificate FROM messaging_keys "
+                                       "WHERE secret_key IS NOT NULL ORDER BY id DESC;"));
   std::vector<crypto::age::Identity> out;
   for (;;) {
     CAIRN_TRY(bool row, q.step());
     if (!row) break;
+    if (is_hybrid_certificate(q.column_blob(2))) continue;
     CAIRN_TRY(auto pair, crypto::x25519_from_secret(secret_column(q, 0)));
     CAIRN_TRY(auto stored_public, fixed<32>(q.column_blob(1), i18n::N_("messaging key")));
     if (pair.public_key != stored_public)
@@ -219,14 +260,36 @@ Result<std::vector<crypto::age::Identity>> messaging_identities(Vault& vault) {
   return out;
 }
 
+Result<std::vector<crypto::age::HybridIdentity>> messaging_hybrid_identities(Vault& vault) {
+  CAIRN_TRY(auto q, vault.db().prepare("SELECT secret_key, public_key, certificate FROM messaging_keys "
+                                       "WHERE secret_key IS NOT NULL ORDER BY id DESC;"));
+  std::vector<crypto::age::HybridIdentity> out;
+  for (;;) {
+    CAIRN_TRY(bool row, q.step());
+    if (!row) break;
+    if (!is_hybrid_certificate(q.column_blob(2))) continue;
+    auto pair = crypto::hybrid_kem::derive_key_pair(secret_column(q, 0));
+    if (!pair.ok()) return make_error(Errc::storage, i18n::tr("a post-quantum messaging secret in the vault is damaged"));
+    CAIRN_TRY(auto stored_public, fixed<32>(q.column_blob(1), i18n::N_("messaging key")));
+    if (crypto::hybrid_key_id(pair->encapsulation_key) != stored_public)
+      return make_error(Errc::storage, i18n::tr("a messaging secret in the vault does not match its public key"));
+    out.push_back(std::move(pair).value());
+  }
+  return out;
+}
+
 Result<crypto::age::Identity> messaging_identity(Vault& vault, std::int64_t key_id) {
-  CAIRN_TRY(auto q, vault.db().prepare("SELECT secret_key, destroyed_day FROM messaging_keys WHERE id = ?1;"));
+  CAIRN_TRY(auto q, vault.db().prepare("SELECT secret_key, destroyed_day, certificate FROM messaging_keys WHERE id = ?1;"));
   q.bind(1, key_id);
   CAIRN_TRY(bool row, q.step());
   if (!row) return make_error(Errc::not_found, i18n::trf(kNoSuchMessagingKey, key_id));
   if (q.column_is_null(0))
     return make_error(Errc::expired, i18n::trf("the secret of messaging key %s was destroyed on %s", key_id,
                                                describe_day(static_cast<DayNumber>(q.column_int(1)))));
+  if (is_hybrid_certificate(q.column_blob(2)))
+    return make_error(Errc::unsupported, i18n::trf("messaging key %s is post-quantum; exporting it as an age identity "
+                                                   "is not implemented yet",
+                                                   key_id));
   return crypto::x25519_from_secret(secret_column(q, 0));
 }
 

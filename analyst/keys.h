@@ -12,6 +12,7 @@
 
 #include "analyst/vault.h"
 #include "common/day.h"
+#include "crypto/age_hybrid.h"
 #include "crypto/age_x25519.h"
 #include "crypto/key_text.h"
 #include "i18n/catalog.h"
@@ -48,7 +49,9 @@ struct MessagingKeyRecord {
   std::int64_t id = 0;
   std::int64_t analyst_id = 0;
   std::string analyst;
+  // The X25519 public key, or for a hybrid key its key id (BLAKE2b-256 of hybrid_key).
   crypto::X25519Public public_key{};
+  std::optional<crypto::age::HybridRecipient> hybrid_key;  // set for a hybrid (role 5) key
   Bytes certificate;
   DayNumber created_day = 0;
   DayNumber not_after_day = 0;
@@ -82,13 +85,22 @@ struct RelayRecord {
 [[nodiscard]] Result<crypto::Ed25519KeyPair> analyst_identity(Vault& vault, std::string_view name);
 [[nodiscard]] Result<AnalystRecord> find_analyst(Vault& vault, std::string_view name);
 
-// A new messaging key for an analyst, made on `today`.
+// The organisation's choice of messaging keys (docs/PROTOCOL.md, "Classical
+// or hybrid messaging keys"): whether the keys the station makes are hybrid
+// (MLKEM768-X25519). choose_hybrid_messaging records it (init --hybrid).
+[[nodiscard]] Result<bool> hybrid_messaging(Vault& vault);
+[[nodiscard]] Status choose_hybrid_messaging(Vault& vault);
+
+// A new messaging key for an analyst, made on `today`, of the vault's kind.
 [[nodiscard]] Result<MessagingKeyRecord> add_messaging_key(Vault& vault, const AnalystRecord& analyst, DayNumber today);
 // All messaging keys, oldest first.
 [[nodiscard]] Result<std::vector<MessagingKeyRecord>> messaging_keys(Vault& vault);
-// Every messaging secret not yet destroyed, as age identities.
+// Every X25519 messaging secret not yet destroyed, as age identities.
 [[nodiscard]] Result<std::vector<crypto::age::Identity>> messaging_identities(Vault& vault);
-// One messaging secret: Errc::not_found, or Errc::expired if it was destroyed.
+// Every hybrid messaging secret not yet destroyed, as age hybrid identities.
+[[nodiscard]] Result<std::vector<crypto::age::HybridIdentity>> messaging_hybrid_identities(Vault& vault);
+// One X25519 messaging secret: Errc::not_found, Errc::expired if it was
+// destroyed, Errc::unsupported for a hybrid key (not exportable yet).
 [[nodiscard]] Result<crypto::age::Identity> messaging_identity(Vault& vault, std::int64_t key_id);
 // Overwrites the secret half (the caller runs Vault::flush_deleted after committing).
 [[nodiscard]] Status destroy_messaging_secret(Vault& vault, std::int64_t key_id, DayNumber today);

@@ -41,9 +41,9 @@ int keys_list_command(const CommandContext& g) {
   });
 }
 
-int keys_rotate_command(const CommandContext& g, DayNumber grace) {
+int keys_rotate_command(const CommandContext& g, DayNumber grace, bool hybrid) {
   return with_vault(g, [&](Vault& vault) {
-    auto report = rotate_keys(vault, g.today, grace);
+    auto report = rotate_keys(vault, g.today, grace, hybrid);
     if (!report.ok()) return cli::fail(report.error());
     for (const auto& k : report->created)
       std::cout << trf("new messaging key %s for analyst '%s', valid %s to %s", k.id, k.analyst,
@@ -77,7 +77,7 @@ int keys_bundle_command(const CommandContext& g, BundleOptions options, const fs
     const auto& v = bundle->verified;
     std::cout << trf("key bundle for relay '%s' written to %s: %s analyst(s), %s messaging key(s) in use, drop size %s "
                      "bytes, valid until %s",
-                     bundle->relay, out.string(), v.analysts.size(), v.messaging_keys.size(), v.drop_size,
+                     bundle->relay, out.string(), v.analysts.size(), v.messaging_key_count(), v.drop_size,
                      describe_day(v.expires_day));
     if (!v.bridge_lines.empty()) std::cout << trf(", %s bridge line(s)", v.bridge_lines.size());
     std::cout << std::endl;

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
 
   std::string name, keys_text, host, out_text;
   fs::path out, receipt, bundle_path, qr;
-  bool insecure = false, raw = false;
+  bool insecure = false, raw = false, hybrid = false;
   std::uint16_t port = 0;
   std::int64_t id = 0, key_id = -1;
   DayNumber grace = kDefaultDestroyGraceDays;
@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
 
   auto* init = app.add_subcommand("init", tr("create the vault, the organisation key and the first analyst"));
   init->add_option("--name", name, tr("the first analyst's name"))->required();
+  init->add_flag("--hybrid", hybrid,
+                 tr("post-quantum messaging keys (ML-KEM-768 + X25519): drops stay secret after a quantum computer; "
+                    "a 32 KiB drop then holds at most 20 keys, 10 analysts"));
 #ifdef CAIRN_TESTING_SWITCHES
   init->add_flag("--insecure-fast-kdf", insecure,
                  "TESTS ONLY: derive the vault key with Argon2id's minimum cost (recorded in the vault, "
@@ -88,6 +91,9 @@ int main(int argc, char** argv) {
   auto* keys_rotate = keys->add_subcommand("rotate", tr("make new messaging keys when due; destroy expired secrets"));
   keys_rotate->add_option("--destroy-after-days", grace, tr("destroy a secret this many days after its key expired"))
       ->capture_default_str();
+  keys_rotate->add_flag("--hybrid", hybrid,
+                        tr("switch to post-quantum messaging keys: every analyst gets one today, and key bundles "
+                           "carry only those from now on"));
   auto* keys_bundle = keys->add_subcommand("bundle", tr("write the signed key bundle for a relay"));
   keys_bundle->add_option("--out", out, tr("the file to create"))->required();
   keys_bundle->add_option("--relay", bundle_options.relay, tr("the relay (needed if there are several)"));
@@ -145,14 +151,14 @@ int main(int argc, char** argv) {
   g.testing_build = true;
 #endif
 
-  if (*init) return init_command(g, name, insecure);
+  if (*init) return init_command(g, name, insecure, hybrid);
   if (*analyst_add) return analyst_add_command(g, name);
   if (*analyst_list) return analyst_list_command(g);
   if (*relay_add) return relay_add_command(g, name, keys_text);
   if (*relay_list) return relay_list_command(g);
   if (*relay_address) return relay_address_command(g, name, endpoints);
   if (*keys_list) return keys_list_command(g);
-  if (*keys_rotate) return keys_rotate_command(g, grace);
+  if (*keys_rotate) return keys_rotate_command(g, grace, hybrid);
   if (*keys_bundle) return keys_bundle_command(g, bundle_options, bridges_file, out);
   if (*keys_address) return keys_address_command(g, relay_names, host, port, qr);
   if (*keys_age)

@@ -7,6 +7,10 @@ namespace cairn::analyst {
 Result<std::vector<AnalystRecord>> rotation_due(Vault& vault, DayNumber today) {
   CAIRN_TRY(auto people, analysts(vault));
   CAIRN_TRY(auto keys, messaging_keys(vault));
+  // Only keys of the organisation's kind count: after a switch to hybrid keys
+  // every analyst is due one.
+  CAIRN_TRY(const bool hybrid, hybrid_messaging(vault));
+  std::erase_if(keys, [hybrid](const MessagingKeyRecord& k) { return k.hybrid_key.has_value() != hybrid; });
   std::vector<AnalystRecord> due;
   for (auto& a : people) {
     std::optional<DayNumber> newest;
@@ -21,9 +25,11 @@ Result<std::vector<AnalystRecord>> rotation_due(Vault& vault, DayNumber today) {
   return due;
 }
 
-Result<RotationReport> rotate_keys(Vault& vault, DayNumber today, DayNumber destroy_grace_days) {
+Result<RotationReport> rotate_keys(Vault& vault, DayNumber today, DayNumber destroy_grace_days,
+                                   bool switch_to_hybrid) {
   RotationReport report;
   CAIRN_CHECK(vault.transaction([&]() -> Status {
+    if (switch_to_hybrid) CAIRN_CHECK(choose_hybrid_messaging(vault));
     CAIRN_TRY(auto due, rotation_due(vault, today));
     for (const auto& a : due) {
       CAIRN_TRY(auto k, add_messaging_key(vault, a, today));

@@ -25,8 +25,12 @@ struct RotationReport {
 [[nodiscard]] Result<std::vector<AnalystRecord>> rotation_due(Vault& vault, DayNumber today);
 
 // Rotates and destroys in one transaction, then flushes the write-ahead log
-// so destroyed secrets leave no page image behind.
+// so destroyed secrets leave no page image behind. switch_to_hybrid: first
+// make the organisation's messaging keys hybrid (keys rotate --hybrid), so
+// every analyst gets a hybrid key today; the X25519 secrets stay until
+// destroyed as usual, and still open drops sealed to them.
 [[nodiscard]] Result<RotationReport> rotate_keys(Vault& vault, DayNumber today,
-                                                 DayNumber destroy_grace_days = kDefaultDestroyGraceDays);
+                                                 DayNumber destroy_grace_days = kDefaultDestroyGraceDays,
+                                                 bool switch_to_hybrid = false);
 
 }  // namespace cairn::analyst

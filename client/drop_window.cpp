@@ -31,7 +31,7 @@ struct DropWindow::Slot {
   crypto::pow::Nonce nonce{};
 };
 
-DropWindow::DropWindow(DropSource source, std::vector<crypto::X25519Public> recipients, std::size_t drop_size,
+DropWindow::DropWindow(DropSource source, crypto::DropRecipientKeys recipients, std::size_t drop_size,
                        std::size_t window, unsigned threads)
     : source_(std::move(source)),
       recipients_(std::move(recipients)),

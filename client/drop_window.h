@@ -26,6 +26,7 @@
 #include "client/submission.h"
 #include "common/result.h"
 #include "common/work_pool.h"
+#include "crypto/drop.h"
 #include "crypto/pow.h"
 #include "crypto/x25519.h"
 
@@ -45,7 +46,8 @@ class DropWindow {
   using Refusal = std::function<Error(const v1::Error&)>;
 
   // threads: 0 for one per core.
-  DropWindow(DropSource source, std::vector<crypto::X25519Public> recipients, std::size_t drop_size,
+  // recipients: a key bundle's drop_recipients(), X25519 or hybrid.
+  DropWindow(DropSource source, crypto::DropRecipientKeys recipients, std::size_t drop_size,
              std::size_t window = kDefaultWindow, unsigned threads = 0);
   DropWindow(const DropWindow&) = delete;
   DropWindow& operator=(const DropWindow&) = delete;
@@ -84,7 +86,7 @@ class DropWindow {
   Target target() const;
 
   DropSource source_;
-  std::vector<crypto::X25519Public> recipients_;
+  crypto::DropRecipientKeys recipients_;
   std::size_t drop_size_;
   std::size_t window_;
   std::size_t total_;

@@ -108,14 +108,15 @@ Result<SubmitReport> deliver(const crypto::DropAddress& address, const MakeDrops
   order.add_listed(started.bundle);
   crypto::VerifiedKeyBundle bundle = std::move(started.bundle);
   const crypto::RelayAddress* relay = started.relay;
-  CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_keys.size()));
+  CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_key_count(),
+                                                            bundle.drop_recipients().kind()));
   CAIRN_TRY(auto real, make(capacity));
   const std::size_t real_count = real.count;
   auto source = with_cover(std::move(real), size_class(real_count));
 
   const std::size_t count = source.count;
   SubmitReport report{count, count - real_count, 0, bundle.analysts.size()};
-  DropWindow window(std::move(source), bundle.messaging_keys, bundle.drop_size, options.window, options.threads);
+  DropWindow window(std::move(source), bundle.drop_recipients(), bundle.drop_size, options.window, options.threads);
   DropWindow::Progress progress;
   if (count > 1 && options.progress) progress = options.progress;
 

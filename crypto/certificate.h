@@ -16,6 +16,7 @@
 #include "common/bytes.h"
 #include "common/day.h"
 #include "common/result.h"
+#include "crypto/hybrid_kem.h"
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
 
@@ -26,21 +27,31 @@ inline constexpr std::uint8_t kCertificateVersion = 1;
 inline constexpr std::size_t kCertificateLabelMaxBytes = 64;
 inline constexpr std::size_t kCertificateHeaderBytes = 75;  // version .. label length
 inline constexpr std::size_t kCertificateMinBytes = kCertificateHeaderBytes + 1 + kEd25519SignatureBytes;
+// A role 5 certificate's subject is the 1216-byte hybrid key instead of 32
+// bytes: every later field moves by this much.
+inline constexpr std::size_t kHybridSubjectExtraBytes = hybrid_kem::kEncapsulationKeyBytes - 32;  // 1184
 inline constexpr std::size_t kCertificateMaxBytes =
-    kCertificateHeaderBytes + kCertificateLabelMaxBytes + kEd25519SignatureBytes;
+    kCertificateHeaderBytes + kHybridSubjectExtraBytes + kCertificateLabelMaxBytes + kEd25519SignatureBytes;  // 1387
 
 enum class CertificateRole : std::uint8_t {
   analyst_identity = 1,   // subject: Ed25519, issuer: organisation
   analyst_messaging = 2,  // subject: X25519,  issuer: analyst identity
   relay_noise = 3,        // subject: X25519,  issuer: organisation
   relay_signing = 4,      // subject: Ed25519, issuer: organisation
+  // subject: MLKEM768-X25519 encapsulation key (1216 bytes, an age1pq1
+  // recipient), issuer: analyst identity. The layout's subject field is 1216
+  // bytes for this role (docs/PROTOCOL.md, "Role 5: hybrid messaging key").
+  analyst_hybrid_messaging = 5,
 };
 
 // A parsed certificate. Parsing checks structure only; the verify_* functions
 // below check signature, issuer and dates.
 struct Certificate {
   CertificateRole role{};
-  ByteArray<32> subject_key{};  // Ed25519 or X25519 public key, per role
+  // Ed25519 or X25519 public key, per role; for role 5 the BLAKE2b-256 of the
+  // hybrid key (its key id, in messages and duplicate checks).
+  ByteArray<32> subject_key{};
+  hybrid_kem::EncapsulationKey hybrid_key{};  // role 5 only
   Ed25519Public issuer_key{};
   DayNumber not_before_day = 0;  // valid on days [not_before_day, not_after_day]
   DayNumber not_after_day = 0;
@@ -51,11 +62,15 @@ struct Certificate {
 
 struct CertificateFields {
   CertificateRole role{};
-  ByteArray<32> subject_key{};
+  ByteArray<32> subject_key{};  // ignored for role 5
   DayNumber not_before_day = 0;
   DayNumber not_after_day = 0;
   std::string label;
+  hybrid_kem::EncapsulationKey hybrid_key{};  // role 5 only
 };
+
+// The key id of a hybrid messaging key: BLAKE2b-256 of its 1216 bytes.
+[[nodiscard]] ByteArray<32> hybrid_key_id(const hybrid_kem::EncapsulationKey& key);
 
 // Signs fields with the issuer's key. Errc::invalid_argument if a field could
 // never parse (label length or characters, days out of order, invalid key).
@@ -68,7 +83,8 @@ struct CertificateFields {
 // day order, key encodings. Errc::malformed otherwise.
 [[nodiscard]] Result<Certificate> parse_certificate(ByteView bytes);
 
-// "identity key", "messaging key", "relay Noise key", "relay signing key".
+// "identity key", "messaging key", "relay Noise key", "relay signing key",
+// "post-quantum messaging key".
 [[nodiscard]] std::string_view role_name(CertificateRole role);
 
 // An analyst whose identity certificate verified against the organisation key.
@@ -88,6 +104,10 @@ struct CertifiedAnalyst {
 [[nodiscard]] Result<X25519Public> verify_analyst_messaging(const Certificate& cert,
                                                             const CertifiedAnalyst& analyst,
                                                             DayNumber today);
+// The same for a role 5 certificate: the hybrid (age1pq1) recipient.
+[[nodiscard]] Result<hybrid_kem::EncapsulationKey> verify_analyst_hybrid_messaging(const Certificate& cert,
+                                                                                   const CertifiedAnalyst& analyst,
+                                                                                   DayNumber today);
 [[nodiscard]] Result<X25519Public> verify_relay_noise(const Certificate& cert,
                                                       const Ed25519Public& organisation_key,
                                                       DayNumber today);

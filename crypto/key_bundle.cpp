@@ -32,6 +32,24 @@ std::string parameter_problem(DayNumber issued, DayNumber expires, std::uint32_t
   return {};
 }
 
+// Empty if a drop of drop_size bytes can be sealed to `count` messaging keys
+// of this kind, otherwise why not (docs/PROTOCOL.md, "Drop fit").
+std::string drop_fit_problem(std::uint32_t drop_size, std::size_t count, DropRecipients kind) {
+  if (drop_body_capacity(drop_size, count, kind).ok()) return {};
+  const std::size_t most = max_drop_recipients(drop_size, kind);
+  if (kind == DropRecipients::hybrid)
+    return i18n::trf("the key bundle has %s post-quantum messaging keys, but a drop of %s bytes can be sealed to at most "
+                     "%s of them; choose a larger drop size or fewer analysts",
+                     count, drop_size, most);
+  return i18n::trf("the key bundle has %s messaging keys, but a drop of %s bytes can be sealed to at most %s of them; "
+                   "choose a larger drop size or fewer analysts",
+                   count, drop_size, most);
+}
+
+bool is_messaging(CertificateRole role) {
+  return role == CertificateRole::analyst_messaging || role == CertificateRole::analyst_hybrid_messaging;
+}
+
 // role_name() in the source's language (its names are msgids).
 std::string role_words(CertificateRole role) { return i18n::tr(std::string(role_name(role)).c_str()); }
 
@@ -141,6 +159,18 @@ Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBund
   if (params.certificates.size() > kKeyBundleMaxCertificates)
     return make_error(Errc::too_large, "a key bundle holds at most " + std::to_string(kKeyBundleMaxCertificates) +
                                            " certificates");
+  std::size_t classical = 0, hybrid = 0;
+  for (const auto& raw : params.certificates)
+    if (auto c = parse_certificate(raw); c.ok() && is_messaging(c->role))
+      ++(c->role == CertificateRole::analyst_hybrid_messaging ? hybrid : classical);
+  if (classical != 0 && hybrid != 0)
+    return make_error(Errc::invalid_argument,
+                      i18n::tr("a key bundle's messaging keys are all classical (X25519) or all post-quantum; this "
+                               "one mixes them"));
+  const auto kind = hybrid != 0 ? DropRecipients::hybrid : DropRecipients::x25519;
+  if (classical + hybrid != 0)
+    if (auto problem = drop_fit_problem(params.drop_size, classical + hybrid, kind); !problem.empty())
+      return make_error(Errc::too_large, problem);
   cairn::v1::KeyBundleBody body;
   body.set_version(kKeyBundleVersion);
   body.set_issued_day(params.issued_day);
@@ -266,7 +296,8 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
       return make_error(cert.code(), i18n::trf("certificate %s in the key bundle: %s", i + 1, cert.error().message));
     switch (cert->role) {
       case CertificateRole::analyst_identity: identities.push_back(std::move(cert).value()); break;
-      case CertificateRole::analyst_messaging: messaging.push_back(std::move(cert).value()); break;
+      case CertificateRole::analyst_messaging:
+      case CertificateRole::analyst_hybrid_messaging: messaging.push_back(std::move(cert).value()); break;
       case CertificateRole::relay_noise: relay_noise.push_back(std::move(cert).value()); break;
       case CertificateRole::relay_signing: relay_signing.push_back(std::move(cert).value()); break;
     }
@@ -280,6 +311,15 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
   for (const auto* group : {&identities, &messaging})
     if (auto dup = duplicate_subject(*group))
       return make_error(Errc::malformed, i18n::trf("the key bundle certifies the key %s twice", *dup));
+
+  // Classical or hybrid: never both (step 12).
+  const auto hybrid_certs = static_cast<std::size_t>(std::count_if(messaging.begin(), messaging.end(), [](const auto& c) {
+    return c.role == CertificateRole::analyst_hybrid_messaging;
+  }));
+  if (hybrid_certs != 0 && hybrid_certs != messaging.size())
+    return make_error(Errc::malformed, i18n::tr("the key bundle mixes classical (X25519) and post-quantum messaging "
+                                                "keys"));
+  const bool hybrid = hybrid_certs != 0;
 
   VerifiedKeyBundle out;
   out.issued_day = body.issued_day();
@@ -338,7 +378,12 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
                                   "analyst in this key bundle",
                                   key, label));
     }
-    auto key = verify_analyst_messaging(cert, issuer->who, today);
+    Status key = ok_status();
+    if (hybrid) {
+      if (auto k = verify_analyst_hybrid_messaging(cert, issuer->who, today); !k.ok()) key = k.error();
+    } else if (auto k = verify_analyst_messaging(cert, issuer->who, today); !k.ok()) {
+      key = k.error();
+    }
     if (!key.ok()) {
       if (!is_date_error(key.code())) return key.error();
       out.skipped.push_back(key.error().message);
@@ -351,15 +396,25 @@ Result<VerifiedKeyBundle> verify_key_bundle(ByteView signed_bundle, const Ed2551
       if (!why_none || issuer->unusable->code == Errc::expired) why_none = issuer->unusable->code;
       continue;
     }
-    out.messaging_keys.push_back(key.value());
+    if (hybrid) {
+      out.hybrid_messaging_keys.push_back(cert.hybrid_key);
+    } else {
+      X25519Public k;
+      std::copy(cert.subject_key.begin(), cert.subject_key.end(), k.begin());
+      out.messaging_keys.push_back(k);
+    }
   }
-  if (out.messaging_keys.empty()) {
+  if (out.messaging_key_count() == 0) {
     if (messaging.empty()) return make_error(Errc::malformed, i18n::tr("the key bundle has no analyst messaging keys"));
     std::string reasons;
     for (const auto& s : out.skipped) reasons += (reasons.empty() ? "" : "; ") + s;
     return make_error(why_none.value_or(Errc::expired),
                       i18n::trf("no analyst messaging key in the key bundle is valid today: %s", reasons));
   }
+  if (auto problem = drop_fit_problem(out.drop_size, out.messaging_key_count(),
+                                      hybrid ? DropRecipients::hybrid : DropRecipients::x25519);
+      !problem.empty())
+    return make_error(Errc::malformed, problem);
   return out;
 }
 

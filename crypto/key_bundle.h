@@ -14,6 +14,7 @@
 #include "common/day.h"
 #include "common/result.h"
 #include "crypto/certificate.h"
+#include "crypto/drop.h"
 #include "crypto/drop_address.h"
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
@@ -22,7 +23,9 @@ namespace cairn::crypto {
 
 // Specification constants.
 inline constexpr std::uint32_t kKeyBundleVersion = 1;
-inline constexpr std::size_t kKeyBundleMaxBytes = 64 * 1024;  // checked before parsing
+// Checked before parsing: 64 KiB before hybrid keys, and 64 certificates of
+// 1184 more bytes each still fit.
+inline constexpr std::size_t kKeyBundleMaxBytes = 192 * 1024;
 inline constexpr std::size_t kKeyBundleMaxCertificates = 64;
 inline constexpr std::uint32_t kDropSizeMin = 4 * 1024;
 inline constexpr std::uint32_t kDropSizeMax = 1024 * 1024;
@@ -56,7 +59,10 @@ struct KeyBundleParams {
 // Signs a bundle with the organisation key and returns the serialized
 // SignedKeyBundle. Checks parameters, caps and certificate structure
 // (Errc::invalid_argument / Errc::too_large), not the chains: a station SHOULD
-// run verify_key_bundle on the result before publishing it.
+// run verify_key_bundle on the result before publishing it. Messaging
+// certificates all of role 2 or all of role 5, else
+// Errc::invalid_argument; more of them than one drop of drop_size can be
+// sealed to (20 hybrid ones at 32 KiB) is Errc::too_large.
 [[nodiscard]] Result<Bytes> build_key_bundle(const Ed25519KeyPair& organisation, const KeyBundleParams& params);
 
 struct VerifiedKeyBundle {
@@ -66,8 +72,13 @@ struct VerifiedKeyBundle {
   std::uint32_t pow_bits = 0;
   Ed25519Public organisation_key{};
   // Messaging keys valid today whose analyst identity is valid today: the age
-  // recipients of every drop. Never empty.
+  // recipients of every drop. X25519 keys (a classical bundle) or hybrid
+  // ones (a hybrid bundle): exactly one of the two is not empty.
   std::vector<X25519Public> messaging_keys;
+  std::vector<age::HybridRecipient> hybrid_messaging_keys;
+  [[nodiscard]] bool hybrid() const { return !hybrid_messaging_keys.empty(); }
+  [[nodiscard]] std::size_t messaging_key_count() const { return messaging_keys.size() + hybrid_messaging_keys.size(); }
+  [[nodiscard]] DropRecipientKeys drop_recipients() const { return {messaging_keys, hybrid_messaging_keys}; }
   X25519Public relay_noise_key{};
   Ed25519Public relay_signing_key{};
   std::string relay_name;

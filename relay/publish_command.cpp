@@ -45,7 +45,7 @@ int publish_command(const RelayDir& paths, const std::filesystem::path& file, st
     if (!body.ok()) return cli::fail(body.error());
     auto verified = publish_key_bundle(**store, *body, today_utc());
     if (!verified.ok()) return cli::fail(verified.error());
-    std::cout << "published key bundle: " << verified->messaging_keys.size() << " messaging key(s), drop size "
+    std::cout << "published key bundle: " << verified->messaging_key_count() << " messaging key(s), drop size "
               << verified->drop_size << " bytes, valid until " << describe_day(verified->expires_day) << "\n";
     return 0;
   }

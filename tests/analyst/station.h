@@ -93,8 +93,12 @@ class Station {
   }
 
   // init with the fast KDF; remembers the organisation key it prints.
-  void init(const std::string& name = "kim", std::optional<DayNumber> today = std::nullopt) {
-    auto r = ok({"init", "--name", name, "--insecure-fast-kdf"}, today);
+  // extra: more init options (--hybrid).
+  void init(const std::string& name = "kim", std::optional<DayNumber> today = std::nullopt,
+            const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args{"init", "--name", name, "--insecure-fast-kdf"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = ok(args, today);
     org_text_ = first_line(r.out);
     org_ = must(crypto::parse_organisation_key(org_text_), "organisation key printed by init");
   }
