@@ -4,7 +4,14 @@
 # package-lock.json) into the build tree, for tests/crypto/mlkem_interop_test.cpp.
 # Never part of Cairn's product. Run before ctest (scripts/test.sh does): the
 # tests themselves never reach the network, and fail, naming this script, if
-# the packages are missing.
+# the packages are missing. The packages' tarballs, as the registry published
+# them, are committed as an npm cache (tests/crypto/npm/cache) and installed
+# offline: the test command needs no network (a fresh machine behind a proxy
+# that re-signs TLS cannot reach the registry) and npm ci still checks every
+# tarball against the lock file's integrity hash. To change a version: edit
+# package.json, `npm install --package-lock-only --cache DIR` and
+# `npm ci --cache DIR` in a scratch folder, then replace the cache with DIR's
+# _cacache (without _logs).
 #
 #   scripts/npm-interop.sh [BUILD_DIR]     # default build/release
 set -euo pipefail
@@ -22,5 +29,7 @@ mkdir -p "$dest"
 cp tests/crypto/npm/package.json tests/crypto/npm/package-lock.json "$dest/"
 # npm ci installs exactly the lock file (checking every integrity hash) and
 # runs no install scripts.
-npm ci --prefix "$dest" --ignore-scripts --no-audit --no-fund --loglevel=error
+rm -rf "$dest/cache"
+cp -r tests/crypto/npm/cache "$dest/cache"  # npm writes into its cache
+npm ci --prefix "$dest" --offline --cache "$dest/cache" --ignore-scripts --no-audit --no-fund --loglevel=error
 echo "cairn: npm-interop: installed $(cd "$dest" && npm ls --depth=0 --parseable=false 2>/dev/null | sed -n 2p | sed 's/^[^@]*//') in $dest"
