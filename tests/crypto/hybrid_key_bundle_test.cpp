@@ -14,6 +14,7 @@ namespace {
 using test::kToday;
 using test::must;
 using test::Pki;
+using test::sign_body;
 
 bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
@@ -42,14 +43,6 @@ struct HybridFixture {
   }
 };
 
-Bytes sign_body(const Ed25519KeyPair& org, const cairn::v1::KeyBundleBody& body) {
-  std::string body_bytes = body.SerializeAsString();
-  auto sig = sign(org, sign_context::kKeyBundle, as_bytes(body_bytes));
-  cairn::v1::SignedKeyBundle signed_bundle;
-  signed_bundle.set_body(body_bytes);
-  signed_bundle.set_signature(std::string(as_chars(sig)));
-  return to_bytes(signed_bundle.SerializeAsString());
-}
 
 // A bundle body holding these certificates, as build_key_bundle would make it,
 // but signed by hand so shapes the builder refuses can reach the verifier.

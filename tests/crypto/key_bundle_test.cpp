@@ -12,20 +12,12 @@ using test::certify;
 using test::kToday;
 using test::must;
 using test::Pki;
+using test::sign_body;
 
 bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-// A bundle body signed by hand, for shapes build_key_bundle refuses to make.
-Bytes sign_body(const Ed25519KeyPair& org, const cairn::v1::KeyBundleBody& body) {
-  std::string body_bytes = body.SerializeAsString();
-  auto sig = sign(org, sign_context::kKeyBundle, as_bytes(body_bytes));
-  cairn::v1::SignedKeyBundle signed_bundle;
-  signed_bundle.set_body(body_bytes);
-  signed_bundle.set_signature(std::string(as_chars(sig)));
-  return to_bytes(signed_bundle.SerializeAsString());
-}
 
 cairn::v1::KeyBundleBody body_of(ByteView signed_bundle) {
   cairn::v1::SignedKeyBundle outer;

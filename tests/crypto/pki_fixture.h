@@ -12,6 +12,7 @@
 #include "crypto/key_bundle.h"
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
+#include "proto/keys.pb.h"
 
 namespace cairn::crypto::test {
 
@@ -67,5 +68,15 @@ struct Pki {
     return p;
   }
 };
+
+// A bundle body signed by hand, for shapes build_key_bundle refuses to make.
+inline Bytes sign_body(const Ed25519KeyPair& org, const cairn::v1::KeyBundleBody& body) {
+  std::string body_bytes = body.SerializeAsString();
+  auto sig = sign(org, sign_context::kKeyBundle, as_bytes(body_bytes));
+  cairn::v1::SignedKeyBundle signed_bundle;
+  signed_bundle.set_body(body_bytes);
+  signed_bundle.set_signature(std::string(as_chars(sig)));
+  return to_bytes(signed_bundle.SerializeAsString());
+}
 
 }  // namespace cairn::crypto::test
