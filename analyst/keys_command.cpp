@@ -111,14 +111,18 @@ int keys_export_age_command(const CommandContext& g, std::optional<std::int64_t>
   return with_vault(g, [&](Vault& vault) {
     auto text = age_identity_file(vault, key_id);
     if (!text.ok()) return cli::fail(text.error());
+    const crypto::Secret& bytes = text->text;
     if (to_stdout) {
-      if (std::fwrite(text->data(), 1, text->size(), stdout) != text->size() || std::fflush(stdout) != 0)
+      if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0)
         return cli::fail(tr("cannot write the identity to standard output"));
-    } else if (auto st = write_new_file(out, text->view(), 0600); !st.ok()) {
+    } else if (auto st = write_new_file(out, bytes.view(), 0600); !st.ok()) {
       return cli::fail(st.error());
     }
     cli::warn(tr("this is a secret key: whoever has it can read every drop sealed to it. Keep it on this station, "
                  "use it with `age -d -i FILE`, and delete it when done"));
+    if (text->hybrid)
+      cli::warn(tr("it holds post-quantum identities (AGE-SECRET-KEY-PQ-1...): only age 1.3 or later reads them; "
+                   "Debian 12's age 1.1.1 cannot open these drops"));
     return 0;
   });
 }
