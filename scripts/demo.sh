@@ -114,7 +114,7 @@ run "$RELAY" --dir "$work/relay" export --out "$usb/export.tar"
 run tar -tvf "$usb/export.tar" | sed -n "1,4p"; echo "…"
 # What anyone who copies the stick sees of a drop: its age header names the
 # type of each recipient's stanza, one per analyst, and nothing else.
-first_drop=$(tar -tf "$usb/export.tar" | grep -v -m 1 manifest)
+first_drop=$(tar -tf "$usb/export.tar" | awk '/^drops\// && !n {print; n = 1}')
 echo "the stanzas of one drop's age header (one per analyst):"
 tar -xOf "$usb/export.tar" "$first_drop" >"$work/one-drop.age"
 awk '/^--- /{exit} /^-> /{print "  " $2}' "$work/one-drop.age" | sort | uniq -c

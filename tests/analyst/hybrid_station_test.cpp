@@ -71,6 +71,12 @@ TEST_F(HybridStationTest, TheVaultHoldsHybridSecretsAndTheBundleHybridKeysOnly) 
     EXPECT_EQ(hybrid[0].encapsulation_key, *keys[1].hybrid_key);
     EXPECT_EQ(hybrid[1].encapsulation_key, *keys[0].hybrid_key);
   }
+  // keys list shows each hybrid key by its age1pq1… recipient, marked.
+  const std::string listed = station.ok({"keys", "list"}).out;
+  std::size_t marked = 0;
+  for (std::size_t at = 0; (at = listed.find("age1pq1", at)) != std::string::npos; ++at) ++marked;
+  EXPECT_EQ(marked, 2u) << listed;
+  EXPECT_NE(listed.find("(post-quantum)"), std::string::npos) << listed;
   auto b = bundle();
   EXPECT_TRUE(b.hybrid());
   EXPECT_TRUE(b.messaging_keys.empty());
