@@ -15,6 +15,7 @@
 #include "crypto/age.h"
 #include "crypto/drop.h"
 #include "crypto/hash.h"
+#include "crypto/reply.h"
 #include "crypto/sign.h"
 #include "i18n/catalog.h"
 #include "proto/drop.pb.h"
@@ -208,8 +209,8 @@ class Importer {
       return quarantined("the drop's content does not parse as a drop body", body);
     if (parsed.version() != kDropBodyVersion)
       return quarantined("drop body version " + std::to_string(parsed.version()) + " is not supported", body);
-    if (!parsed.reply_public_key().empty() && parsed.reply_public_key().size() != 32)
-      return quarantined("the drop's reply key is not 32 bytes", body);
+    if (!parsed.reply_public_key().empty() && !crypto::parse_reply_public_key(as_bytes(parsed.reply_public_key())).ok())
+      return quarantined("the drop's reply key is neither 32 bytes (X25519) nor 1216 bytes (mlkem768x25519)", body);
     Bytes reply_key = to_bytes(parsed.reply_public_key());
     switch (parsed.kind_case()) {
       case v1::DropBody::kCover:

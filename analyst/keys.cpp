@@ -278,7 +278,7 @@ Result<std::vector<crypto::age::HybridIdentity>> messaging_hybrid_identities(Vau
   return out;
 }
 
-Result<crypto::age::Identity> messaging_identity(Vault& vault, std::int64_t key_id) {
+Result<MessagingIdentity> messaging_identity(Vault& vault, std::int64_t key_id) {
   CAIRN_TRY(auto q, vault.db().prepare("SELECT secret_key, destroyed_day, certificate FROM messaging_keys WHERE id = ?1;"));
   q.bind(1, key_id);
   CAIRN_TRY(bool row, q.step());
@@ -286,11 +286,13 @@ Result<crypto::age::Identity> messaging_identity(Vault& vault, std::int64_t key_
   if (q.column_is_null(0))
     return make_error(Errc::expired, i18n::trf("the secret of messaging key %s was destroyed on %s", key_id,
                                                describe_day(static_cast<DayNumber>(q.column_int(1)))));
-  if (is_hybrid_certificate(q.column_blob(2)))
-    return make_error(Errc::unsupported, i18n::trf("messaging key %s is post-quantum; exporting it as an age identity "
-                                                   "is not implemented yet",
-                                                   key_id));
-  return crypto::x25519_from_secret(secret_column(q, 0));
+  if (is_hybrid_certificate(q.column_blob(2))) {
+    auto pair = crypto::hybrid_kem::derive_key_pair(secret_column(q, 0));
+    if (!pair.ok()) return make_error(Errc::storage, i18n::tr("a post-quantum messaging secret in the vault is damaged"));
+    return MessagingIdentity(std::move(pair).value());
+  }
+  CAIRN_TRY(auto pair, crypto::x25519_from_secret(secret_column(q, 0)));
+  return MessagingIdentity(std::move(pair));
 }
 
 Status destroy_messaging_secret(Vault& vault, std::int64_t key_id, DayNumber today) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "analyst/vault.h"
@@ -99,9 +100,10 @@ struct RelayRecord {
 [[nodiscard]] Result<std::vector<crypto::age::Identity>> messaging_identities(Vault& vault);
 // Every hybrid messaging secret not yet destroyed, as age hybrid identities.
 [[nodiscard]] Result<std::vector<crypto::age::HybridIdentity>> messaging_hybrid_identities(Vault& vault);
-// One X25519 messaging secret: Errc::not_found, Errc::expired if it was
-// destroyed, Errc::unsupported for a hybrid key (not exportable yet).
-[[nodiscard]] Result<crypto::age::Identity> messaging_identity(Vault& vault, std::int64_t key_id);
+// One messaging secret, X25519 or hybrid as its certificate says:
+// Errc::not_found, Errc::expired if it was destroyed, Errc::storage if damaged.
+using MessagingIdentity = std::variant<crypto::age::Identity, crypto::age::HybridIdentity>;
+[[nodiscard]] Result<MessagingIdentity> messaging_identity(Vault& vault, std::int64_t key_id);
 // Overwrites the secret half (the caller runs Vault::flush_deleted after committing).
 [[nodiscard]] Status destroy_messaging_secret(Vault& vault, std::int64_t key_id, DayNumber today);
 

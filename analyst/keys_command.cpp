@@ -12,6 +12,7 @@
 #include "analyst/qr_png.h"
 #include "analyst/rotation.h"
 #include "common/cli.h"
+#include "crypto/age_hybrid.h"
 #include "crypto/age_x25519.h"
 #include "crypto/key_text.h"
 #include "i18n/catalog.h"
@@ -21,6 +22,19 @@ namespace cairn::analyst {
 namespace fs = std::filesystem;
 using i18n::tr;
 using i18n::trf;
+
+namespace {
+
+// An X25519 key whole (age1…); a hybrid one's 1959-character age1pq1…
+// recipient by its start, marked post-quantum (keys export-age-identity
+// writes it whole).
+std::string listed_public_key(const MessagingKeyRecord& k) {
+  if (!k.hybrid_key) return crypto::age::format_recipient(k.public_key);
+  constexpr std::size_t kShown = 24;
+  return crypto::age::format_hybrid_recipient(*k.hybrid_key).substr(0, kShown) + "…  " + tr("(post-quantum)");
+}
+
+}  // namespace
 
 int keys_list_command(const CommandContext& g) {
   return with_vault(g, [&](Vault& vault) {
@@ -34,8 +48,7 @@ int keys_list_command(const CommandContext& g) {
                           : k.not_after_day < g.today ? tr("expired")
                                                       : tr("not yet valid");
       std::cout << k.id << "  " << sanitize_for_terminal(k.analyst, Lines::flatten) << "  " << format_day(k.created_day)
-                << "  " << format_day(k.not_after_day) << "   " << state << "  "
-                << crypto::age::format_recipient(k.public_key) << "\n";
+                << "  " << format_day(k.not_after_day) << "   " << state << "  " << listed_public_key(k) << "\n";
     }
     return 0;
   });
@@ -111,14 +124,18 @@ int keys_export_age_command(const CommandContext& g, std::optional<std::int64_t>
   return with_vault(g, [&](Vault& vault) {
     auto text = age_identity_file(vault, key_id);
     if (!text.ok()) return cli::fail(text.error());
+    const crypto::Secret& bytes = text->text;
     if (to_stdout) {
-      if (std::fwrite(text->data(), 1, text->size(), stdout) != text->size() || std::fflush(stdout) != 0)
+      if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0)
         return cli::fail(tr("cannot write the identity to standard output"));
-    } else if (auto st = write_new_file(out, text->view(), 0600); !st.ok()) {
+    } else if (auto st = write_new_file(out, bytes.view(), 0600); !st.ok()) {
       return cli::fail(st.error());
     }
     cli::warn(tr("this is a secret key: whoever has it can read every drop sealed to it. Keep it on this station, "
                  "use it with `age -d -i FILE`, and delete it when done"));
+    if (text->hybrid)
+      cli::warn(tr("it holds post-quantum identities (AGE-SECRET-KEY-PQ-1...): only age 1.3 or later reads them; "
+                   "Debian 12's age 1.1.1 cannot open these drops"));
     return 0;
   });
 }

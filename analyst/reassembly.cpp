@@ -1,6 +1,7 @@
 #include "analyst/reassembly.h"
 
 #include "crypto/hash.h"
+#include "crypto/reply.h"
 #include "crypto/secret.h"
 #include "i18n/catalog.h"
 #include "wire/chunk_tree.h"
@@ -165,8 +166,8 @@ Result<ChunkResult> accept_chunk(Vault& vault, const ChunkDrop& c, DayNumber tod
     return make_error(Errc::malformed, trf("a chunk says its submission has %s chunks", c.total));
   if (c.index >= c.total)
     return make_error(Errc::malformed, trf("a chunk's index %s is not below its total %s", c.index, c.total));
-  if (!c.reply_public_key.empty() && c.reply_public_key.size() != 32)
-    return make_error(Errc::malformed, tr("a chunk's reply key is not 32 bytes"));
+  if (!c.reply_public_key.empty() && !crypto::parse_reply_public_key(c.reply_public_key).ok())
+    return make_error(Errc::malformed, tr("a chunk's reply key is neither 32 bytes (X25519) nor 1216 bytes (mlkem768x25519)"));
   if (c.proof.size() > wire::kMaxChunkProofHashes ||
       !wire::verify_chunk(c.index, c.total, c.data, c.submission_hash, c.proof, c.chunks_root))
     return make_error(Errc::malformed, tr("a chunk does not verify against its chunk root (altered, or not what its "

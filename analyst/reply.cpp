@@ -19,7 +19,7 @@ constexpr std::string_view kRepliesTable =
     "REFERENCES testimonies(id), day INTEGER NOT NULL, text TEXT NOT NULL);";
 
 struct ReplyTarget {
-  crypto::X25519Public key{};
+  crypto::ReplyPublicKey key;
   DayNumber written_day = 0;
 };
 
@@ -32,10 +32,9 @@ Result<ReplyTarget> reply_target(Vault& vault, std::int64_t id) {
   if (key.empty())
     return make_error(Errc::invalid_argument,
                       i18n::trf("the source of testimony %s asked for no replies (no codename)", id));
-  if (key.size() != crypto::kX25519Bytes)
-    return make_error(Errc::malformed, i18n::trf("the stored reply key of testimony %s is damaged", id));
-  ReplyTarget t;
-  std::copy(key.begin(), key.end(), t.key.begin());
+  auto parsed = crypto::parse_reply_public_key(key);
+  if (!parsed.ok()) return make_error(Errc::malformed, i18n::trf("the stored reply key of testimony %s is damaged", id));
+  ReplyTarget t{std::move(parsed).value()};
   t.written_day = static_cast<DayNumber>(q.column_int(1));
   return t;
 }
@@ -46,11 +45,13 @@ Result<WrittenReply> write_reply(Vault& vault, std::int64_t testimony_id, const 
                                  DayNumber keep_days) {
   if (!is_valid_utf8(text)) return make_error(Errc::malformed, i18n::tr("the reply is not valid UTF-8"));
   if (text.empty()) return make_error(Errc::invalid_argument, i18n::tr("the reply is empty"));
-  if (text.size() > crypto::reply_text_capacity())
+  CAIRN_TRY(auto target, reply_target(vault, testimony_id));
+  // A reply to a hybrid (post-quantum) key holds less: its stanza is larger.
+  const std::size_t capacity = crypto::reply_text_capacity(crypto::reply_key_kind(target.key));
+  if (text.size() > capacity)
     return make_error(Errc::too_large, i18n::trf("the reply is %s bytes; a reply holds at most %s bytes of UTF-8 (split it "
                                                  "into several replies)",
-                                                 text.size(), crypto::reply_text_capacity()));
-  CAIRN_TRY(auto target, reply_target(vault, testimony_id));
+                                                 text.size(), capacity));
   CAIRN_TRY(auto sealed, crypto::seal_reply({text, today, target.written_day}, target.key));
   CAIRN_TRY(auto org, organisation_key(vault));
   std::vector<Bytes> replies{std::move(sealed)};

@@ -19,9 +19,10 @@ using i18n::tr;
 using i18n::trf;
 
 int reply_command(const CommandContext& g, std::int64_t id, const std::string& text_path, const fs::path& out, DayNumber keep) {
-  // Read at most one byte past what a reply holds: enough for write_reply to
-  // refuse an over-long text with its size message, never an unbounded read.
-  const std::size_t cap = crypto::reply_text_capacity() + 1;
+  // Read at most one byte past what a reply holds (to an X25519 key, the
+  // larger): enough for write_reply to refuse an over-long text with its size
+  // message for the source's key, never an unbounded read.
+  const std::size_t cap = crypto::reply_text_capacity(crypto::DropRecipients::x25519) + 1;
   std::string text;
   if (text_path.empty() || text_path == "-") {
     if (::isatty(STDIN_FILENO) != 0) cli::info(tr("type the reply, then press Ctrl-D on a new line"));
@@ -31,8 +32,10 @@ int reply_command(const CommandContext& g, std::int64_t id, const std::string& t
   } else {
     auto bytes = read_file_capped(text_path, cap, tr("the reply"));
     if (!bytes.ok())
-      return cli::fail(bytes.error(), trf("a reply holds at most %s bytes of UTF-8; split it into several replies",
-                                          crypto::reply_text_capacity()));
+      return cli::fail(bytes.error(), trf("a reply holds at most %s bytes of UTF-8 (%s to a source with a "
+                                          "post-quantum key); split it into several replies",
+                                          crypto::reply_text_capacity(crypto::DropRecipients::x25519),
+                                          crypto::reply_text_capacity(crypto::DropRecipients::hybrid)));
     text.assign(as_chars(*bytes));
     crypto::wipe(*bytes);
   }

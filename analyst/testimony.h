@@ -27,7 +27,7 @@ inline constexpr std::size_t kBodyHashBytes = 32;
 struct TextDrop {
   ByteArray<kBodyHashBytes> body_hash{};  // BLAKE2b-256 of the serialized drop body
   std::string_view text;   // a view of the parsed drop body, which owns (and wipes) it
-  Bytes reply_public_key;  // empty or 32 bytes
+  Bytes reply_public_key;  // empty, 32 bytes (X25519) or 1216 (mlkem768x25519)
   DayNumber written_day = 0;
 };
 

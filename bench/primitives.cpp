@@ -182,12 +182,38 @@ int main(int argc, char** argv) {
   report("nk_handshakes_per_s", 1e6 / (hs.initiator.cpu_us + hs.responder.cpu_us), "handshake/s (CPU)");
 
   {
-    std::vector<crypto::X25519Public> recipients{crypto::x25519_generate().public_key,
-                                                 crypto::x25519_generate().public_key};
+    std::vector<crypto::age::Identity> analysts;
+    analysts.push_back(crypto::x25519_generate());
+    analysts.push_back(crypto::x25519_generate());
+    std::vector<crypto::X25519Public> recipients{analysts[0].public_key, analysts[1].public_key};
     auto capacity = must(crypto::drop_body_capacity(kDropSize, 2), "capacity");
     Bytes body(capacity / 2, 0x41);
     report_cost("seal_drop_2_recipients_32k",
                 bench::cost_per_call(1000, [&] { (void)must(crypto::seal_drop(body, recipients, kDropSize), "seal"); }));
+    // Opening, as the station does, with the second analyst's identity: the
+    // first stanza is tried and fails first.
+    auto drop = must(crypto::seal_drop(body, recipients, kDropSize), "seal");
+    std::span<const crypto::age::Identity> second(&analysts[1], 1);
+    report_cost("open_drop_x25519_32k", bench::cost_per_call(1000, [&] {
+                  (void)must(crypto::open_drop(drop, second, kDropSize), "open");
+                }));
+  }
+
+  // The same to two post-quantum hybrid (mlkem768x25519) recipients.
+  {
+    std::vector<crypto::age::HybridIdentity> analysts;
+    analysts.push_back(crypto::hybrid_kem::generate_key_pair());
+    analysts.push_back(crypto::hybrid_kem::generate_key_pair());
+    std::vector<crypto::age::HybridRecipient> recipients{analysts[0].encapsulation_key, analysts[1].encapsulation_key};
+    auto capacity = must(crypto::drop_body_capacity(kDropSize, 2, crypto::DropRecipients::hybrid), "capacity");
+    Bytes body(capacity / 2, 0x41);
+    report_cost("seal_drop_2_hybrid_recipients_32k",
+                bench::cost_per_call(500, [&] { (void)must(crypto::seal_drop(body, recipients, kDropSize), "seal"); }));
+    auto drop = must(crypto::seal_drop(body, recipients, kDropSize), "seal");
+    std::span<const crypto::age::HybridIdentity> second(&analysts[1], 1);
+    report_cost("open_drop_hybrid_32k", bench::cost_per_call(500, [&] {
+                  (void)must(crypto::open_drop(drop, {}, kDropSize, second), "open");
+                }));
   }
 
   auto open = relay_open_verify(3000);

@@ -20,7 +20,7 @@ Result<ReplyBoardDownload> check_reply_board(const crypto::DropAddress& address,
     return ok_status();
   };
   // No drop of its own: deliver() sends the one cover drop of the smallest class.
-  auto sent = deliver(address, [](std::size_t) -> Result<DropSource> { return DropSource{}; }, o, today);
+  auto sent = deliver(address, [](std::size_t, crypto::DropRecipients) -> Result<DropSource> { return DropSource{}; }, o, today);
   if (fetched) return std::move(*fetched);
   if (!sent.ok()) return sent.error();
   return make_error(Errc::internal, i18n::tr("the reply board was not fetched"));
@@ -48,7 +48,7 @@ Result<ReplyBoardDownload> fetch_reply_board(const crypto::RelayAddress& address
   return fetch_board(conn);
 }
 
-FoundReplies find_replies(std::span<const Bytes> board, const crypto::X25519KeyPair& reply_key) {
+FoundReplies find_replies(std::span<const Bytes> board, const crypto::ReplyKeys& reply_key) {
   FoundReplies found;
   found.board_size = board.size();
   for (const auto& reply : board) {
@@ -57,9 +57,9 @@ FoundReplies find_replies(std::span<const Bytes> board, const crypto::X25519KeyP
     // mistaken for a reply to us.
     if (reply.size() != crypto::kReplySize) continue;
     auto file = crypto::age::parse_file(reply);
-    if (!file.ok() || file->header.stanzas.size() != 1 ||
-        file->header.stanzas[0].type() != crypto::age::kX25519StanzaType)
-      continue;
+    if (!file.ok() || file->header.stanzas.size() != 1) continue;
+    const auto type = file->header.stanzas[0].type();
+    if (type != crypto::age::kX25519StanzaType && type != crypto::age::kHybridStanzaType) continue;
     auto opened = crypto::open_reply(reply, reply_key);
     if (opened.ok())
       found.replies.push_back(std::move(opened).value());

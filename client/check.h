@@ -52,8 +52,9 @@ struct FoundReplies {
   std::size_t unreadable = 0;
 };
 
-// Trial-decrypts every reply with the key. Replies for others (and anything
+// Trial-decrypts every reply with the keys (X25519, and the hybrid one for
+// replies sealed to it). Replies for others (and anything
 // else that does not open) are skipped without a trace.
-[[nodiscard]] FoundReplies find_replies(std::span<const Bytes> board, const crypto::X25519KeyPair& reply_key);
+[[nodiscard]] FoundReplies find_replies(std::span<const Bytes> board, const crypto::ReplyKeys& reply_key);
 
 }  // namespace cairn::client

@@ -20,7 +20,7 @@ int check_command(const std::string& to, const RouteRequest& route_request, int 
   if (!address.ok()) return cli::fail(address.error(), tr("copy the drop address again, exactly as published"));
   auto typed = read_codename(codename_fd, /*stdin_is_free=*/true);
   if (!typed.ok()) return cli::fail(typed.error());
-  std::optional<crypto::X25519KeyPair> key;
+  std::optional<crypto::ReplyKeys> key;
   if (int rc = codename_key(*typed, key); rc != 0) return rc;
   Route route;
   if (int rc = open_route_for(*address, route_request, route); rc != 0) return rc;

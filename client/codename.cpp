@@ -195,10 +195,14 @@ Result<Codename> parse_codename(std::string_view text) {
   return codename;
 }
 
-Result<crypto::X25519KeyPair> derive_reply_key(const Codename& codename, crypto::Argon2Cost cost) {
+Result<crypto::ReplyKeys> derive_reply_key(const Codename& codename, crypto::Argon2Cost cost) {
   CAIRN_TRY(auto secret, crypto::argon2id(codename.password().view(), as_bytes(kReplyKeySalt), cost,
                                           kReplySecretBytes));
-  return crypto::x25519_from_secret(std::move(secret));
+  crypto::Secret seed(crypto::hybrid_kem::kSeedBytes);
+  crypto::blake2b(seed.bytes(), as_bytes(kReplyHybridSeedContext), secret.view());
+  CAIRN_TRY(auto hybrid, crypto::hybrid_kem::derive_key_pair(std::move(seed)));
+  CAIRN_TRY(auto x25519, crypto::x25519_from_secret(std::move(secret)));
+  return crypto::ReplyKeys{std::move(x25519), std::move(hybrid)};
 }
 
 Result<Language> parse_language(std::string_view name) {

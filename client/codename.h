@@ -9,6 +9,9 @@
 //   reply secret = Argon2id(password = u16be(i_0) || ... || u16be(i_11),
 //                           salt = "cairn-reply-key1", ops 3, 64 MiB) -> 32 bytes
 //   reply key pair = X25519(reply secret)
+//   hybrid seed    = BLAKE2b-256(key = reply secret, "cairn reply key hybrid v1")
+//   hybrid reply key pair = mlkem768x25519 key pair of that seed (its SHAKE256
+//                    expansion is FIPS 203's seeded ML-KEM key generation)
 //
 // A codename is a secret: its indices live in a Secret, its text form too.
 #pragma once
@@ -22,6 +25,7 @@
 #include "client/wordlist.h"
 #include "common/result.h"
 #include "crypto/argon2.h"
+#include "crypto/reply.h"
 #include "crypto/secret.h"
 #include "crypto/x25519.h"
 
@@ -42,6 +46,9 @@ inline constexpr std::string_view kReplyKeySalt = "cairn-reply-key1";
 // laptop: about half a second. The codename's 121 random bits, not this cost,
 // are what resists guessing; the cost is defence in depth.
 inline constexpr crypto::Argon2Cost kReplyKeyCost{3, std::uint64_t{64} << 20};
+// The hybrid key's seed: keyed BLAKE2b-256 of this context, so the two keys
+// share no secret bytes.
+inline constexpr std::string_view kReplyHybridSeedContext = "cairn reply key hybrid v1";
 
 // --- Implementation constants ---
 inline constexpr std::size_t kMaxCodenameTextBytes = 1024;  // far beyond 12 words in either language
@@ -88,10 +95,10 @@ class Codename {
 //   Errc::too_large  - over kMaxCodenameTextBytes.
 [[nodiscard]] Result<Codename> parse_codename(std::string_view text);
 
-// The source's reply key pair. The cost is a parameter only so that tests can
-// run quickly; everything real uses kReplyKeyCost.
-[[nodiscard]] Result<crypto::X25519KeyPair> derive_reply_key(const Codename& codename,
-                                                             crypto::Argon2Cost cost = kReplyKeyCost);
+// The source's reply key pairs, X25519 and hybrid. The cost is a parameter
+// only so that tests can run quickly; everything real uses kReplyKeyCost.
+[[nodiscard]] Result<crypto::ReplyKeys> derive_reply_key(const Codename& codename,
+                                                         crypto::Argon2Cost cost = kReplyKeyCost);
 
 // "en" or "ko". Errc::invalid_argument otherwise.
 [[nodiscard]] Result<Language> parse_language(std::string_view name);

@@ -62,7 +62,7 @@ Result<crypto::Secret> read_codename(int codename_fd, bool stdin_is_free) {
 }
 
 // Parses a typed codename and derives its reply key; 0 or the exit status.
-int codename_key(const crypto::Secret& typed, std::optional<crypto::X25519KeyPair>& key) {
+int codename_key(const crypto::Secret& typed, std::optional<crypto::ReplyKeys>& key) {
   auto codename = parse_codename(as_chars(typed.view()));
   if (!codename.ok()) return cli::fail(codename.error(), tr(kCodenameHint));
   auto derived = derive_reply_key(*codename);
@@ -72,7 +72,7 @@ int codename_key(const crypto::Secret& typed, std::optional<crypto::X25519KeyPai
 }
 
 // submit --reply: a new codename, shown once. 0 or the exit status.
-int new_codename(const CodenameOptions& o, std::optional<crypto::X25519KeyPair>& key) {
+int new_codename(const CodenameOptions& o, std::optional<crypto::ReplyKeys>& key) {
   auto language = parse_language(o.lang);
   if (!language.ok()) return cli::fail(language.error());
   if (o.codename_out_fd < 0 && !::isatty(STDOUT_FILENO))
@@ -107,7 +107,7 @@ int new_codename(const CodenameOptions& o, std::optional<crypto::X25519KeyPair>&
 // The reply key of a submission: a new codename (--reply), a codename typed
 // again (--reply-codename), or none. 0 or the exit status.
 int submission_reply_key(const CodenameOptions& o, const std::string& text_path,
-                         std::optional<crypto::X25519KeyPair>& key) {
+                         std::optional<crypto::ReplyKeys>& key) {
   if (o.reply) return new_codename(o, key);
   if (!o.reply_codename) return 0;
   const bool text_from_file = !text_path.empty() && text_path != "-";

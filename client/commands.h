@@ -20,6 +20,7 @@
 #include "common/result.h"
 #include "crypto/drop_address.h"
 #include "crypto/secret.h"
+#include "crypto/reply.h"
 #include "crypto/x25519.h"
 #include "i18n/language.h"
 
@@ -56,16 +57,16 @@ struct CodenameOptions {
 [[nodiscard]] Result<crypto::Secret> read_codename(int codename_fd, bool stdin_is_free);
 
 // Parses a typed codename and derives its reply key; 0 or the exit status.
-[[nodiscard]] int codename_key(const crypto::Secret& typed, std::optional<crypto::X25519KeyPair>& key);
+[[nodiscard]] int codename_key(const crypto::Secret& typed, std::optional<crypto::ReplyKeys>& key);
 
 // submit --reply: a new codename, shown once (on the terminal, or written to
 // codename_out_fd). 0 or the exit status.
-[[nodiscard]] int new_codename(const CodenameOptions& o, std::optional<crypto::X25519KeyPair>& key);
+[[nodiscard]] int new_codename(const CodenameOptions& o, std::optional<crypto::ReplyKeys>& key);
 
 // The reply key of a submission: a new codename (--reply), a codename typed
 // again (--reply-codename), or none. 0 or the exit status.
 [[nodiscard]] int submission_reply_key(const CodenameOptions& o, const std::string& text_path,
-                                       std::optional<crypto::X25519KeyPair>& key);
+                                       std::optional<crypto::ReplyKeys>& key);
 
 // ---- submit (submit_command.cpp) ----
 

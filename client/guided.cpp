@@ -174,7 +174,7 @@ int guided_command(i18n::Language language, const RouteRequest& route_request) {
             << "\n";
   auto replies = ask_yes_no(tr("Do you want to be able to read replies?"));
   if (!replies) return nothing_sent();
-  std::optional<crypto::X25519KeyPair> reply_key;
+  std::optional<crypto::ReplyKeys> reply_key;
   if (*replies) {
     CodenameOptions o;
     o.reply = true;
@@ -185,7 +185,7 @@ int guided_command(i18n::Language language, const RouteRequest& route_request) {
   SubmissionInput input;
   input.text = text->text();
   input.day = today_utc();
-  if (reply_key) input.reply_key = reply_key->public_key;
+  if (reply_key) input.reply_key = crypto::public_keys(*reply_key);
   input.attachments = std::move(attachments);
   if (auto checked = check_submission(input); !checked.ok()) {
     cli::fail(checked.error());

@@ -28,10 +28,14 @@ v1::AttachmentMetadata to_proto(Metadata m) {
   return v1::ATTACHMENT_METADATA_UNSPECIFIED;
 }
 
-v1::DropBody base_body(const SubmissionInput& input) {
+v1::DropBody base_body(const SubmissionInput& input, crypto::DropRecipients kind) {
   v1::DropBody body;
   body.set_version(kDropBodyVersion);
-  if (input.reply_key) body.set_reply_public_key(input.reply_key->data(), input.reply_key->size());
+  if (input.reply_key) {
+    const auto key = input.reply_key->for_drops(kind);
+    const ByteView bytes = crypto::reply_public_key_bytes(key);
+    body.set_reply_public_key(bytes.data(), bytes.size());
+  }
   body.set_day(input.day);
   return body;
 }
@@ -216,7 +220,7 @@ StreamReader submission_stream(const SubmissionInput& input) {
 // chunk's leaf), then read again piece by piece as the bodies are asked for,
 // each piece checked against its leaf.
 Result<DropSource> chunk_drops(std::shared_ptr<StreamReader> reader, const SubmissionInput& input,
-                               std::size_t capacity) {
+                               std::size_t capacity, crypto::DropRecipients kind) {
   const std::uint64_t stream_size = reader->size();
   ByteArray<kSubmissionIdBytes> id{};
   // Random, so no one who knows (or guesses) the content can send chunks
@@ -227,9 +231,9 @@ Result<DropSource> chunk_drops(std::shared_ptr<StreamReader> reader, const Submi
   // capacity, measured with the largest index, total and proof this
   // submission can have.
   const wire::ChunkHash zero_hash{};
-  auto chunk_body = [&input, id](std::uint32_t index, std::uint32_t total, ByteView data, const wire::ChunkHash& hash,
+  auto chunk_body = [&input, id, kind](std::uint32_t index, std::uint32_t total, ByteView data, const wire::ChunkHash& hash,
                                  const wire::ChunkHash& root, const std::vector<wire::ChunkHash>& proof) {
-    auto body = base_body(input);
+    auto body = base_body(input, kind);
     auto* chunk = body.mutable_chunk();
     chunk->set_submission_id(id.data(), id.size());
     chunk->set_index(index);
@@ -296,12 +300,13 @@ Result<DropSource> chunk_drops(std::shared_ptr<StreamReader> reader, const Submi
 
 }  // namespace
 
-Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t capacity) {
+Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t capacity,
+                                    crypto::DropRecipients kind) {
   CAIRN_CHECK(check_submission(input));
 
   // Text alone that fits: one Testimony drop.
   if (input.attachments.empty()) {
-    auto body = base_body(input);
+    auto body = base_body(input, kind);
     wire::WipeDropBodyOnExit wipe_body(body);  // protobuf's copy of the text
     body.mutable_testimony()->set_text(input.text.data(), input.text.size());
     if (body.ByteSizeLong() <= capacity) {
@@ -314,11 +319,12 @@ Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t ca
                         }};
     }
   }
-  return chunk_drops(std::make_shared<StreamReader>(submission_stream(input)), input, capacity);
+  return chunk_drops(std::make_shared<StreamReader>(submission_stream(input)), input, capacity, kind);
 }
 
-Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity) {
-  CAIRN_TRY(auto source, submission_drops(input, capacity));
+Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity,
+                                             crypto::DropRecipients kind) {
+  CAIRN_TRY(auto source, submission_drops(input, capacity, kind));
   std::vector<Bytes> bodies;
   for (std::size_t i = 0; i < source.count; ++i) {
     CAIRN_TRY(auto body, source.next());
@@ -330,7 +336,7 @@ Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::
 Result<std::vector<Bytes>> build_chunk_bodies(ByteView stream, const SubmissionInput& input, std::size_t capacity) {
   auto reader = std::make_shared<StreamReader>();
   reader->add_view(stream);
-  CAIRN_TRY(auto source, chunk_drops(reader, input, capacity));
+  CAIRN_TRY(auto source, chunk_drops(reader, input, capacity, crypto::DropRecipients::x25519));
   std::vector<Bytes> bodies;
   for (std::size_t i = 0; i < source.count; ++i) {
     CAIRN_TRY(auto body, source.next());

@@ -25,7 +25,9 @@
 #include "common/bytes.h"
 #include "common/day.h"
 #include "common/result.h"
+#include "crypto/drop.h"
 #include "crypto/plaintext.h"
+#include "crypto/reply.h"
 #include "crypto/x25519.h"
 
 namespace cairn::client {
@@ -50,7 +52,9 @@ struct AttachmentInput {
 struct SubmissionInput {
   std::string_view text;  // UTF-8; a view of the caller's text (crypto::Plaintext), which outlives the input
   std::vector<AttachmentInput> attachments;
-  std::optional<crypto::X25519Public> reply_key;
+  // The codename's public keys: drops to a hybrid key bundle carry the hybrid
+  // one (when there is one), drops to an X25519 bundle the X25519 one.
+  std::optional<crypto::ReplyPublicKeys> reply_key;
   DayNumber day = 0;  // coarse; 0 = absent
 };
 
@@ -74,11 +78,14 @@ struct DropSource {
 // capacity bytes: crypto::drop_body_capacity for the deployment), made as
 // they are asked for. A chunked submission's stream is read once here (to
 // hash its chunks) and again as the bodies are made; `input` must outlive the
-// source. Errors of reading a file name it.
-[[nodiscard]] Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t capacity);
+// source. Errors of reading a file name it. `kind`: the key bundle's, which
+// picks the reply key the bodies carry.
+[[nodiscard]] Result<DropSource> submission_drops(const SubmissionInput& input, std::size_t capacity,
+                                                  crypto::DropRecipients kind = crypto::DropRecipients::x25519);
 
 // All of them at once (for tests and small submissions).
-[[nodiscard]] Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity);
+[[nodiscard]] Result<std::vector<Bytes>> build_drop_bodies(const SubmissionInput& input, std::size_t capacity,
+                                                           crypto::DropRecipients kind = crypto::DropRecipients::x25519);
 
 // The Chunk drop bodies for a serialized Submission stream (reply key and
 // day from `input`, its text and attachments unused): what build_drop_bodies

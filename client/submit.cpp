@@ -59,8 +59,11 @@ struct Started {
 Result<SubmitReport> submit(const crypto::DropAddress& address, const SubmissionInput& input,
                             const SubmitOptions& options, DayNumber today) {
   CAIRN_CHECK(check_submission(input));  // before any connection: input mistakes need no network
-  return deliver(address, [&input](std::size_t capacity) { return submission_drops(input, capacity); }, options,
-                 today);
+  return deliver(address,
+                 [&input](std::size_t capacity, crypto::DropRecipients kind) {
+                   return submission_drops(input, capacity, kind);
+                 },
+                 options, today);
 }
 
 Result<SubmitReport> deliver(const crypto::DropAddress& address, const MakeDrops& make, const SubmitOptions& options,
@@ -110,7 +113,7 @@ Result<SubmitReport> deliver(const crypto::DropAddress& address, const MakeDrops
   const crypto::RelayAddress* relay = started.relay;
   CAIRN_TRY(auto capacity, crypto::drop_body_capacity(bundle.drop_size, bundle.messaging_key_count(),
                                                             bundle.drop_recipients().kind()));
-  CAIRN_TRY(auto real, make(capacity));
+  CAIRN_TRY(auto real, make(capacity, bundle.drop_recipients().kind()));
   const std::size_t real_count = real.count;
   auto source = with_cover(std::move(real), size_class(real_count));
 

@@ -79,8 +79,9 @@ struct SubmitReport {
                                             const crypto::VerifiedKeyBundle& bundle);
 
 // The drops to deliver, made once the key bundle tells how much one holds
-// (crypto::drop_body_capacity); deliver() pads them with cover.
-using MakeDrops = std::function<Result<DropSource>(std::size_t capacity)>;
+// (crypto::drop_body_capacity) and which kind of keys it has; deliver() pads
+// them with cover.
+using MakeDrops = std::function<Result<DropSource>(std::size_t capacity, crypto::DropRecipients kind)>;
 
 // The shape every source connection has: relays tried in order until one
 // answers with a verified bundle; on it the board (options.board), then the

@@ -75,14 +75,14 @@ int submit_command(const std::string& to, const RouteRequest& route_request, con
   if (!address.ok()) return cli::fail(address.error(), tr("copy the drop address again, exactly as published"));
   std::vector<AttachmentInput> attachments;
   if (int rc = prepare_attachments(attach, keep, attachments); rc != 0) return rc;
-  std::optional<crypto::X25519KeyPair> reply_key;
+  std::optional<crypto::ReplyKeys> reply_key;
   if (int rc = submission_reply_key(codename, text_path, reply_key); rc != 0) return rc;
   auto text = read_text(text_path);
   if (!text.ok()) return cli::fail(text.error());
   SubmissionInput input;
   input.text = text->text();
   input.day = today_utc();
-  if (reply_key) input.reply_key = reply_key->public_key;
+  if (reply_key) input.reply_key = crypto::public_keys(*reply_key);
   input.attachments = std::move(attachments);
   // Input mistakes are reported before Tor is looked for or started.
   if (auto checked = check_submission(input); !checked.ok()) return cli::fail(checked.error());

@@ -1,7 +1,9 @@
 #include "crypto/reply.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <span>
+#include <type_traits>
 
 #include "common/utf8.h"
 #include "crypto/age.h"
@@ -17,22 +19,57 @@ constexpr std::size_t kReplyRecipients = 1;
 // texts under 2 MiB).
 constexpr std::size_t kReplyFramingBytes = 2 + 6 + 6 + 1 + 3;
 
-std::size_t body_capacity() {
-  auto capacity = drop_body_capacity(kReplySize, kReplyRecipients);
-  if (!capacity.ok()) std::abort();  // kReplySize is a constant that fits: checked by the tests
+std::size_t body_capacity(DropRecipients kind) {
+  auto capacity = drop_body_capacity(kReplySize, kReplyRecipients, kind);
+  if (!capacity.ok()) std::abort();  // kReplySize is a constant that fits either kind: checked by the tests
   return *capacity;
 }
 
 }  // namespace
 
-std::size_t reply_text_capacity() { return body_capacity() - kReplyFramingBytes; }
+ReplyPublicKey ReplyPublicKeys::for_drops(DropRecipients kind) const {
+  if (kind == DropRecipients::hybrid && hybrid) return *hybrid;
+  return x25519;
+}
 
-Result<Bytes> seal_reply(const ReplyContent& reply, const X25519Public& reply_public_key) {
+ReplyPublicKeys public_keys(const ReplyKeys& keys) {
+  ReplyPublicKeys out{keys.x25519.public_key, std::nullopt};
+  if (keys.hybrid) out.hybrid = keys.hybrid->encapsulation_key;
+  return out;
+}
+
+Result<ReplyPublicKey> parse_reply_public_key(ByteView key) {
+  if (key.size() == kX25519Bytes) {
+    X25519Public out{};
+    std::copy(key.begin(), key.end(), out.begin());
+    return ReplyPublicKey(out);
+  }
+  if (key.size() == hybrid_kem::kEncapsulationKeyBytes) {
+    age::HybridRecipient out{};
+    std::copy(key.begin(), key.end(), out.begin());
+    return ReplyPublicKey(out);
+  }
+  return make_error(Errc::malformed, "a reply key is " + std::to_string(kX25519Bytes) + " bytes (X25519) or " +
+                                         std::to_string(hybrid_kem::kEncapsulationKeyBytes) +
+                                         " bytes (mlkem768x25519), not " + std::to_string(key.size()));
+}
+
+ByteView reply_public_key_bytes(const ReplyPublicKey& key) {
+  return std::visit([](const auto& k) { return ByteView(k); }, key);
+}
+
+DropRecipients reply_key_kind(const ReplyPublicKey& key) {
+  return std::holds_alternative<age::HybridRecipient>(key) ? DropRecipients::hybrid : DropRecipients::x25519;
+}
+
+std::size_t reply_text_capacity(DropRecipients kind) { return body_capacity(kind) - kReplyFramingBytes; }
+
+Result<Bytes> seal_reply(const ReplyContent& reply, const ReplyPublicKey& reply_public_key) {
   if (!is_valid_utf8(reply.text)) return make_error(Errc::invalid_argument, "the reply text is not valid UTF-8");
-  if (reply.text.size() > reply_text_capacity())
+  const std::size_t capacity = reply_text_capacity(reply_key_kind(reply_public_key));
+  if (reply.text.size() > capacity)
     return make_error(Errc::too_large, "the reply text is " + std::to_string(reply.text.size()) +
-                                           " bytes; a reply holds at most " +
-                                           std::to_string(reply_text_capacity()) +
+                                           " bytes; a reply holds at most " + std::to_string(capacity) +
                                            " bytes of UTF-8 (about a third as many Korean characters)");
   cairn::v1::Reply message;
   message.set_version(kReplyVersion);
@@ -42,15 +79,26 @@ Result<Bytes> seal_reply(const ReplyContent& reply, const X25519Public& reply_pu
   Secret body(message.ByteSizeLong());
   if (!message.SerializeToArray(body.data(), static_cast<int>(body.size())))
     return make_error(Errc::internal, "could not serialize the reply");
-  const X25519Public recipients[] = {reply_public_key};
-  return seal_drop(body.view(), recipients, kReplySize);
+  return std::visit(
+      [&body](const auto& key) {
+        const std::remove_cvref_t<decltype(key)> recipients[] = {key};
+        return seal_drop(body.view(), std::span(recipients), kReplySize);
+      },
+      reply_public_key);
 }
 
-Result<ReplyContent> open_reply(ByteView reply, const X25519KeyPair& reply_key) {
+Result<ReplyContent> open_reply(ByteView reply, const ReplyKeys& reply_keys) {
+  return open_reply(reply, reply_keys.x25519, reply_keys.hybrid ? &*reply_keys.hybrid : nullptr);
+}
+
+Result<ReplyContent> open_reply(ByteView reply, const X25519KeyPair& reply_key, const age::HybridIdentity* hybrid_key) {
   if (reply.size() != kReplySize)
     return make_error(Errc::malformed, "a reply is exactly " + std::to_string(kReplySize) + " bytes; this one is " +
                                            std::to_string(reply.size()));
-  CAIRN_TRY(const Secret body, open_drop(reply, std::span<const age::Identity>(&reply_key, 1), kReplySize));
+  std::span<const age::HybridIdentity> hybrid;
+  if (hybrid_key) hybrid = std::span(hybrid_key, 1);
+  CAIRN_TRY(const Secret body,
+            open_drop(reply, std::span<const age::Identity>(&reply_key, 1), kReplySize, hybrid));
   cairn::v1::Reply message;
   if (!message.ParseFromArray(body.data(), static_cast<int>(body.size())))
     return make_error(Errc::malformed, "the reply's content does not parse");

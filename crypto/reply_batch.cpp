@@ -20,7 +20,7 @@ bool same_key(const Ed25519Public& key, const std::string& field) {
 
 // What both the builder and the verifier insist on for the replies: empty if
 // fine, otherwise the reason. A reply must look like a reply (exact size, an
-// age header with exactly one X25519 stanza) so the board never carries
+// age header with exactly one X25519 or mlkem768x25519 stanza) so the board never carries
 // anything a client would not recognise.
 std::string replies_problem(std::span<const std::string* const> replies) {
   if (replies.empty()) return "a reply batch holds at least one reply";
@@ -33,8 +33,9 @@ std::string replies_problem(std::span<const std::string* const> replies) {
       return "reply " + n(i + 1) + " is " + n(r.size()) + " bytes; every reply is exactly " + n(kReplySize);
     auto file = age::parse_file(as_bytes(r));
     if (!file.ok() || file->header.stanzas.size() != 1 ||
-        file->header.stanzas[0].type() != age::kX25519StanzaType)
-      return "reply " + n(i + 1) + " is not an age file to one X25519 recipient";
+        (file->header.stanzas[0].type() != age::kX25519StanzaType &&
+         file->header.stanzas[0].type() != age::kHybridStanzaType))
+      return "reply " + n(i + 1) + " is not an age file to one X25519 or mlkem768x25519 recipient";
     if (!seen.insert(r).second) return "reply " + n(i + 1) + " appears twice";
   }
   return {};

@@ -51,8 +51,8 @@ inline constexpr std::size_t kBoardPageRecords = records_for_message(kMaxBoardPa
 // Signs a batch with the organisation key and returns the serialized
 // SignedReplyBatch (wrap it with wire::wrap_file before writing it out).
 // Errors, Errc::invalid_argument: no replies or more than kMaxBatchReplies, a
-// reply not exactly kReplySize bytes or not an age file to one X25519
-// recipient, the same reply twice, issued_day after expires_day.
+// reply not exactly kReplySize bytes or not an age file to one X25519 or
+// mlkem768x25519 recipient, the same reply twice, issued_day after expires_day.
 [[nodiscard]] Result<Bytes> build_reply_batch(const Ed25519KeyPair& organisation, std::span<const Bytes> replies,
                                               DayNumber issued_day, DayNumber expires_day);
 

@@ -118,6 +118,9 @@ P="$WORK/primitives"
   row "Noise NK handshake, initiator side" nk_initiator
   row "Noise NK handshake, responder (relay) side" nk_responder
   row "seal_drop, 2 recipients, 32 KiB (the client's cost)" seal_drop_2_recipients_32k
+  row "open_drop at the station, 32 KiB, 2 X25519 stanzas (the second one matches)" open_drop_x25519_32k
+  row "seal_drop, 2 post-quantum hybrid recipients (mlkem768x25519), 32 KiB" seal_drop_2_hybrid_recipients_32k
+  row "open_drop at the station, 32 KiB, 2 hybrid stanzas (the second one matches)" open_drop_hybrid_32k
   row "record decryption + parsing of one PutDrop (9 records)" record_decrypt_putdrop
   row "BLAKE2b-256 of a 32 KiB drop" blake2b_256_32k
   row "proof-of-work verification" pow_verify

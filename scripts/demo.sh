@@ -8,8 +8,21 @@
 # relay purges what the analyst's receipt names.
 # The demo runs on plain loopback: the sources pass --direct (a real source
 # leaves it out and goes through Tor; see README.md, "Reaching the relay").
+#
+#   scripts/demo.sh [--hybrid]
+#
+# --hybrid: the organisation chooses post-quantum messaging keys (ML-KEM-768 +
+# X25519, age's mlkem768x25519 recipients): the drops, and the reply to the
+# Korean source (sealed to her codename's hybrid key), stay secret after a
+# quantum computer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+hybrid=()
+case ${1:-} in
+  --hybrid) hybrid=(--hybrid) ;;
+  "") ;;
+  *) echo "usage: scripts/demo.sh [--hybrid]" >&2; exit 2 ;;
+esac
 ./scripts/bootstrap.sh
 ./scripts/build.sh
 
@@ -38,10 +51,15 @@ mkdir -p "$work/station" "$usb" "$work/sources"
 echo "This demo runs on plain loopback (127.0.0.1): the sources use --direct, without Tor."
 echo "A real source leaves --direct out, and cairn goes through Tor (with bridges where Tor is blocked)."
 
-step "1. Air-gapped station: create the organisation vault with two analysts"
-org_key=$(station init --name kim | tail -n 1)
+if ((${#hybrid[@]})); then
+  step "1. Air-gapped station: create the organisation vault with two analysts and post-quantum keys"
+else
+  step "1. Air-gapped station: create the organisation vault with two analysts"
+fi
+org_key=$(station init --name kim "${hybrid[@]}" | tail -n 1)
 station analyst add lee
 echo "organisation key: $org_key"
+station keys list
 
 step "2. Relay host: initialise the relay, pinned to the organisation key"
 relay_keys=$(run "$RELAY" --dir "$work/relay" init --organisation-key "$org_key" --quota-bytes 67108864 | head -n 1)
@@ -94,6 +112,12 @@ run "$CAIRN" submit --direct --to "$address" --text "$work/sources/russian.txt"
 step "8. Relay host: export every stored drop to a signed bundle for the USB stick"
 run "$RELAY" --dir "$work/relay" export --out "$usb/export.tar"
 run tar -tvf "$usb/export.tar" | sed -n "1,4p"; echo "…"
+# What anyone who copies the stick sees of a drop: its age header names the
+# type of each recipient's stanza, one per analyst, and nothing else.
+first_drop=$(tar -tf "$usb/export.tar" | awk '/^drops\// && !n {print; n = 1}')
+echo "the stanzas of one drop's age header (one per analyst):"
+tar -xOf "$usb/export.tar" "$first_drop" >"$work/one-drop.age"
+awk '/^--- /{exit} /^-> /{print "  " $2}' "$work/one-drop.age" | sort | uniq -c
 
 step "9. Station: import the bundle (verify, decrypt, reassemble) and read"
 station import "$usb/export.tar" --receipt "$usb/receipt.cairn"
@@ -123,6 +147,8 @@ cat >"$work/station/reply.txt" <<'TXT'
 증언해 주셔서 감사합니다. 어느 회사에서 일하셨는지 알려 주실 수 있나요?
 TXT
 station reply "$korean_id" --text "$work/station/reply.txt" --out "$usb/reply-batch.cairn"
+echo "the reply's one stanza (the source's codename key: X25519, or mlkem768x25519 with --hybrid):"
+grep -a -o -m 1 -- '-> [A-Za-z0-9]*' "$usb/reply-batch.cairn" | cut -d ' ' -f 2
 run "$RELAY" --dir "$work/relay" publish "$usb/reply-batch.cairn"
 
 step "11. Source 1: check for replies with the codename (the relay reloads within seconds)"

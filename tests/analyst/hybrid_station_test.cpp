@@ -4,11 +4,14 @@
 // a drop sealed to that bundle, as a client seals it, opens at import.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "analyst/import.h"
 #include "analyst/testimony.h"
 #include "crypto/key_bundle.h"
 #include "station.h"
 #include "support/result.h"
+#include "support/typage.h"
 
 namespace cairn::analyst {
 namespace {
@@ -68,17 +71,60 @@ TEST_F(HybridStationTest, TheVaultHoldsHybridSecretsAndTheBundleHybridKeysOnly) 
     EXPECT_EQ(hybrid[0].encapsulation_key, *keys[1].hybrid_key);
     EXPECT_EQ(hybrid[1].encapsulation_key, *keys[0].hybrid_key);
   }
+  // keys list shows each hybrid key by its age1pq1… recipient, marked.
+  const std::string listed = station.ok({"keys", "list"}).out;
+  std::size_t marked = 0;
+  for (std::size_t at = 0; (at = listed.find("age1pq1", at)) != std::string::npos; ++at) ++marked;
+  EXPECT_EQ(marked, 2u) << listed;
+  EXPECT_NE(listed.find("(post-quantum)"), std::string::npos) << listed;
   auto b = bundle();
   EXPECT_TRUE(b.hybrid());
   EXPECT_TRUE(b.messaging_keys.empty());
   EXPECT_EQ(b.hybrid_messaging_keys.size(), 2u);
   EXPECT_EQ(b.analysts.size(), 2u);
 
-  // Exporting a hybrid secret for stock age is not there yet, and says so.
+}
+
+// The emergency export writes the hybrid identities (AGE-SECRET-KEY-PQ-1…),
+// says that only age 1.3 or later reads them, and typage (an independent age
+// with hybrid recipients) opens a drop with one; Debian 12's age 1.1.1 cannot.
+TEST_F(HybridStationTest, TheExportedHybridIdentityOpensADropWithAnIndependentAge) {
+  ASSERT_TRUE(test::typage_available());
+  auto b = bundle();
+  const Bytes drop = must(crypto::seal_drop(test::text_body(kKorean), b.drop_recipients(), b.drop_size), "seal");
+  test::write_file(station.path("drop.age"), drop);
+
   auto r = station.run({"keys", "export-age-identity", "--out", station.path("id.txt").string()});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("post-quantum"), std::string::npos) << r.err;
-  EXPECT_FALSE(fs::exists(station.path("id.txt")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("age 1.3"), std::string::npos) << r.err;
+  EXPECT_EQ(fs::status(station.path("id.txt")).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  const std::string file = test::read_text(station.path("id.txt"));
+  std::vector<std::string> identities;
+  std::size_t recipients = 0;
+  std::istringstream lines(file);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("AGE-SECRET-KEY-PQ-1")) identities.push_back(line);
+    if (line.starts_with("# public key: age1pq1")) ++recipients;
+    EXPECT_FALSE(line.starts_with("AGE-SECRET-KEY-1")) << "a hybrid vault holds no X25519 messaging secret";
+  }
+  ASSERT_EQ(identities.size(), 2u) << file;
+  EXPECT_EQ(recipients, 2u);
+
+  test::TempDir dir;
+  test::write_file(dir / "identity", as_bytes(identities[0] + "\n"));
+  ASSERT_TRUE(test::typage(dir, {"decrypt", (dir / "identity").string(), station.path("drop.age").string(),
+                                 (dir / "plain").string()}));
+  const std::string plain = test::read_text(dir / "plain");
+  EXPECT_NE(plain.find(kKorean), std::string::npos);
+
+  // Debian 12's age (1.1.1) does not know the identity type.
+  if (test::age_cli_available()) {
+    EXPECT_NE(test::run({"age", "-d", "-i", station.path("id.txt").string(), "-o", (dir / "stock").string(),
+                         station.path("drop.age").string()},
+                        "/dev/null", dir / "age.stderr"),
+              0);
+    EXPECT_FALSE(fs::exists(dir / "stock") && fs::file_size(dir / "stock") > 0);
+  }
 }
 
 TEST_F(HybridStationTest, ADropSealedToTheHybridBundleOpensAtTheStation) {

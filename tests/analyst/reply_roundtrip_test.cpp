@@ -9,7 +9,10 @@
 
 #include "client/codename.h"
 #include "client/submit.h"
+#include "crypto/age.h"
 #include "crypto/reply.h"
+#include "crypto/reply_batch.h"
+#include "wire/file_kind.h"
 #include "station.h"
 #include "support/loopback.h"
 
@@ -36,8 +39,9 @@ struct Deployment {
     return r;
   }
 
-  void up() {
-    station.init("kim");
+  // hybrid: the organisation chose post-quantum messaging keys (init --hybrid).
+  void up(bool hybrid = false) {
+    station.init("kim", std::nullopt, hybrid ? std::vector<std::string>{"--hybrid"} : std::vector<std::string>{});
     auto keys = first_line(relay_ok({"init", "--organisation-key", station.org_text(), "--quota-bytes", "16777216"}).out);
     station.ok({"relay", "add", "main", keys});
     station.ok({"keys", "bundle", "--out", (dir / "bundle.cairn").string(), "--pow-bits", "8"});
@@ -59,17 +63,19 @@ std::string codename_text(const client::Codename& c, client::Language lang) {
 }
 
 // The reply key depends only on the word indices, so the language the source
-// types the codename in at `cairn check` is the one under test.
-void round_trip(client::Language check_lang) {
+// types the codename in at `cairn check` is the one under test. With a hybrid
+// key bundle the drops carry the codename's hybrid reply key, and the reply is
+// sealed to it: post-quantum both ways.
+void round_trip(client::Language check_lang, bool hybrid = false) {
   Deployment d;
-  ASSERT_NO_FATAL_FAILURE(d.up());
+  ASSERT_NO_FATAL_FAILURE(d.up(hybrid));
   auto codename = client::generate_codename();
   auto reply_key = client::derive_reply_key(codename);
   ASSERT_TRUE(reply_key.ok());
 
   client::SubmissionInput in;
   in.text = "어느 회사인지 말씀드릴 수 있습니다. Какая компания — могу сказать.";
-  in.reply_key = reply_key->public_key;
+  in.reply_key = crypto::public_keys(*reply_key);
   client::SubmitOptions o;
   o.connect.direct = true;  // a loopback relay, no Tor
   o.connect.io_timeout = 10s;
@@ -86,6 +92,20 @@ void round_trip(client::Language check_lang) {
   write_file(reply_file, as_bytes(reply));
   auto batch = d.dir / "reply-batch.cairn";
   d.station.ok({"reply", "1", "--text", reply_file.string(), "--out", batch.string()});
+  {
+    // The stored key and the reply's one stanza are of the bundle's kind.
+    auto v = d.station.open();
+    auto q = must(v->db().prepare("SELECT length(reply_public_key) FROM testimonies WHERE id = 1;"), "query");
+    ASSERT_TRUE(must(q.step(), "row"));
+    EXPECT_EQ(q.column_int(0), hybrid ? 1216 : 32);
+    auto body = must(wire::unwrap_file(wire::FileKind::reply_batch, read_file(batch)), "batch file");
+    auto verified = must(crypto::verify_reply_batch(body, d.station.org(), today_utc()), "batch");
+    ASSERT_EQ(verified.replies.size(), 1u);
+    auto file = must(crypto::age::parse_file(verified.replies[0]), "reply");
+    ASSERT_EQ(file.header.stanzas.size(), 1u);
+    EXPECT_EQ(file.header.stanzas[0].type(),
+              hybrid ? crypto::age::kHybridStanzaType : crypto::age::kX25519StanzaType);
+  }
   d.relay_ok({"publish", batch.string()});
 
   // The running relay picks up published replies on its next reload.
@@ -113,6 +133,7 @@ void round_trip(client::Language check_lang) {
 
 TEST(ReplyRoundTrip, KoreanCodenameSeesTheAnalystsReply) { round_trip(client::Language::korean); }
 TEST(ReplyRoundTrip, EnglishCodenameSeesTheAnalystsReply) { round_trip(client::Language::english); }
+TEST(ReplyRoundTrip, WithHybridKeysTheReplyIsPostQuantumToo) { round_trip(client::Language::korean, true); }
 
 TEST(AnalystReply, RefusedForASourceWithoutCodenameAndForAnUnknownTestimony) {
   Deployment d;

@@ -354,7 +354,7 @@ TEST_F(SeveralRelays, OneReplyBatchIsPublishedOnEveryRelay) {
   auto reply_key = must(client::derive_reply_key(codename), "reply key");
   client::SubmissionInput in;
   in.text = "please answer through any relay";
-  in.reply_key = reply_key.public_key;
+  in.reply_key = crypto::public_keys(reply_key);
   const auto all = address_text({"relay-1", "relay-2", "relay-3"});
   ASSERT_TRUE(client::submit(must(crypto::parse_drop_address(all), "all"), in, options(), today_utc()).ok());
   export_and_import({0, 1, 2});

@@ -48,7 +48,7 @@ Codename must_codename(std::span<const std::uint16_t> indices) {
 struct KnownAnswer {
   std::vector<std::uint16_t> indices;
   std::string english, korean;
-  Bytes password, secret, public_key;
+  Bytes password, secret, public_key, hybrid_seed, hybrid_public;
 };
 
 KnownAnswer known_answer() {
@@ -68,6 +68,8 @@ KnownAnswer known_answer() {
   k.password = test::hex(fields.at("password"));
   k.secret = test::hex(fields.at("secret"));
   k.public_key = test::hex(fields.at("public"));
+  k.hybrid_seed = test::hex(fields.at("hybrid-seed"));
+  k.hybrid_public = test::hex(fields.at("hybrid-public"));
   return k;
 }
 
@@ -338,8 +340,12 @@ TEST(ReplyKey, KnownAnswerFromIndependentTools) {
   EXPECT_EQ(to_hex(codename.password().view()), to_hex(k.password));
   auto key = derive_reply_key(codename);
   ASSERT_TRUE(key.ok()) << key.error().message;
-  EXPECT_EQ(to_hex(key->secret.view()), to_hex(k.secret));
-  EXPECT_EQ(to_hex(key->public_key), to_hex(k.public_key));
+  EXPECT_EQ(to_hex(key->x25519.secret.view()), to_hex(k.secret));
+  EXPECT_EQ(to_hex(key->x25519.public_key), to_hex(k.public_key));
+  ASSERT_TRUE(key->hybrid.has_value());
+  EXPECT_EQ(to_hex(key->hybrid->seed.view()), to_hex(k.hybrid_seed));
+  ASSERT_EQ(k.hybrid_public.size(), crypto::hybrid_kem::kEncapsulationKeyBytes);
+  EXPECT_EQ(to_hex(key->hybrid->encapsulation_key), to_hex(k.hybrid_public));
 }
 
 TEST(ReplyKey, EnglishAndKoreanWordsOfTheSameIndicesGiveTheSameKey) {
@@ -351,12 +357,15 @@ TEST(ReplyKey, EnglishAndKoreanWordsOfTheSameIndicesGiveTheSameKey) {
   auto a = derive_reply_key(*from_english, cost);
   auto b = derive_reply_key(*from_korean, cost);
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_EQ(a->public_key, b->public_key);
-  EXPECT_TRUE(a->secret == b->secret);
-  // A different codename gives a different key.
+  EXPECT_EQ(a->x25519.public_key, b->x25519.public_key);
+  EXPECT_TRUE(a->x25519.secret == b->x25519.secret);
+  ASSERT_TRUE(a->hybrid && b->hybrid);
+  EXPECT_EQ(a->hybrid->encapsulation_key, b->hybrid->encapsulation_key);
+  // A different codename gives different keys.
   auto other = derive_reply_key(generate_codename(), cost);
   ASSERT_TRUE(other.ok());
-  EXPECT_NE(other->public_key, a->public_key);
+  EXPECT_NE(other->x25519.public_key, a->x25519.public_key);
+  EXPECT_NE(other->hybrid->encapsulation_key, a->hybrid->encapsulation_key);
 }
 
 TEST(ReplyKey, TheRealCostIsTheDocumentedOne) {

@@ -194,7 +194,7 @@ constexpr auto kOnion = "cairnrelayexampleaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
 constexpr OnionRetry kQuickRetry{3, 10ms};
 
 TEST(Socks5OnionRetry, ATransientOnionFailureIsAskedAgainUntilTorConnects) {
-  for (std::uint8_t transient : {0xf0, 0xf2, 0xf3, 0xf7}) {
+  for (std::uint8_t transient : std::initializer_list<std::uint8_t>{0xf0, 0xf2, 0xf3, 0xf7}) {
     ScriptedProxy proxy({transient, transient, 0x00});
     auto s = connect_socks5({"127.0.0.1", proxy.port()}, kOnion, 7443, 2s, kQuickRetry);
     EXPECT_TRUE(s.ok()) << int(transient) << ": " << s.error().message;

@@ -16,32 +16,15 @@
 #include "crypto/random.h"
 #include "support/files.h"
 #include "support/subprocess.h"
+#include "support/typage.h"
 
 namespace cairn::crypto::age {
 namespace {
 
 using test::TempDir;
 
-std::filesystem::path npm_modules() { return std::filesystem::path(CAIRN_BINARY_DIR) / "npm-interop" / "node_modules"; }
-
-::testing::AssertionResult typage_available() {
-  if (!test::find_in_path("node"))
-    return ::testing::AssertionFailure() << "the `node` command is not installed; run scripts/bootstrap.sh";
-  if (!std::filesystem::exists(npm_modules() / "age-encryption" / "package.json"))
-    return ::testing::AssertionFailure() << "age-encryption is not installed in " << npm_modules()
-                                         << "; run scripts/npm-interop.sh (scripts/test.sh does before ctest)";
-  return ::testing::AssertionSuccess();
-}
-
-// Runs one command of tests/crypto/age_hybrid_interop.mjs; true if it succeeded.
-bool typage(const TempDir& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"node", std::string(CAIRN_SOURCE_DIR) + "/tests/crypto/age_hybrid_interop.mjs",
-                                npm_modules().string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const int rc = test::run(argv, "/dev/null", dir / "typage.stderr");
-  EXPECT_EQ(rc, 0) << test::read_text(dir / "typage.stderr");
-  return rc == 0;
-}
+using test::typage;
+using test::typage_available;
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();

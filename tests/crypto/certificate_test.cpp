@@ -148,6 +148,11 @@ Status verify_any(const Certificate& c, const Pki& pki, const Analyst& kim) {
       auto r = verify_analyst_messaging(c, a, kToday);
       return r.ok() ? ok_status() : Status(r.error());
     }
+    case CertificateRole::analyst_hybrid_messaging: {
+      CertifiedAnalyst a{kim.name, kim.identity.public_key, 0, 0};
+      auto r = verify_analyst_hybrid_messaging(c, a, kToday);
+      return r.ok() ? ok_status() : Status(r.error());
+    }
     case CertificateRole::relay_noise: {
       auto r = verify_relay_noise(c, org, kToday);
       return r.ok() ? ok_status() : Status(r.error());

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "crypto/age.h"
 #include "crypto/drop.h"
 #include "crypto/random.h"
@@ -48,6 +50,68 @@ TEST(Reply, CapacityIsEnforcedWithASpecificError) {
   EXPECT_NE(over.error().message.find(std::to_string(reply_text_capacity())), std::string::npos);
   // Korean text: about a third as many characters.
   EXPECT_GT(reply_text_capacity() / 3, 1000u);
+}
+
+// A source who submitted to a hybrid key bundle gets replies sealed to the
+// codename's hybrid key: one mlkem768x25519 stanza, still exactly 4096 bytes.
+TEST(Reply, SealsToAHybridKeyAndOpensWithTheCodenamesKeys) {
+  ReplyKeys keys{x25519_generate(), hybrid_kem::generate_key_pair()};
+  const ReplyPublicKeys published = public_keys(keys);
+  ASSERT_TRUE(published.hybrid.has_value());
+  const ReplyPublicKey to = published.for_drops(DropRecipients::hybrid);
+  EXPECT_EQ(reply_key_kind(to), DropRecipients::hybrid);
+  EXPECT_EQ(reply_public_key_bytes(to).size(), 1216u);
+  EXPECT_EQ(reply_key_kind(published.for_drops(DropRecipients::x25519)), DropRecipients::x25519);
+  ReplyContent in{"답장입니다. Ответ аналитика.", 20400, 20390};
+  auto sealed = seal_reply(in, to);
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  EXPECT_EQ(sealed->size(), kReplySize);
+  auto file = age::parse_file(*sealed);
+  ASSERT_TRUE(file.ok());
+  ASSERT_EQ(file->header.stanzas.size(), 1u);
+  EXPECT_EQ(file->header.stanzas[0].type(), age::kHybridStanzaType);
+  auto out = open_reply(*sealed, keys);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->text, in.text);
+  EXPECT_EQ(out->day, 20400u);
+  EXPECT_EQ(out->in_reply_to_day, 20390u);
+  // The X25519 key alone, or another hybrid key, finds no match.
+  EXPECT_EQ(open_reply(*sealed, keys.x25519).code(), Errc::no_identity_match);
+  ReplyKeys other{x25519_generate(), hybrid_kem::generate_key_pair()};
+  EXPECT_EQ(open_reply(*sealed, other).code(), Errc::no_identity_match);
+}
+
+TEST(Reply, AHybridReplyHoldsTheDocumentedText) {
+  // docs/PROTOCOL.md, "Reply": 3874 bytes of text to X25519, 2415 to a hybrid key.
+  EXPECT_EQ(reply_text_capacity(DropRecipients::x25519), 3874u);
+  EXPECT_EQ(reply_text_capacity(DropRecipients::hybrid), 2415u);
+  const auto key = hybrid_kem::generate_key_pair();
+  const std::size_t capacity = reply_text_capacity(DropRecipients::hybrid);
+  auto full = seal_reply({std::string(capacity, 'x'), 0xffffffffu, 0xffffffffu}, key.encapsulation_key);
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  EXPECT_EQ(full->size(), kReplySize);
+  auto over = seal_reply({std::string(capacity + 1, 'x'), 0, 0}, key.encapsulation_key);
+  EXPECT_EQ(over.code(), Errc::too_large);
+  EXPECT_NE(over.error().message.find(std::to_string(capacity)), std::string::npos);
+}
+
+TEST(Reply, AReplyKeyIs32Or1216Bytes) {
+  const auto x = x25519_generate();
+  auto classical = parse_reply_public_key(x.public_key);
+  ASSERT_TRUE(classical.ok());
+  EXPECT_EQ(reply_key_kind(*classical), DropRecipients::x25519);
+  const auto h = hybrid_kem::generate_key_pair();
+  auto hybrid = parse_reply_public_key(h.encapsulation_key);
+  ASSERT_TRUE(hybrid.ok());
+  EXPECT_EQ(reply_key_kind(*hybrid), DropRecipients::hybrid);
+  EXPECT_TRUE(std::ranges::equal(reply_public_key_bytes(*hybrid), h.encapsulation_key));
+  for (std::size_t size : {std::size_t{0}, std::size_t{31}, std::size_t{33}, std::size_t{1184}, std::size_t{1215},
+                           std::size_t{1217}})
+    EXPECT_EQ(parse_reply_public_key(Bytes(size, 9)).code(), Errc::malformed) << size;
+  // A 1216-byte key no one can encapsulate to is refused when a reply is sealed to it.
+  auto unusable = parse_reply_public_key(Bytes(1216, 0xff));
+  ASSERT_TRUE(unusable.ok());
+  EXPECT_EQ(seal_reply({"x", 0, 0}, *unusable).code(), Errc::invalid_argument);
 }
 
 TEST(Reply, RefusesTextThatIsNotUtf8) {

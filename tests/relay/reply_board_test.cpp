@@ -163,7 +163,7 @@ std::string in_language(const std::string& codename, client::Language language) 
   return std::string(as_chars(text.view()));
 }
 
-crypto::X25519KeyPair key_of(const std::string& codename) {
+crypto::ReplyKeys key_of(const std::string& codename) {
   auto parsed = client::parse_codename(codename);
   EXPECT_TRUE(parsed.ok());
   auto key = client::derive_reply_key(*parsed);
@@ -323,7 +323,7 @@ TEST(ReplyBoard, TheBoardResponseIsTheSameForASourceWithRepliesAndOneWithout) {
   EXPECT_EQ(with->replies, without->replies);
   EXPECT_EQ(with->replies.size(), 1u);
   EXPECT_EQ(client::find_replies(with->replies, key_of(codename)).replies.size(), 1u);
-  auto stranger = crypto::x25519_generate();
+  auto stranger = crypto::ReplyKeys{crypto::x25519_generate(), crypto::hybrid_kem::generate_key_pair()};
   auto nothing = client::find_replies(without->replies, stranger);
   EXPECT_TRUE(nothing.replies.empty());
   EXPECT_EQ(nothing.unreadable, 0u);
@@ -359,7 +359,7 @@ TEST(ReplyBoard, AFollowUpWithTheSameCodenameCarriesTheSameReplyKey) {
   EXPECT_EQ(drops[0].reply_key, drops[2].reply_key);
   EXPECT_EQ(drop_with_text(drops, "세 번째 보고입니다.").text, "세 번째 보고입니다.");
   const auto key = key_of(codename);
-  EXPECT_EQ(drop_with_text(drops, "첫 번째 보고입니다.").reply_key, Bytes(key.public_key.begin(), key.public_key.end()));
+  EXPECT_EQ(drop_with_text(drops, "첫 번째 보고입니다.").reply_key, Bytes(key.x25519.public_key.begin(), key.x25519.public_key.end()));
 }
 
 TEST(ReplyBoard, TheCodenameIsNeverPrintedToAFileByDefault) {
@@ -380,8 +380,8 @@ TEST(ReplyBoard, ABatchPublishedWhileTheRelayRunsIsServedAfterTheNextReload) {
   RelayUnderTest r;
   r.init();
   r.serve();
-  auto key = crypto::x25519_generate();
-  auto sealed = crypto::seal_reply({"live", today_utc(), 0}, key.public_key);
+  auto key = crypto::ReplyKeys{crypto::x25519_generate(), std::nullopt};
+  auto sealed = crypto::seal_reply({"live", today_utc(), 0}, key.x25519.public_key);
   ASSERT_TRUE(sealed.ok());
   auto out = publish(r, write_batch(r, "live.cairn", r.deployment.org, {*sealed}, today_utc(), today_utc() + 1));
   ASSERT_EQ(out.exit_code, 0) << out.err;
@@ -400,9 +400,9 @@ TEST(ReplyBoard, ABatchPublishedWhileTheRelayRunsIsServedAfterTheNextReload) {
 TEST(ReplyBoard, ExpiredRepliesAreNotServedAndAreDeleted) {
   RelayUnderTest r;
   r.init();
-  auto key = crypto::x25519_generate();
-  auto old_reply = crypto::seal_reply({"old", today_utc() - 20, 0}, key.public_key);
-  auto fresh_reply = crypto::seal_reply({"fresh", today_utc(), 0}, key.public_key);
+  auto key = crypto::ReplyKeys{crypto::x25519_generate(), std::nullopt};
+  auto old_reply = crypto::seal_reply({"old", today_utc() - 20, 0}, key.x25519.public_key);
+  auto fresh_reply = crypto::seal_reply({"fresh", today_utc(), 0}, key.x25519.public_key);
   ASSERT_TRUE(old_reply.ok() && fresh_reply.ok());
   {
     // Published earlier with a last day of yesterday, and one still current.
@@ -520,10 +520,10 @@ TEST(ReplyBoard, TheBoardHoldsItsPageCapAndEveryReplyIsServed) {
   RelayUnderTest r;
   r.init();
   auto store = r.open_store();
-  auto key = crypto::x25519_generate();
+  auto key = crypto::ReplyKeys{crypto::x25519_generate(), std::nullopt};
   std::vector<Bytes> first, second;
   for (std::size_t i = 0; i < crypto::kMaxBoardReplies; ++i) {
-    auto s = crypto::seal_reply({std::to_string(i), 0, 0}, key.public_key);
+    auto s = crypto::seal_reply({std::to_string(i), 0, 0}, key.x25519.public_key);
     ASSERT_TRUE(s.ok());
     (i < crypto::kMaxBoardReplies - 1 ? first : second).push_back(std::move(s).value());
   }
@@ -543,7 +543,7 @@ TEST(ReplyBoard, TheBoardHoldsItsPageCapAndEveryReplyIsServed) {
   auto last = relay::publish_reply_batch(*store, sign(second), today_utc(), 14);
   ASSERT_TRUE(last.ok()) << last.error().message;
   EXPECT_EQ(last->on_board, crypto::kMaxBoardReplies);
-  auto extra = crypto::seal_reply({"one too many", 0, 0}, key.public_key);
+  auto extra = crypto::seal_reply({"one too many", 0, 0}, key.x25519.public_key);
   ASSERT_TRUE(extra.ok());
   auto over = relay::publish_reply_batch(*store, sign({*extra}), today_utc(), 14);
   ASSERT_FALSE(over.ok());
@@ -602,7 +602,7 @@ TEST(ReplyBoard, ABoardOfThreePagesReachesTheSourceOnTheLastPage) {
   std::sort(ids.begin(), ids.end());
   Bytes mine;
   for (int i = 0; i < 1000 && (mine.empty() || crypto::blake2b_256(mine) < ids[500]); ++i)
-    mine = test::must(crypto::seal_reply({"on the last page", today_utc(), 0}, key.public_key), "seal");
+    mine = test::must(crypto::seal_reply({"on the last page", today_utc(), 0}, key.x25519.public_key), "seal");
   ASSERT_GT(crypto::blake2b_256(mine), ids[500]);
   replies.push_back(mine);
   publish_in_batches(r, replies);
